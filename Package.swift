@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// Layers (imports point one way):
+//   finkplot -> FinkPlotKit -> { FinkAPI, PlotCore, CairoRender };  CairoRender -> { PlotCore, CCairo }
+//   FinkAPI and PlotCore import nothing of ours. FinkTestServer serves fixtures for tests and benchmarks.
+import PackageDescription
+
+let package = Package(
+    name: "FinkPlot",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "finkplot", targets: ["finkplot"]),
+        .library(name: "FinkPlotKit", targets: ["FinkPlotKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCairo",
+            path: "Sources/CCairo",
+            pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev", "libpng-dev", "fonts-dejavu-core"])]
+        ),
+        .target(name: "FinkAPI"),
+        .target(name: "PlotCore"),
+        .target(name: "CairoRender", dependencies: ["PlotCore", "CCairo"]),
+        .target(name: "FinkPlotKit", dependencies: ["FinkAPI", "PlotCore", "CairoRender"]),
+        .executableTarget(
+            name: "finkplot",
+            dependencies: [
+                "FinkPlotKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "FinkTestServer", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "FinkAPITests", dependencies: ["FinkAPI", "FinkTestServer"], resources: []),
+        .testTarget(name: "PlotCoreTests", dependencies: ["PlotCore"]),
+        .testTarget(name: "CairoRenderTests", dependencies: ["CairoRender", "PlotCore"]),
+        .testTarget(
+            name: "FinkPlotKitTests",
+            dependencies: ["FinkPlotKit", "FinkAPI", "PlotCore", "CairoRender", "FinkTestServer"]
+        ),
+    ]
+)
