@@ -1,0 +1,34 @@
+# Quick start on a fresh Debian machine with Swift:  make demo  (renders samples/ into out/, offline)
+#                                                    make test
+SWIFT ?= swift
+DEPS := libcairo2-dev libpng-dev fonts-dejavu-core
+SAMPLES := ZTF18aabjigr ZTF18acefvuh ZTF19acihgng ZTF25ackyyzk ZTF17aaacxxf
+OUT ?= out
+BIN = $$($(SWIFT) build --show-bin-path)/finkplot
+
+.PHONY: deps build demo test clean
+
+# Installs the system libraries only when one is missing (apt, as root or through sudo).
+deps:
+	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --product finkplot
+
+demo: build
+	mkdir -p $(OUT)
+	$(BIN) lightcurve --from samples $(SAMPLES) --output-dir $(OUT)
+	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr.svg
+	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr.pdf
+	@echo "figures are in $(OUT)/"
+
+test: deps
+	$(SWIFT) test
+
+clean:
+	rm -rf .build $(OUT)

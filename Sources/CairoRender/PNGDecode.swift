@@ -1,0 +1,46 @@
+import CCairo
+import Foundation
+import PlotCore
+
+/// Reads PNG bytes back into an RGBA raster (for image comparisons in tests and tools).
+public enum PNGDecoder {
+    public static func decode(_ data: Data) throws -> RGBAImage {
+        final class Source { var bytes: [UInt8]; var offset = 0; init(_ b: [UInt8]) { bytes = b } }
+        let source = Source([UInt8](data))
+        let read: cairo_read_func_t = { closure, out, length in
+            guard let closure, let out else { return CAIRO_STATUS_READ_ERROR }
+            let src = Unmanaged<Source>.fromOpaque(closure).takeUnretainedValue()
+            let n = Int(length)
+            guard src.offset + n <= src.bytes.count else { return CAIRO_STATUS_READ_ERROR }
+            src.bytes.withUnsafeBufferPointer { out.update(from: $0.baseAddress! + src.offset, count: n) }
+            src.offset += n
+            return CAIRO_STATUS_SUCCESS
+        }
+        let surface = try withExtendedLifetime(source) {
+            try Surface(cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(source).toOpaque()),
+                        "decoding PNG")
+        }
+        let w = Int(cairo_image_surface_get_width(surface.pointer)), h = Int(cairo_image_surface_get_height(surface.pointer))
+        let stride = Int(cairo_image_surface_get_stride(surface.pointer))
+        let format = cairo_image_surface_get_format(surface.pointer)
+        guard let base = cairo_image_surface_get_data(surface.pointer) else {
+            throw RenderError(context: "decoding PNG", message: "no pixel data")
+        }
+        var pixels = [UInt8](repeating: 0, count: w * h * 4)
+        for y in 0..<h {
+            let row = UnsafeMutableRawPointer(base + y * stride).assumingMemoryBound(to: UInt32.self)
+            for x in 0..<w {
+                let v = row[x]
+                let a = format == CAIRO_FORMAT_RGB24 ? 255 : UInt32(v >> 24)
+                // Undo premultiplication.
+                func un(_ c: UInt32) -> UInt8 { a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a)) }
+                let i = (y * w + x) * 4
+                pixels[i] = un((v >> 16) & 0xFF)
+                pixels[i + 1] = un((v >> 8) & 0xFF)
+                pixels[i + 2] = un(v & 0xFF)
+                pixels[i + 3] = UInt8(a)
+            }
+        }
+        return RGBAImage(width: w, height: h, pixels: pixels)
+    }
+}

@@ -1,0 +1,221 @@
+import CCairo
+import Foundation
+import PlotCore
+
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case png, svg, pdf
+
+    /// The format a file name asks for, from its extension (case-insensitive).
+    public init?(pathExtension: String) {
+        self.init(rawValue: pathExtension.lowercased())
+    }
+}
+
+/// Draws display lists with Cairo. PNG and SVG are in pixels (`pixelsPerPoint` = dpi / 72);
+/// PDF is in points. All three show the same layout because the display list is in points.
+public enum Renderer {
+    /// Pixel size of a PNG (and SVG) rendering of a page of `size` points.
+    public static func pixelSize(of size: Size, pixelsPerPoint: Double) -> (width: Int, height: Int) {
+        (Int((size.width * pixelsPerPoint).rounded()), Int((size.height * pixelsPerPoint).rounded()))
+    }
+
+    public static func render(_ list: DisplayList, format: OutputFormat, pixelsPerPoint: Double = 1) throws -> Data {
+        switch format {
+        case .png: try renderPNG(list, pixelsPerPoint: pixelsPerPoint)
+        case .svg: try renderVector(list, format: .svg, pixelsPerPoint: pixelsPerPoint)
+        case .pdf: try renderVector(list, format: .pdf, pixelsPerPoint: 1)
+        }
+    }
+
+    static func renderPNG(_ list: DisplayList, pixelsPerPoint: Double) throws -> Data {
+        let (w, h) = pixelSize(of: list.size, pixelsPerPoint: pixelsPerPoint)
+        guard w > 0, h > 0, w <= 32768, h <= 32768 else {
+            throw RenderError(context: "creating a \(w)×\(h) px image", message: "size must be between 1 and 32768 px")
+        }
+        let surface = try Surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(w), Int32(h)),
+                                  "creating a \(w)×\(h) px image")
+        let context = try Context(surface)
+        cairo_scale(context.pointer, pixelsPerPoint, pixelsPerPoint)
+        try draw(list, context)
+        cairo_surface_flush(surface.pointer)
+        let sink = ByteSink()
+        try check(cairo_surface_write_to_png_stream(surface.pointer, ByteSink.write, sink.opaque), "encoding PNG")
+        return Data(sink.bytes)
+    }
+
+    static func renderVector(_ list: DisplayList, format: OutputFormat, pixelsPerPoint: Double) throws -> Data {
+        let sink = ByteSink()
+        let width = list.size.width * pixelsPerPoint, height = list.size.height * pixelsPerPoint
+        let surface: Surface
+        switch format {
+        case .svg:
+            surface = try Surface(cairo_svg_surface_create_for_stream(ByteSink.write, sink.opaque, width, height),
+                                  "creating an SVG surface")
+            // Cairo's SVG default unit is the point; the figure's size is given in pixels.
+            cairo_svg_surface_set_document_unit(surface.pointer, CAIRO_SVG_UNIT_PX)
+        default:
+            surface = try Surface(cairo_pdf_surface_create_for_stream(ByteSink.write, sink.opaque, width, height),
+                                  "creating a PDF surface")
+        }
+        do {
+            let context = try Context(surface)
+            cairo_scale(context.pointer, pixelsPerPoint, pixelsPerPoint)
+            try draw(list, context)
+        }
+        try surface.finish("writing \(format.rawValue.uppercased())")
+        return Data(sink.bytes)
+    }
+
+    static func draw(_ list: DisplayList, _ context: Context) throws {
+        let cr = context.pointer
+        if let bg = list.background {
+            setColor(cr, bg)
+            cairo_paint(cr)
+        }
+        for item in list.items { try draw(item.primitive, cr) }
+        try context.checkStatus("drawing the figure")
+    }
+
+    static func setColor(_ cr: OpaquePointer, _ c: Color) {
+        cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha)
+    }
+
+    static func apply(_ stroke: Stroke, _ cr: OpaquePointer) {
+        setColor(cr, stroke.color)
+        cairo_set_line_width(cr, stroke.width)
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER)
+        stroke.dash.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32($0.count), 0) }
+    }
+
+    static func draw(_ primitive: Primitive, _ cr: OpaquePointer) throws {
+        switch primitive {
+        case let .rect(r, fill, stroke):
+            cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+            if let fill { setColor(cr, fill); cairo_fill_preserve(cr) }
+            if let stroke { apply(stroke, cr); cairo_stroke_preserve(cr) }
+            cairo_new_path(cr)
+        case let .polyline(points, stroke):
+            guard let first = points.first else { return }
+            cairo_move_to(cr, first.x, first.y)
+            for p in points.dropFirst() { cairo_line_to(cr, p.x, p.y) }
+            apply(stroke, cr)
+            cairo_stroke(cr)
+        case let .segments(segments, stroke):
+            guard !segments.isEmpty else { return }
+            for s in segments {
+                cairo_move_to(cr, s.from.x, s.from.y)
+                cairo_line_to(cr, s.to.x, s.to.y)
+            }
+            apply(stroke, cr)
+            cairo_stroke(cr)
+        case let .markers(points, style):
+            drawMarkers(points, style, cr)
+        case let .text(item):
+            drawText(item, cr)
+        case let .image(image, rect):
+            try drawImage(image, rect, cr)
+        case let .pushClip(r):
+            cairo_save(cr)
+            cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+            cairo_clip(cr)
+        case .popClip:
+            cairo_restore(cr)
+        }
+    }
+
+    static func markerPath(_ p: Point, _ style: MarkerStyle, _ cr: OpaquePointer) {
+        let r = style.size / 2
+        switch style.shape {
+        case .circle:
+            cairo_new_sub_path(cr)
+            cairo_arc(cr, p.x, p.y, r, 0, 2 * .pi)
+        case .triangleUp, .triangleDown:
+            // Triangles are drawn on a larger circle than circles so their area looks alike.
+            let t = r * 1.25, s = t * 0.8660254037844386
+            let d: Double = style.shape == .triangleUp ? -1 : 1
+            cairo_move_to(cr, p.x, p.y + d * t)
+            cairo_line_to(cr, p.x - s, p.y - d * t / 2)
+            cairo_line_to(cr, p.x + s, p.y - d * t / 2)
+            cairo_close_path(cr)
+        case .square:
+            let h = r * 0.886
+            cairo_rectangle(cr, p.x - h, p.y - h, 2 * h, 2 * h)
+        case .diamond:
+            let t = r * 1.2
+            cairo_move_to(cr, p.x, p.y - t)
+            cairo_line_to(cr, p.x + t * 0.75, p.y)
+            cairo_line_to(cr, p.x, p.y + t)
+            cairo_line_to(cr, p.x - t * 0.75, p.y)
+            cairo_close_path(cr)
+        }
+    }
+
+    static func drawMarkers(_ points: [Point], _ style: MarkerStyle, _ cr: OpaquePointer) {
+        // Each marker is filled then stroked before the next, so overlapping markers stay distinct.
+        for p in points {
+            markerPath(p, style, cr)
+            if let fill = style.fill { setColor(cr, fill); cairo_fill_preserve(cr) }
+            if let stroke = style.stroke { apply(stroke, cr); cairo_stroke_preserve(cr) }
+            cairo_new_path(cr)
+        }
+    }
+
+    static func drawText(_ item: TextItem, _ cr: OpaquePointer) {
+        guard !item.string.isEmpty else { return }
+        cairo_save(cr)
+        selectFont(cr, item.style)
+        setColor(cr, item.style.color)
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(cr, item.string, &extents)
+        cairo_translate(cr, item.position.x, item.position.y)
+        if item.rotation != 0 { cairo_rotate(cr, -item.rotation * .pi / 180) }
+        let dx: Double = switch item.horizontal {
+        case .start: 0
+        case .middle: -extents.x_advance / 2
+        case .end: -extents.x_advance
+        }
+        cairo_move_to(cr, dx, TextMetrics.baseline(for: 0, anchor: item.vertical, size: item.style.size))
+        cairo_show_text(cr, item.string)
+        cairo_new_path(cr)
+        cairo_restore(cr)
+    }
+
+    static func drawImage(_ image: RGBAImage, _ rect: Rect, _ cr: OpaquePointer) throws {
+        guard image.width > 0, image.height > 0 else { return }
+        let surface = try makeSurface(image)
+        cairo_save(cr)
+        cairo_translate(cr, rect.x, rect.y)
+        cairo_scale(cr, rect.width / Double(image.width), rect.height / Double(image.height))
+        cairo_set_source_surface(cr, surface.pointer, 0, 0)
+        // Nearest-neighbour: a stamp pixel stays a sharp block at any zoom, in PNG, SVG and PDF.
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
+        cairo_rectangle(cr, 0, 0, Double(image.width), Double(image.height))
+        cairo_fill(cr)
+        cairo_restore(cr)
+    }
+
+    /// An ARGB32 surface (native-endian, premultiplied alpha) holding `image`.
+    static func makeSurface(_ image: RGBAImage) throws -> Surface {
+        let surface = try Surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(image.width), Int32(image.height)),
+                                  "creating a \(image.width)×\(image.height) raster")
+        cairo_surface_flush(surface.pointer)
+        guard let base = cairo_image_surface_get_data(surface.pointer) else {
+            throw RenderError(context: "filling a raster", message: "Cairo gave no pixel buffer")
+        }
+        let stride = Int(cairo_image_surface_get_stride(surface.pointer))
+        image.pixels.withUnsafeBufferPointer { src in
+            for y in 0..<image.height {
+                let row = UnsafeMutableRawPointer(base + y * stride).assumingMemoryBound(to: UInt32.self)
+                for x in 0..<image.width {
+                    let i = (y * image.width + x) * 4
+                    let a = UInt32(src[i + 3])
+                    func pm(_ v: UInt8) -> UInt32 { (UInt32(v) * a + 127) / 255 }
+                    row[x] = a << 24 | pm(src[i]) << 16 | pm(src[i + 1]) << 8 | pm(src[i + 2])
+                }
+            }
+        }
+        cairo_surface_mark_dirty(surface.pointer)
+        return surface
+    }
+}

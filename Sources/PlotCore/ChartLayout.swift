@@ -1,0 +1,225 @@
+/// Maps data values linearly onto a span of points.
+public struct LinearScale: Sendable, Equatable {
+    public var domain: ClosedRange<Double>
+    /// Point coordinates for `domain.lowerBound` and `domain.upperBound` (may be decreasing).
+    public var from: Double
+    public var to: Double
+
+    public func callAsFunction(_ v: Double) -> Double {
+        let span = domain.upperBound - domain.lowerBound
+        guard span != 0 else { return (from + to) / 2 }
+        return from + (v - domain.lowerBound) / span * (to - from)
+    }
+}
+
+/// Places a chart's plot area, ticks, labels and legend inside a frame, then emits its primitives.
+///
+/// Room for every label is measured before the plot area is fixed, so labels are never clipped;
+/// the legend sits right of the plot area, so it never covers data.
+public struct ChartLayout {
+    public let chart: Chart
+    public let frame: Rect
+    public let style: Style
+    public let plotRect: Rect
+    public let xScale: LinearScale
+    public let yScale: LinearScale
+    public let xTicks: TickSet
+    public let yTicks: TickSet
+    let measurer: any TextMeasurer
+    let legendWidth: Double
+
+    public init(chart: Chart, frame: Rect, style: Style, measurer: any TextMeasurer) {
+        self.chart = chart
+        self.frame = frame
+        self.style = style
+        self.measurer = measurer
+        let em = style.fontSize
+        let pad = 0.9 * em
+        let xDomain = ChartLayout.domain(for: chart.xAxis, values: chart.series.flatMap { $0.points.map { ($0.x, $0.x) } })
+        let yDomain = ChartLayout.domain(
+            for: chart.yAxis,
+            values: chart.series.flatMap { s in
+                s.points.map { p in
+                    let e = (s.errorBar != nil ? p.yError : nil).flatMap { $0.isFinite ? abs($0) : nil } ?? 0
+                    return (p.y - e, p.y + e)
+                }
+            } + chart.referenceLines.map { ($0.y, $0.y) })
+
+        let tickText = style.text(style.fontSize)
+        var legendWidth = 0.0
+        if !chart.legend.isEmpty {
+            let labelWidth = chart.legend.map { measurer.width(of: $0.label, style: tickText) }.max() ?? 0
+            legendWidth = 0.8 * em + ChartLayout.symbolWidth(em) + 0.6 * em + labelWidth + 0.8 * em
+        }
+        let top = frame.minY + pad + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
+        let bottom = frame.maxY - pad - TextMetrics.lineHeight(style.labelSize) - 0.7 * em
+            - TextMetrics.lineHeight(style.fontSize) - 0.5 * em
+        let plotHeight = max(10, bottom - top)
+        let yTicks = Ticks.linear(lower: yDomain.lowerBound, upper: yDomain.upperBound,
+                                  maxCount: max(2, Int(plotHeight / (2.8 * em))))
+        let yLabelWidth = yTicks.labels.map { measurer.width(of: $0, style: tickText) }.max() ?? 0
+        let left = frame.minX + pad + TextMetrics.lineHeight(style.labelSize) + 0.7 * em + yLabelWidth + 0.5 * em
+        var right = frame.maxX - pad - (legendWidth > 0 ? legendWidth + 1.2 * em : 0)
+        let plotWidth0 = max(10, right - left)
+
+        // Fewer x ticks until neighbouring labels keep at least one em between them.
+        var xTicks = Ticks.linear(lower: xDomain.lowerBound, upper: xDomain.upperBound,
+                                  maxCount: max(2, Int(plotWidth0 / (5 * em))))
+        var maxCount = xTicks.major.count
+        while maxCount > 1 {
+            let widest = xTicks.labels.map { measurer.width(of: $0, style: tickText) }.max() ?? 0
+            let spacing = xTicks.step / (xDomain.upperBound - xDomain.lowerBound) * plotWidth0
+            if widest + em <= spacing { break }
+            maxCount -= 1
+            xTicks = Ticks.linear(lower: xDomain.lowerBound, upper: xDomain.upperBound, maxCount: maxCount)
+        }
+        // A label centred on the right edge must not run off the figure.
+        if legendWidth == 0, let last = xTicks.labels.last {
+            right = min(right, frame.maxX - max(pad, measurer.width(of: last, style: tickText) / 2 + 2))
+        }
+        let plotRect = Rect(x: left, y: top, width: max(10, right - left), height: plotHeight)
+
+        self.plotRect = plotRect
+        self.xTicks = xTicks
+        self.yTicks = yTicks
+        self.legendWidth = legendWidth
+        self.xScale = LinearScale(domain: xDomain,
+                                  from: chart.xAxis.inverted ? plotRect.maxX : plotRect.minX,
+                                  to: chart.xAxis.inverted ? plotRect.minX : plotRect.maxX)
+        // Screen y grows downwards: a normal axis maps its low end to the bottom edge.
+        self.yScale = LinearScale(domain: yDomain,
+                                  from: chart.yAxis.inverted ? plotRect.minY : plotRect.maxY,
+                                  to: chart.yAxis.inverted ? plotRect.maxY : plotRect.minY)
+    }
+
+    static func symbolWidth(_ em: Double) -> Double { 1.8 * em }
+
+    /// The data range (fixed limits, or padded extent of `values`), widened to `minimumSpan`.
+    static func domain(for axis: Axis, values: [(Double, Double)]) -> ClosedRange<Double> {
+        if let limits = axis.limits, limits.upperBound > limits.lowerBound { return limits }
+        let finite = values.filter { $0.0.isFinite && $0.1.isFinite }
+        guard let lo0 = finite.map(\.0).min(), let hi0 = finite.map(\.1).max() else { return 0...1 }
+        let pad = (hi0 - lo0) * axis.padding
+        var lo = lo0 - pad, hi = hi0 + pad
+        if hi - lo < axis.minimumSpan {
+            let mid = (lo0 + hi0) / 2
+            lo = mid - axis.minimumSpan / 2
+            hi = mid + axis.minimumSpan / 2
+        }
+        return lo...hi
+    }
+
+    public func items() -> [DisplayItem] {
+        var out: [DisplayItem] = []
+        let axisStroke = Stroke(color: style.axisColor, width: style.lineWidth)
+        let tickStroke = Stroke(color: style.axisColor, width: style.lineWidth * 0.9)
+        let em = style.fontSize
+        let tickText = style.text(style.fontSize)
+
+        if let grid = style.gridColor {
+            let segments = xTicks.major.map { Segment(Point(xScale($0), plotRect.minY), Point(xScale($0), plotRect.maxY)) }
+                + yTicks.major.map { Segment(Point(plotRect.minX, yScale($0)), Point(plotRect.maxX, yScale($0))) }
+            out.append(DisplayItem("grid", .segments(segments, stroke: Stroke(color: grid, width: style.lineWidth * 0.6))))
+        }
+
+        out.append(DisplayItem("plot.clip", .pushClip(plotRect)))
+        for line in chart.referenceLines {
+            let y = yScale(line.y)
+            out.append(DisplayItem("reference.\(line.role)",
+                                   .polyline([Point(plotRect.minX, y), Point(plotRect.maxX, y)], stroke: line.stroke)))
+        }
+        for series in chart.series where !series.points.isEmpty {
+            if let bar = series.errorBar {
+                let segments: [Segment] = series.points.compactMap { p in
+                    guard let e = p.yError, e.isFinite, e > 0 else { return nil }
+                    let x = xScale(p.x)
+                    return Segment(Point(x, yScale(p.y - e)), Point(x, yScale(p.y + e)))
+                }
+                if !segments.isEmpty { out.append(DisplayItem("errorbar.\(series.role)", .segments(segments, stroke: bar))) }
+            }
+            out.append(DisplayItem("data.\(series.role)",
+                                   .markers(series.points.map { Point(xScale($0.x), yScale($0.y)) }, style: series.marker)))
+        }
+        out.append(DisplayItem("plot.clip", .popClip))
+
+        // Ticks point inwards on all four sides, the usual style of astronomy journals.
+        func ticks(_ values: [Double], length: Double) -> [Segment] {
+            var s: [Segment] = []
+            for v in values where xScale.domain.contains(v) {
+                let x = xScale(v)
+                s.append(Segment(Point(x, plotRect.maxY), Point(x, plotRect.maxY - length)))
+                s.append(Segment(Point(x, plotRect.minY), Point(x, plotRect.minY + length)))
+            }
+            return s
+        }
+        func yticks(_ values: [Double], length: Double) -> [Segment] {
+            var s: [Segment] = []
+            for v in values where yScale.domain.contains(v) {
+                let y = yScale(v)
+                s.append(Segment(Point(plotRect.minX, y), Point(plotRect.minX + length, y)))
+                s.append(Segment(Point(plotRect.maxX, y), Point(plotRect.maxX - length, y)))
+            }
+            return s
+        }
+        out.append(DisplayItem("axis.x.minortick", .segments(ticks(xTicks.minor, length: style.minorTickLength), stroke: tickStroke)))
+        out.append(DisplayItem("axis.y.minortick", .segments(yticks(yTicks.minor, length: style.minorTickLength), stroke: tickStroke)))
+        out.append(DisplayItem("axis.x.tick", .segments(ticks(xTicks.major, length: style.majorTickLength), stroke: tickStroke)))
+        out.append(DisplayItem("axis.y.tick", .segments(yticks(yTicks.major, length: style.majorTickLength), stroke: tickStroke)))
+        out.append(DisplayItem("axis.frame", .rect(plotRect, fill: nil, stroke: axisStroke)))
+
+        for (v, label) in zip(xTicks.major, xTicks.labels) {
+            out.append(DisplayItem("axis.x.ticklabel", .text(TextItem(
+                label, at: Point(xScale(v), plotRect.maxY + 0.5 * em), horizontal: .middle, vertical: .top, style: tickText))))
+        }
+        for (v, label) in zip(yTicks.major, yTicks.labels) {
+            out.append(DisplayItem("axis.y.ticklabel", .text(TextItem(
+                label, at: Point(plotRect.minX - 0.5 * em, yScale(v)), horizontal: .end, vertical: .middle, style: tickText))))
+        }
+        let labelText = style.text(style.labelSize)
+        out.append(DisplayItem("axis.x.title", .text(TextItem(
+            chart.xAxis.title, at: Point(plotRect.midX, frame.maxY - 0.9 * em), horizontal: .middle, vertical: .bottom,
+            style: labelText))))
+        out.append(DisplayItem("axis.y.title", .text(TextItem(
+            chart.yAxis.title, at: Point(frame.minX + 0.9 * em, plotRect.midY), horizontal: .middle, vertical: .top,
+            style: labelText, rotation: 90))))
+        if let title = chart.title {
+            out.append(DisplayItem("title", .text(TextItem(
+                title, at: Point(plotRect.midX, frame.minY + 0.9 * em), horizontal: .middle, vertical: .top,
+                style: style.text(style.titleSize, weight: .bold)))))
+        }
+        if !chart.legend.isEmpty { out += legendItems(textStyle: tickText) }
+        return out
+    }
+
+    func legendItems(textStyle: TextStyle) -> [DisplayItem] {
+        let em = style.fontSize
+        let rowHeight = 1.6 * em
+        let box = Rect(x: plotRect.maxX + 1.2 * em, y: plotRect.minY, width: legendWidth,
+                       height: Double(chart.legend.count) * rowHeight + 0.8 * em)
+        var out = [DisplayItem("legend.frame", .rect(box, fill: style.background,
+                                                     stroke: Stroke(color: Color(hex: "#BBBBBB"), width: style.lineWidth * 0.7)))]
+        for (i, entry) in chart.legend.enumerated() {
+            let cy = box.minY + 0.4 * em + (Double(i) + 0.5) * rowHeight
+            let cx = box.minX + 0.8 * em + ChartLayout.symbolWidth(em) / 2
+            switch entry.symbol {
+            case let .marker(marker, errorBar):
+                if let bar = errorBar {
+                    let h = marker.size * 0.95
+                    out.append(DisplayItem("legend.symbol", .segments([Segment(Point(cx, cy - h), Point(cx, cy + h))], stroke: bar)))
+                }
+                out.append(DisplayItem("legend.symbol", .markers([Point(cx, cy)], style: marker)))
+            case let .swatch(color):
+                let s = 0.8 * em
+                out.append(DisplayItem("legend.symbol", .rect(Rect(x: cx - s / 2, y: cy - s / 2, width: s, height: s),
+                                                              fill: color, stroke: nil)))
+            case let .line(stroke):
+                let w = ChartLayout.symbolWidth(em) / 2
+                out.append(DisplayItem("legend.symbol", .polyline([Point(cx - w, cy), Point(cx + w, cy)], stroke: stroke)))
+            }
+            out.append(DisplayItem("legend.label", .text(TextItem(
+                entry.label, at: Point(box.minX + 0.8 * em + ChartLayout.symbolWidth(em) + 0.6 * em, cy),
+                horizontal: .start, vertical: .middle, style: textStyle))))
+        }
+        return out
+    }
+}

@@ -1,0 +1,155 @@
+/// One plotted point; `yError` is a symmetric 1σ error drawn as a vertical bar when present.
+public struct DataPoint: Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+    public var yError: Double?
+    public init(x: Double, y: Double, yError: Double? = nil) {
+        self.x = x; self.y = y; self.yError = yError
+    }
+}
+
+/// A set of points drawn with one marker style. `role` names it in the display list
+/// (`data.<role>` for markers, `errorbar.<role>` for error bars), e.g. `g.valid`.
+public struct Series: Sendable, Equatable {
+    public var role: String
+    public var points: [DataPoint]
+    public var marker: MarkerStyle
+    /// Error bars are drawn (beneath the markers) only when a stroke is given.
+    public var errorBar: Stroke?
+    public init(role: String, points: [DataPoint], marker: MarkerStyle, errorBar: Stroke? = nil) {
+        self.role = role; self.points = points; self.marker = marker; self.errorBar = errorBar
+    }
+}
+
+/// A horizontal line across the plot at a data value (e.g. a reference magnitude).
+public struct ReferenceLine: Sendable, Equatable {
+    public var role: String
+    public var y: Double
+    public var stroke: Stroke
+    public init(role: String, y: Double, stroke: Stroke) { self.role = role; self.y = y; self.stroke = stroke }
+}
+
+public struct Axis: Sendable, Equatable {
+    public var title: String
+    /// Larger values towards the origin (magnitudes: bright at the top).
+    public var inverted: Bool
+    /// Fixed limits; nil means the data's range, padded.
+    public var limits: ClosedRange<Double>?
+    /// Padding on each side, as a fraction of the data span.
+    public var padding: Double
+    /// The smallest span shown: a single point or a flat light curve still gets a readable axis.
+    public var minimumSpan: Double
+
+    public init(title: String, inverted: Bool = false, limits: ClosedRange<Double>? = nil,
+                padding: Double = 0.05, minimumSpan: Double = 1) {
+        self.title = title; self.inverted = inverted; self.limits = limits
+        self.padding = padding; self.minimumSpan = minimumSpan
+    }
+}
+
+public enum LegendSymbol: Sendable, Equatable {
+    case marker(MarkerStyle, errorBar: Stroke?)
+    case swatch(Color)
+    case line(Stroke)
+}
+
+public struct LegendEntry: Sendable, Equatable {
+    public var label: String
+    public var symbol: LegendSymbol
+    public init(_ label: String, symbol: LegendSymbol) { self.label = label; self.symbol = symbol }
+}
+
+/// An x–y chart: axes, series drawn in order (later on top), and a legend outside the plot area
+/// on the right, so it can never hide data.
+public struct Chart: Sendable, Equatable {
+    public var title: String?
+    public var xAxis: Axis
+    public var yAxis: Axis
+    public var series: [Series]
+    public var referenceLines: [ReferenceLine]
+    public var legend: [LegendEntry]
+
+    public init(title: String? = nil, xAxis: Axis, yAxis: Axis, series: [Series],
+                referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = []) {
+        self.title = title; self.xAxis = xAxis; self.yAxis = yAxis; self.series = series
+        self.referenceLines = referenceLines; self.legend = legend
+    }
+}
+
+/// Sizes in points and colours shared by every element of a figure.
+public struct Style: Sendable, Equatable {
+    public var fontFamily: String
+    /// Tick labels and legend text.
+    public var fontSize: Double
+    /// Axis titles.
+    public var labelSize: Double
+    public var titleSize: Double
+    public var lineWidth: Double
+    public var markerSize: Double
+    public var textColor: Color
+    public var axisColor: Color
+    public var background: Color
+    /// Faint major-tick grid inside the plot; nil for none.
+    public var gridColor: Color?
+    public var majorTickLength: Double
+    public var minorTickLength: Double
+
+    public init(fontFamily: String = "DejaVu Sans", fontSize: Double = 9, labelSize: Double = 10,
+                titleSize: Double = 11, lineWidth: Double = 0.8, markerSize: Double = 5,
+                textColor: Color = Color(hex: "#1A1A1A"), axisColor: Color = Color(hex: "#333333"),
+                background: Color = .white, gridColor: Color? = Color(hex: "#E6E6E6"),
+                majorTickLength: Double = 4, minorTickLength: Double = 2.2) {
+        self.fontFamily = fontFamily; self.fontSize = fontSize; self.labelSize = labelSize
+        self.titleSize = titleSize; self.lineWidth = lineWidth; self.markerSize = markerSize
+        self.textColor = textColor; self.axisColor = axisColor; self.background = background
+        self.gridColor = gridColor; self.majorTickLength = majorTickLength; self.minorTickLength = minorTickLength
+    }
+
+    /// The screen default.
+    public static let screen = Style()
+
+    func text(_ size: Double, weight: FontWeight = .normal) -> TextStyle {
+        TextStyle(family: fontFamily, size: size, weight: weight, color: textColor)
+    }
+}
+
+public enum PanelContent: Sendable, Equatable {
+    case chart(Chart)
+}
+
+/// A panel placed in the figure; `frame` is in points from the figure's top-left corner.
+public struct Panel: Sendable, Equatable {
+    public var frame: Rect
+    public var content: PanelContent
+    public init(frame: Rect, content: PanelContent) { self.frame = frame; self.content = content }
+}
+
+/// A whole figure: a page size in points, a style, and panels. Plain data: build it anywhere,
+/// lay it out and render it in the task that draws.
+public struct Figure: Sendable, Equatable {
+    public var size: Size
+    public var style: Style
+    public var panels: [Panel]
+
+    public init(size: Size, style: Style = .screen, panels: [Panel]) {
+        self.size = size; self.style = style; self.panels = panels
+    }
+
+    /// A figure holding one chart that fills the page.
+    public init(size: Size, style: Style = .screen, chart: Chart) {
+        self.init(size: size, style: style,
+                  panels: [Panel(frame: Rect(x: 0, y: 0, width: size.width, height: size.height), content: .chart(chart))])
+    }
+
+    /// Lays the figure out into the primitives a renderer draws.
+    public func displayList(measurer: any TextMeasurer) -> DisplayList {
+        var list = DisplayList(size: size, background: style.background)
+        for panel in panels {
+            switch panel.content {
+            case let .chart(chart):
+                list.items += ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).items()
+            }
+        }
+        return list
+    }
+}

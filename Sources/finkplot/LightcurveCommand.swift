@@ -1,0 +1,46 @@
+import ArgumentParser
+import FinkPlotKit
+
+struct LightcurveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lightcurve",
+        abstract: "Draw the lightcurve (magnitude versus MJD) of one or more ZTF objects.",
+        discussion: """
+            Per band (g, r, and i when present): valid alerts as filled circles with 1σ error \
+            bars, upper limits as open downward triangles at the 5σ limiting magnitude, \
+            bad-quality detections as lighter upward triangles. The magnitude axis is inverted \
+            (brighter is higher). The legend counts valid detections per band.
+
+            Examples:
+              finkplot lightcurve ZTF21aaxtctv -o ZTF21aaxtctv.png
+              finkplot lightcurve ZTF18aabjigr ZTF19acihgng --output-dir figures --format pdf
+              finkplot lightcurve ZTF18aabjigr --from samples -o ZTF18aabjigr.svg
+
+            Exits with status 1 when any object failed; the others are still drawn.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("ZTF objectIds, such as ZTF21aaxtctv.", valueName: "objectId"))
+    var objectIds: [String]
+
+    @OptionGroup(title: "Data source") var source: SourceOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+
+    func validate() throws {
+        guard !objectIds.isEmpty else { throw ValidationError("give at least one objectId") }
+        if output.output != nil && objectIds.count > 1 {
+            throw ValidationError("-o names one file; with \(objectIds.count) objects use --output-dir")
+        }
+    }
+
+    func run() async throws {
+        let run = LightcurveRun(source: try source.makeSource(), target: try output.target(),
+                                format: try output.resolvedFormat(), size: output.size)
+        let outcomes = await run.run(ids: objectIds, report: printOutcome)
+        let failed = outcomes.filter { !$0.succeeded }.count
+        if failed > 0 {
+            printError("\(failed) of \(outcomes.count) objects failed")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import FinkAPI
+import FinkPlotKit
+import Foundation
+
+/// Where rows come from: the live API or a directory of saved responses.
+struct SourceOptions: ParsableArguments {
+    static let defaultURLText = FinkAPIConfig.defaultBaseURL
+
+    @Option(name: .customLong("api-url"), help: ArgumentHelp(
+        "Fink API base URL (default: $\(FinkAPIConfig.environmentVariable), else \(FinkAPIConfig.defaultBaseURL)).",
+        valueName: "url"))
+    var apiURL: String?
+
+    @Option(name: .customLong("from"), help: ArgumentHelp(
+        "Read saved responses DIR/<objectId>.json (or .csv) instead of asking the API. Example: --from samples",
+        valueName: "dir"))
+    var directory: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for the API before giving up.", valueName: "seconds"))
+    var timeout: Double = 60
+
+    func validate() throws {
+        if directory != nil && apiURL != nil {
+            throw ValidationError("--from and --api-url exclude each other: read saved files or ask the API, not both")
+        }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
+
+    func makeSource() throws -> any ObjectSource {
+        if let directory {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+                throw ValidationError("--from \(directory): no such directory")
+            }
+            return DirectorySource(directory: URL(fileURLWithPath: directory, isDirectory: true))
+        }
+        let url = try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment)
+        return FinkClient(baseURL: url, transport: URLSessionTransport(timeout: timeout))
+    }
+}
+
+/// Where and how figures are written.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Output file for a single object; its extension picks the format. Example: -o ZTF21aaxtctv.pdf",
+        valueName: "path"))
+    var output: String?
+
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp(
+        "Directory for <objectId>.<format> files (created if missing; default: current directory).",
+        valueName: "dir"))
+    var outputDirectory: String?
+
+    @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("Figure width in pixels (PNG, SVG; PDF pages are width/dpi inches).", valueName: "px"))
+    var width: Int = 1200
+
+    @Option(help: ArgumentHelp("Figure height in pixels.", valueName: "px"))
+    var height: Int = 600
+
+    @Option(help: ArgumentHelp("Pixels per inch: sets how large text and lines are relative to the figure.", valueName: "dpi"))
+    var dpi: Double = 150
+
+    func validate() throws {
+        if output != nil && outputDirectory != nil {
+            throw ValidationError("-o and --output-dir exclude each other")
+        }
+        guard (16...20000).contains(width), (16...20000).contains(height) else {
+            throw ValidationError("--width and --height must be between 16 and 20000 pixels")
+        }
+        guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") }
+        do { _ = try resolvedFormat() } catch { throw ValidationError("\(error)") }
+    }
+
+    func resolvedFormat() throws -> OutputFormat {
+        try OutputFormat.resolve(explicit: format, outputPath: output)
+    }
+
+    var size: FigureSize { FigureSize(widthPixels: width, heightPixels: height, dpi: dpi) }
+
+    func target() throws -> OutputTarget {
+        if let output { return .file(URL(fileURLWithPath: output)) }
+        let dir = URL(fileURLWithPath: outputDirectory ?? ".", isDirectory: true)
+        try AtomicFile.ensureDirectory(dir)
+        return .directory(dir)
+    }
+}
+
+/// Prints one line per object: what was written, or why it failed (on standard error).
+func printOutcome(_ outcome: ObjectOutcome) {
+    switch outcome.status {
+    case let .rendered(path):
+        print("wrote \(path)")
+        for note in outcome.notes { printError("note: \(outcome.objectId): \(note)") }
+    case let .failed(reason):
+        printError("error: \(outcome.objectId): \(reason)")
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
