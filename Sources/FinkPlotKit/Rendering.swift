@@ -27,3 +27,6 @@ public enum FigureRenderer {
         return try Renderer.render(list, format: format, pixelsPerPoint: size.pixelsPerPoint)
     }
 }
+
+/// Re-exported so the command line needs only FinkPlotKit.
+public typealias OutputFormat = CairoRender.OutputFormat
