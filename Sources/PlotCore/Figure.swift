@@ -115,6 +115,8 @@ public struct Style: Sendable, Equatable {
 
 public enum PanelContent: Sendable, Equatable {
     case chart(Chart)
+    /// Images in rows and columns, placed at the frame's top-left corner (see `ImageGridLayout.size`).
+    case imageGrid(ImageGrid)
 }
 
 /// A panel placed in the figure; `frame` is in points from the figure's top-left corner.
@@ -148,6 +150,9 @@ public struct Figure: Sendable, Equatable {
             switch panel.content {
             case let .chart(chart):
                 list.items += ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).items()
+            case let .imageGrid(grid):
+                list.items += ImageGridLayout(grid: grid, style: style, measurer: measurer)
+                    .items(origin: Point(panel.frame.x, panel.frame.y))
             }
         }
         return list

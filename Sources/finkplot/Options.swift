@@ -27,7 +27,10 @@ struct SourceOptions: ParsableArguments {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
-    func makeSource() throws -> any ObjectSource {
+    func makeSource() throws -> any ObjectSource { try makeStampSource() }
+
+    /// A source that also serves stamps (the API's /cutouts, or saved rows).
+    func makeStampSource() throws -> any ObjectSource & StampProvider {
         if let directory {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {

@@ -1,0 +1,156 @@
+/// A horizontal colour bar under an image: the colour ramp and labels at its ends (and middle).
+public struct Colorbar: Sendable, Equatable {
+    /// The ramp as a one-row image, left = low end.
+    public var ramp: RGBAImage
+    public var lowLabel: String
+    public var highLabel: String
+    public var midLabel: String?
+    public init(ramp: RGBAImage, lowLabel: String, highLabel: String, midLabel: String? = nil) {
+        self.ramp = ramp; self.lowLabel = lowLabel; self.highLabel = highLabel; self.midLabel = midLabel
+    }
+}
+
+/// One cell of an image grid: an image, or a "no data" placeholder when `image` is nil.
+public struct ImageTile: Sendable, Equatable {
+    public var role: String
+    public var image: RGBAImage?
+    public var placeholder: String
+    public var colorbar: Colorbar?
+    public init(role: String, image: RGBAImage?, placeholder: String = "no data", colorbar: Colorbar? = nil) {
+        self.role = role; self.image = image; self.placeholder = placeholder; self.colorbar = colorbar
+    }
+}
+
+public struct ImageGridRow: Sendable, Equatable {
+    /// Lines left of the row; the first is drawn bold (e.g. objectId, then candid and date).
+    public var labels: [String]
+    public var tiles: [ImageTile]
+    public init(labels: [String], tiles: [ImageTile]) { self.labels = labels; self.tiles = tiles }
+}
+
+/// Rows of images under column titles, each image pixel drawn as a block of `pixelSize` points.
+///
+/// Image rectangles are snapped to whole device pixels (`devicePixelsPerPoint`), so an upscaled
+/// stamp pixel is exactly N×N output pixels, never a blurred or uneven block.
+public struct ImageGrid: Sendable, Equatable {
+    public var title: String?
+    public var columnTitles: [String]
+    public var rows: [ImageGridRow]
+    /// Size of one image pixel, in points.
+    public var pixelSize: Double
+    public var devicePixelsPerPoint: Double
+
+    public init(title: String? = nil, columnTitles: [String], rows: [ImageGridRow], pixelSize: Double,
+                devicePixelsPerPoint: Double) {
+        self.title = title; self.columnTitles = columnTitles; self.rows = rows
+        self.pixelSize = pixelSize; self.devicePixelsPerPoint = devicePixelsPerPoint
+    }
+
+    /// Largest image in the grid, in image pixels (cells are all this size).
+    var cellPixels: (width: Int, height: Int) {
+        let images = rows.flatMap(\.tiles).compactMap(\.image)
+        return (images.map(\.width).max() ?? 63, images.map(\.height).max() ?? 63)
+    }
+    var hasColorbars: Bool { rows.contains { $0.tiles.contains { $0.colorbar != nil } } }
+}
+
+/// Places an `ImageGrid`; `size` is the page it needs, so figures are sized to their content.
+public struct ImageGridLayout {
+    public let grid: ImageGrid
+    public let style: Style
+    let measurer: any TextMeasurer
+    let em: Double
+    let labelWidth: Double
+    let cell: Size
+
+    public init(grid: ImageGrid, style: Style, measurer: any TextMeasurer) {
+        self.grid = grid
+        self.style = style
+        self.measurer = measurer
+        em = style.fontSize
+        let bold = style.text(style.fontSize, weight: .bold), plain = style.text(style.fontSize)
+        labelWidth = grid.rows.flatMap { row in
+            row.labels.enumerated().map { measurer.width(of: $1, style: $0 == 0 ? bold : plain) }
+        }.max() ?? 0
+        let px = grid.cellPixels
+        cell = Size(Double(px.width) * grid.pixelSize, Double(px.height) * grid.pixelSize)
+    }
+
+    var pad: Double { 0.9 * em }
+    var gap: Double { 0.7 * em }
+    var titleHeight: Double { grid.title == nil ? 0 : TextMetrics.lineHeight(style.titleSize) + 0.8 * em }
+    var headerHeight: Double { TextMetrics.lineHeight(style.labelSize) + 0.6 * em }
+    var colorbarHeight: Double { grid.hasColorbars ? 0.4 * em + 0.7 * em + 0.3 * em + TextMetrics.lineHeight(style.fontSize * 0.85) : 0 }
+    var labelColumn: Double { labelWidth > 0 ? labelWidth + 1.2 * em : 0 }
+    var columns: Int { max(grid.columnTitles.count, grid.rows.map(\.tiles.count).max() ?? 0) }
+    var rowHeight: Double {
+        let lines = Double(grid.rows.map(\.labels.count).max() ?? 0) * 1.3 * em
+        return max(cell.height + colorbarHeight, lines)
+    }
+
+    /// The page this grid needs, in points.
+    public var size: Size {
+        let width = pad + labelColumn + Double(columns) * cell.width + Double(max(0, columns - 1)) * gap + pad
+        let height = pad + titleHeight + headerHeight + Double(grid.rows.count) * rowHeight
+            + Double(max(0, grid.rows.count - 1)) * gap + pad
+        return Size(width, height)
+    }
+
+    func snap(_ v: Double) -> Double { (v * grid.devicePixelsPerPoint).rounded() / grid.devicePixelsPerPoint }
+
+    public func items(origin: Point = Point(0, 0)) -> [DisplayItem] {
+        var out: [DisplayItem] = []
+        let left = origin.x + pad + labelColumn
+        var y = origin.y + pad
+        if let title = grid.title {
+            out.append(DisplayItem("title", .text(TextItem(title, at: Point(origin.x + size.width / 2, y), horizontal: .middle,
+                                                          vertical: .top, style: style.text(style.titleSize, weight: .bold)))))
+            y += titleHeight
+        }
+        for (c, title) in grid.columnTitles.enumerated() {
+            let x = left + Double(c) * (cell.width + gap) + cell.width / 2
+            out.append(DisplayItem("column.title", .text(TextItem(title, at: Point(x, y), horizontal: .middle, vertical: .top,
+                                                                 style: style.text(style.labelSize, weight: .bold)))))
+        }
+        y += headerHeight
+        let frameStroke = Stroke(color: style.axisColor, width: style.lineWidth * 0.6)
+        for row in grid.rows {
+            let labelTop = y + cell.height / 2 - Double(row.labels.count) * 1.3 * em / 2
+            for (i, line) in row.labels.enumerated() {
+                out.append(DisplayItem("row.label", .text(TextItem(
+                    line, at: Point(origin.x + pad, labelTop + Double(i) * 1.3 * em), horizontal: .start, vertical: .top,
+                    style: style.text(style.fontSize, weight: i == 0 ? .bold : .normal)))))
+            }
+            for (c, tile) in row.tiles.enumerated() {
+                let cellX = left + Double(c) * (cell.width + gap)
+                if let image = tile.image, image.width > 0, image.height > 0 {
+                    let w = Double(image.width) * grid.pixelSize, h = Double(image.height) * grid.pixelSize
+                    let rect = Rect(x: snap(cellX + (cell.width - w) / 2), y: snap(y + (cell.height - h) / 2), width: w, height: h)
+                    out.append(DisplayItem("tile.\(tile.role)", .image(image, rect: rect)))
+                    out.append(DisplayItem("tile.frame", .rect(rect, fill: nil, stroke: frameStroke)))
+                } else {
+                    let rect = Rect(x: cellX, y: y, width: cell.width, height: cell.height)
+                    out.append(DisplayItem("tile.\(tile.role).nodata", .rect(rect, fill: Color(hex: "#EEEEEE"), stroke: frameStroke)))
+                    out.append(DisplayItem("tile.nodata.label", .text(TextItem(
+                        tile.placeholder, at: Point(rect.midX, rect.midY), horizontal: .middle, vertical: .middle,
+                        style: TextStyle(family: style.fontFamily, size: style.fontSize, color: Color(hex: "#777777"))))))
+                }
+                if let bar = tile.colorbar {
+                    let top = y + cell.height + 0.4 * em
+                    let rect = Rect(x: cellX, y: top, width: cell.width, height: 0.7 * em)
+                    out.append(DisplayItem("colorbar.\(tile.role)", .image(bar.ramp, rect: rect)))
+                    out.append(DisplayItem("colorbar.frame", .rect(rect, fill: nil, stroke: frameStroke)))
+                    let small = style.text(style.fontSize * 0.85)
+                    let ly = rect.maxY + 0.3 * em
+                    out.append(DisplayItem("colorbar.label", .text(TextItem(bar.lowLabel, at: Point(rect.minX, ly), horizontal: .start, vertical: .top, style: small))))
+                    out.append(DisplayItem("colorbar.label", .text(TextItem(bar.highLabel, at: Point(rect.maxX, ly), horizontal: .end, vertical: .top, style: small))))
+                    if let mid = bar.midLabel {
+                        out.append(DisplayItem("colorbar.label", .text(TextItem(mid, at: Point(rect.midX, ly), horizontal: .middle, vertical: .top, style: small))))
+                    }
+                }
+            }
+            y += rowHeight + gap
+        }
+        return out
+    }
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import FinkAPI
+import FinkPlotKit
+import Foundation
+import PlotCore
+
+struct CutoutsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cutouts",
+        abstract: "Draw the Science, Template and Difference stamps of ZTF alerts as a grid.",
+        discussion: """
+            One row per object (or per alert with --alert all), columns Science, Template, \
+            Difference, each row labelled with objectId, candid, date and magnitude.
+
+            Orientation: rows are flipped as Fink's documentation does (data[::-1]) and drawn \
+            with the flipped array's first row at the top, so the first FITS row ends at the \
+            bottom, as in a FITS viewer. --no-flip draws the raw array order (row 0 at the top).
+
+            Scaling: science and template default to the 0.5-99.5 percentile interval with an \
+            asinh stretch (a = 0.1) and Greys_r; the difference to a linear scale symmetric \
+            around 0 (99.5th percentile of |value|) with RdBu_r, so a negative alert is blue. \
+            --interval, --stretch and --cmap replace these for all three stamps. Missing pixels \
+            (null, NaN, |value| > 1e30) get --mask-color.
+
+            Stamps come from /api/v1/cutouts for the chosen alert only.
+
+            Examples:
+              finkplot cutouts ZTF21aaxtctv -o ZTF21aaxtctv_cutouts.png
+              finkplot cutouts ZTF18acefvuh ZTF18aabjigr --from samples -o grid.pdf --colorbar
+              finkplot cutouts ZTF21aaxtctv --alert peak --interval zscale --stretch linear --cmap viridis
+            """
+    )
+
+    @Argument(help: ArgumentHelp("ZTF objectIds, such as ZTF21aaxtctv.", valueName: "objectId"))
+    var objectIds: [String]
+
+    @OptionGroup(title: "Data source") var source: SourceOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Grid file; its extension picks the format (default: <objectId>_cutouts.png, or cutouts.png for several).",
+        valueName: "path"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("Which alert: latest, peak (brightest) or all.", valueName: "latest|peak|all"))
+    var alert: String = "latest"
+
+    @Option(help: ArgumentHelp("Show this alert (one object only).", valueName: "candid"))
+    var candid: Int64?
+
+    @Flag(name: .customLong("no-flip"), help: "Keep the raw array order (row 0 at the top) instead of Fink's flip.")
+    var noFlip = false
+
+    @Option(help: ArgumentHelp("minmax, zscale, percentile:LO,HI, symmetric:P or manual:VMIN,VMAX.", valueName: "interval"))
+    var interval: String?
+
+    @Option(help: ArgumentHelp("linear, sqrt, log[:a], asinh[:a], power:a or sigmoid.", valueName: "stretch"))
+    var stretch: String?
+
+    @Option(help: ArgumentHelp("Colour map for all stamps: \(Colormap.availableNames.joined(separator: ", ")).", valueName: "name"))
+    var cmap: String?
+
+    @Option(name: .customLong("mask-color"), help: ArgumentHelp("Colour of missing pixels: #rrggbb[aa] or a name.", valueName: "color"))
+    var maskColor: String = "magenta"
+
+    @Option(help: ArgumentHelp("Output pixels per stamp pixel (nearest-neighbour).", valueName: "n"))
+    var scale: Int = 4
+
+    @Option(help: ArgumentHelp("Pixels per inch (sets the size of the labels).", valueName: "dpi"))
+    var dpi: Double = 150
+
+    @Flag(help: "Draw a colour bar under each stamp.")
+    var colorbar = false
+
+    @Option(help: ArgumentHelp("Also write each stamp as its own PNG, one pixel per stamp pixel.", valueName: "dir"))
+    var raw: String?
+
+    func validate() throws {
+        guard !objectIds.isEmpty else { throw ValidationError("give at least one objectId") }
+        guard ["latest", "peak", "all"].contains(alert) else { throw ValidationError("--alert must be latest, peak or all") }
+        if candid != nil && objectIds.count > 1 { throw ValidationError("--candid names an alert of one object") }
+        guard (1...64).contains(scale) else { throw ValidationError("--scale must be between 1 and 64") }
+        guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") }
+        do {
+            _ = try rendering()
+            _ = try OutputFormat.resolve(explicit: format, outputPath: output)
+        } catch { throw ValidationError("\(error)") }
+    }
+
+    func rendering() throws -> StampRendering {
+        var r = try StampRendering()
+        r.flip = !noFlip
+        if let interval {
+            let i = try Interval(parsing: interval)
+            r.science.interval = i
+            r.difference.interval = i
+        }
+        if let stretch {
+            let s = try Stretch(parsing: stretch)
+            r.science.stretch = s
+            r.difference.stretch = s
+        }
+        if let cmap {
+            let m = try Colormap.named(cmap)
+            r.scienceColormap = m
+            r.differenceColormap = m
+        }
+        r.maskColor = try parseColor(maskColor)
+        return r
+    }
+
+    func run() async throws {
+        let format = try OutputFormat.resolve(explicit: format, outputPath: output)
+        let path = output ?? (objectIds.count == 1 ? "\(objectIds[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
+        var rawDirectory: URL?
+        if let raw {
+            let dir = URL(fileURLWithPath: raw, isDirectory: true)
+            try AtomicFile.ensureDirectory(dir)
+            rawDirectory = dir
+        }
+        let choice: AlertChoice = if let candid { .candid(candid) } else {
+            switch alert { case "peak": .peak; case "all": .all; default: .latest }
+        }
+        let run = CutoutRun(source: try source.makeStampSource(), choice: choice, rendering: try rendering(), scale: scale,
+                            dpi: dpi, colorbars: colorbar, format: format, output: URL(fileURLWithPath: path),
+                            rawDirectory: rawDirectory)
+        // One grid for all objects: report failures and notes per object, the file once.
+        let outcomes = await run.run(ids: objectIds) { outcome in
+            if case let .failed(reason) = outcome.status { printError("error: \(outcome.objectId): \(reason)") }
+            for note in outcome.notes { printError("note: \(outcome.objectId): \(note)") }
+        }
+        let failed = outcomes.filter { !$0.succeeded }.count
+        if let first = outcomes.first(where: \.succeeded), case let .rendered(p) = first.status { print("wrote \(p)") }
+        if failed > 0 {
+            printError("\(failed) of \(outcomes.count) objects failed")
+            throw ExitCode(1)
+        }
+    }
+}
