@@ -1,0 +1,81 @@
+import Foundation
+
+/// An interval followed by a stretch, as astropy's `ImageNormalize(interval=…, stretch=…, clip=True)`.
+///
+/// For every stretch but `.sigmoid`, a pixel v becomes
+///
+///     x = clip((v − vmin) / (vmax − vmin), 0, 1),   y = stretch(x)
+///
+/// with (vmin, vmax) = `interval.limits(values)` computed on the stamp's finite pixels.
+///
+/// - NaN pixels stay NaN (they are masked: `colorize` paints them with the mask colour).
+/// - ±∞ pixels are ignored by the interval and then clipped like any value beyond it,
+///   +∞ → 1 and −∞ → 0, as astropy does.
+/// - A degenerate interval (vmin == vmax, e.g. a constant stamp) maps every non-NaN pixel to 0,
+///   as astropy's `ImageNormalize` does (`values *= 0`), so a constant stamp takes the low end
+///   of the colour map and never NaN or ∞. A stamp without any finite pixel stays all NaN.
+///
+/// `.sigmoid` (the Fink API's PNG stretch) replaces the interval: y = 1 / (1 + e^(−(v − μ)/σ))
+/// with μ and σ the mean and population standard deviation of the finite pixels. Its argument
+/// (v − μ)/σ is unchanged by any affine rescaling of v, so passing the pixels through the
+/// interval's linear map first would change nothing; only the interval's clipping could, and
+/// Fink does not clip. The interval is therefore ignored. With σ = 0 (constant stamp) every
+/// finite pixel sits at μ and maps to 0.5, the sigmoid's value there.
+public struct Normalization: Sendable, Equatable {
+    public var interval: Interval
+    public var stretch: Stretch
+
+    public init(interval: Interval, stretch: Stretch) {
+        self.interval = interval
+        self.stretch = stretch
+    }
+
+    /// Science and Template stamps: percentiles 0.5–99.5, asinh with a = 0.1 (as the Portal's
+    /// asinh, with astropy's usual clipping).
+    public static let scienceDefault = Normalization(
+        interval: .asymmetricPercentile(lower: 0.5, upper: 99.5), stretch: .asinh(a: 0.1))
+
+    /// Difference stamps: linear over [−m, m], m the 99.5th percentile of |v|, so that zero
+    /// residual sits mid-scale.
+    public static let differenceDefault = Normalization(
+        interval: .symmetric(percentile: 99.5), stretch: .linear)
+
+    /// Throws `ImagingError.invalidParameter` if the interval or the stretch is invalid.
+    public func validate() throws {
+        try interval.validate()
+        try stretch.validate()
+    }
+
+    /// `values` mapped into [0, 1], same order and count; NaN stays NaN. Invalid parameters
+    /// (see `validate()`) and stamps without a finite pixel give all NaN.
+    public func apply(_ values: [Float]) -> [Float] {
+        if stretch == .sigmoid { return sigmoid(values) }
+        guard (try? stretch.validate()) != nil, let (vmin, vmax) = interval.limits(values) else {
+            return [Float](repeating: .nan, count: values.count)
+        }
+        if vmin == vmax {
+            return values.map { $0.isNaN ? .nan : 0 }
+        }
+        let span = vmax - vmin
+        return values.map { v in
+            if v.isNaN { return .nan }
+            let x = min(max((Double(v) - vmin) / span, 0), 1)
+            return Float(stretch.apply(x))
+        }
+    }
+
+    private func sigmoid(_ values: [Float]) -> [Float] {
+        var n = 0.0, sum = 0.0
+        for v in values where v.isFinite { n += 1; sum += Double(v) }
+        guard n > 0 else { return [Float](repeating: .nan, count: values.count) }
+        let mean = sum / n
+        var squares = 0.0
+        for v in values where v.isFinite { squares += (Double(v) - mean) * (Double(v) - mean) }
+        let std = (squares / n).squareRoot()
+        return values.map { v in
+            if v.isNaN { return .nan }
+            if std == 0 { return v.isFinite ? 0.5 : (v > 0 ? 1 : 0) }
+            return Float(Stretch.sigmoid.apply((Double(v) - mean) / std))
+        }
+    }
+}
