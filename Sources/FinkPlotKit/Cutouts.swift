@@ -53,6 +53,10 @@ public struct StampRendering: Sendable, Equatable {
     /// Diverging and centred on 0 by default, so a negative alert stays visibly negative.
     public var differenceColormap: Colormap
     public var maskColor: (r: UInt8, g: UInt8, b: UInt8, a: UInt8) = (255, 0, 255, 255)
+    /// ZTF cuts the difference stamp of a negative candidate (`isdiffpos` f/0) from the
+    /// *reference − science* image, so a source that faded looks positive. When true, such stamps
+    /// are negated to show science − reference for every alert: a fading source is negative.
+    public var scienceMinusReference = true
 
     public init() throws {
         scienceColormap = try Colormap.named("Greys_r")
@@ -62,7 +66,7 @@ public struct StampRendering: Sendable, Equatable {
     public static func == (a: StampRendering, b: StampRendering) -> Bool {
         a.flip == b.flip && a.science == b.science && a.difference == b.difference
             && a.scienceColormap == b.scienceColormap && a.differenceColormap == b.differenceColormap
-            && a.maskColor == b.maskColor
+            && a.maskColor == b.maskColor && a.scienceMinusReference == b.scienceMinusReference
     }
 
     public func normalization(for kind: StampKind) -> Normalization { kind == .difference ? difference : science }
@@ -80,9 +84,13 @@ public struct StampRendering: Sendable, Equatable {
     }
 
     /// The coloured picture of a stamp, or nil when it has no finite pixel ("no data").
-    public func image(_ stamp: Stamp, kind: StampKind) -> (image: RGBAImage, limits: (vmin: Double, vmax: Double))? {
+    /// `negativeSubtraction` is true for an alert with `isdiffpos` f/0.
+    public func image(_ stamp: Stamp, kind: StampKind, negativeSubtraction: Bool = false)
+        -> (image: RGBAImage, limits: (vmin: Double, vmax: Double))?
+    {
         guard stamp.width > 0, stamp.height > 0, !stamp.isEmpty else { return nil }
-        let rows = displayRows(stamp)
+        var rows = displayRows(stamp)
+        if kind == .difference && negativeSubtraction && scienceMinusReference { rows = rows.map { -$0 } }
         let norm = normalization(for: kind)
         guard let limits = norm.interval.limits(rows) else { return nil }
         let image = colorize(normalized: norm.apply(rows), width: stamp.width, height: stamp.height,
@@ -173,7 +181,9 @@ public enum CutoutFigure {
         let gridRows = rows.map { row in
             ImageGridRow(labels: labels(for: row), tiles: StampKind.allCases.map { kind in
                 let role = kind.rawValue.lowercased()
-                guard let stamp = row.stamps[kind], let (image, limits) = rendering.image(stamp, kind: kind) else {
+                guard let stamp = row.stamps[kind],
+                      let (image, limits) = rendering.image(stamp, kind: kind, negativeSubtraction: row.alert.isdiffpos == false)
+                else {
                     return ImageTile(role: role, image: nil, placeholder: "no data")
                 }
                 let linear = rendering.normalization(for: kind).stretch == .linear
@@ -267,7 +277,9 @@ public struct CutoutRun: Sendable {
 
     func writeRaw(_ row: CutoutRow, to dir: URL) throws {
         for kind in StampKind.allCases {
-            guard let stamp = row.stamps[kind], let (image, _) = rendering.image(stamp, kind: kind) else { continue }
+            guard let stamp = row.stamps[kind],
+                  let (image, _) = rendering.image(stamp, kind: kind, negativeSubtraction: row.alert.isdiffpos == false)
+            else { continue }
             let name = "\(row.objectId.rawValue)_\(row.alert.candid.map(String.init) ?? "nocandid")_\(kind.rawValue).png"
             try AtomicFile.write(try CutoutFigure.rawPNG(image), to: dir.appendingPathComponent(name))
         }

@@ -22,6 +22,11 @@ struct CutoutsCommand: AsyncParsableCommand {
             --interval, --stretch and --cmap replace these for all three stamps. Missing pixels \
             (null, NaN, |value| > 1e30) get --mask-color.
 
+            Sign: ZTF cuts the difference stamp of a negative alert (isdiffpos f/0, the source \
+            got fainter) from the reference-minus-science image, where the fading source looks \
+            positive. FinkPlot negates those stamps so every difference reads science minus \
+            reference and a negative alert is negative; --keep-sign draws them as sent.
+
             Stamps come from /api/v1/cutouts for the chosen alert only.
 
             Examples:
@@ -52,6 +57,9 @@ struct CutoutsCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("no-flip"), help: "Keep the raw array order (row 0 at the top) instead of Fink's flip.")
     var noFlip = false
+
+    @Flag(name: .customLong("keep-sign"), help: "Draw difference stamps of negative alerts as sent (reference − science).")
+    var keepSign = false
 
     @Option(help: ArgumentHelp("minmax, zscale, percentile:LO,HI, symmetric:P or manual:VMIN,VMAX.", valueName: "interval"))
     var interval: String?
@@ -92,6 +100,7 @@ struct CutoutsCommand: AsyncParsableCommand {
     func rendering() throws -> StampRendering {
         var r = try StampRendering()
         r.flip = !noFlip
+        r.scienceMinusReference = !keepSign
         if let interval {
             let i = try Interval(parsing: interval)
             r.science.interval = i

@@ -1,0 +1,175 @@
+import CairoRender
+import FinkAPI
+import Foundation
+import PlotCore
+import Testing
+@testable import FinkPlotKit
+
+/// Finds the repository's Fixtures directory from this file's path.
+func fixturesDirectory(_ file: String = #filePath) -> URL {
+    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+}
+
+@Suite struct CutoutTests {
+    /// A stamp whose pixel value is its FITS row index: row 0 darkest, the last row brightest.
+    func rowCoded(width: Int, height: Int) -> Stamp {
+        Stamp(rows: (0..<height).map { r in Array(repeating: Double(r), count: width) })
+    }
+
+    func linearGray() throws -> StampRendering {
+        var r = try StampRendering()
+        r.science = Normalization(interval: .minMax, stretch: .linear)
+        r.scienceColormap = try Colormap.named("gray")
+        return r
+    }
+
+    @Test func flippedStampPutsTheFirstFITSRowAtTheBottomOfTheRawPNG() throws {
+        let rendering = try linearGray()
+        let (image, _) = try #require(rendering.image(rowCoded(width: 63, height: 58), kind: .science))
+        let png = try PNGDecoder.decode(try CutoutFigure.rawPNG(image))
+        #expect(png.width == 63 && png.height == 58, "one PNG pixel per stamp pixel, non-square kept")
+        #expect(png.pixel(x: 10, y: 57) == [0, 0, 0, 255], "FITS row 0 (value 0, black) at the bottom")
+        #expect(png.pixel(x: 10, y: 0) == [255, 255, 255, 255], "the last FITS row (brightest) at the top")
+        // Every PNG row y holds FITS row 57 - y: grey levels fall from top to bottom.
+        for y in 1..<58 { #expect(png.pixel(x: 0, y: y)[0] <= png.pixel(x: 0, y: y - 1)[0]) }
+    }
+
+    @Test func noFlipKeepsTheRawArrayOrder() throws {
+        var rendering = try linearGray()
+        rendering.flip = false
+        let (image, _) = try #require(rendering.image(rowCoded(width: 62, height: 63), kind: .science))
+        let png = try PNGDecoder.decode(try CutoutFigure.rawPNG(image))
+        #expect(png.width == 62 && png.height == 63)
+        #expect(png.pixel(x: 5, y: 0) == [0, 0, 0, 255])
+        #expect(png.pixel(x: 5, y: 62) == [255, 255, 255, 255])
+    }
+
+    @Test func missingPixelsAndSentinelsTakeTheMaskColour() throws {
+        var rows: [[Double?]] = (0..<5).map { r in (0..<4).map { Double(r * 4 + $0) } }
+        rows[0][0] = nil            // JSON null
+        rows[1][1] = .nan
+        rows[2][2] = -3.4028235e38  // float32 −max sentinel
+        rows[3][3] = 3.4e38
+        var rendering = try linearGray()
+        rendering.flip = false
+        rendering.maskColor = (0, 255, 0, 255)
+        let (image, limits) = try #require(rendering.image(Stamp(rows: rows), kind: .science))
+        for (x, y) in [(0, 0), (1, 1), (2, 2), (3, 3)] { #expect(image.pixel(x: x, y: y) == [0, 255, 0, 255]) }
+        #expect(image.pixel(x: 1, y: 0) != [0, 255, 0, 255])
+        // Sentinels do not stretch the scale: limits come from finite pixels only.
+        #expect(limits.vmin == 1 && limits.vmax == 19)
+    }
+
+    @Test func emptyAndAllMissingStampsDrawAsNoData() throws {
+        let rendering = try StampRendering()
+        #expect(rendering.image(Stamp(rows: []), kind: .science) == nil)
+        #expect(rendering.image(Stamp(rows: [[nil, .nan], [-3.4e38, nil]]), kind: .template) == nil)
+        let id = try ObjectId(validating: "ZTF18acefvuh")
+        let alert = Detection(objectId: id.rawValue, candid: 7, jd: 2_458_788.5, fid: 2, magpsf: 19, sigmapsf: 0.1)
+        let grid = CutoutFigure.grid(rows: [CutoutRow(objectId: id, alert: alert, stamps: [.science: Stamp(rows: [])])],
+                                     rendering: rendering, scale: 4, dpi: 150, colorbars: false)
+        let list = CutoutFigure.figure(grid, measurer: ApproximateTextMeasurer()).displayList(measurer: ApproximateTextMeasurer())
+        #expect(list.items(role: "tile.science.nodata").count == 1)
+        #expect(list.items(role: "tile.template.nodata").count == 1)
+        #expect(list.items.filter { $0.role == "tile.nodata.label" }.compactMap(\.text).allSatisfy { $0.string == "no data" })
+    }
+
+    @Test func negativeAlertsShowAsNegativeDifferences() throws {
+        // A positive bump in the stamp as sent; the alert is negative (isdiffpos f).
+        var rows: [[Double?]] = (0..<9).map { _ in (0..<9).map { _ in 0.0 } }
+        rows[4][4] = 100
+        rows[0][0] = -1
+        var rendering = try StampRendering()
+        let stamp = Stamp(rows: rows)
+        let (negative, _) = try #require(rendering.image(stamp, kind: .difference, negativeSubtraction: true))
+        let centre = negative.pixel(x: 4, y: 4)
+        #expect(centre[2] > centre[0], "science − reference: the fading source is blue in RdBu_r")
+        rendering.scienceMinusReference = false
+        let (asSent, _) = try #require(rendering.image(stamp, kind: .difference, negativeSubtraction: true))
+        #expect(asSent.pixel(x: 4, y: 4)[0] > asSent.pixel(x: 4, y: 4)[2], "--keep-sign: red as sent")
+        // Positive alerts are never negated.
+        let (positive, _) = try #require(try StampRendering().image(stamp, kind: .difference, negativeSubtraction: false))
+        #expect(positive.pixel(x: 4, y: 4)[0] > positive.pixel(x: 4, y: 4)[2])
+    }
+
+    @Test func differenceDefaultIsSymmetricAroundZero() throws {
+        let rows: [[Double?]] = [[-10, 0, 40]]
+        var rendering = try StampRendering()
+        rendering.flip = false
+        let (_, limits) = try #require(rendering.image(Stamp(rows: rows), kind: .difference))
+        #expect(limits.vmin == -limits.vmax)
+    }
+
+    @Test func gridHasTitledColumnsARowPerAlertAndPixelExactTiles() async throws {
+        let rendering = try StampRendering()
+        let source = DirectorySource(directory: fixturesDirectory())
+        var rows: [CutoutRow] = []
+        for raw in ["ZTF18acefvuh", "ZTF19acihgng"] {
+            let id = try ObjectId(validating: raw)
+            let alert = try #require(try await CutoutFigure.alerts(of: id, choice: .latest, source: source).first)
+            rows.append(CutoutRow(objectId: id, alert: alert, stamps: try await source.stamps(of: id, alert: alert)))
+        }
+        let grid = CutoutFigure.grid(rows: rows, rendering: rendering, scale: 4, dpi: 150, colorbars: true)
+        let m = ApproximateTextMeasurer()
+        let list = CutoutFigure.figure(grid, measurer: m).displayList(measurer: m)
+        #expect(list.items(role: "column.title").compactMap(\.text).map(\.string) == ["Science", "Template", "Difference"])
+        #expect(list.items.filter { $0.role == "row.label" }.compactMap(\.text).filter { $0.style.weight == .bold }.map(\.string)
+            == ["ZTF18acefvuh", "ZTF19acihgng"])
+        let tiles = list.items.filter { $0.role.hasPrefix("tile.") && !$0.role.hasPrefix("tile.frame") }
+        #expect(tiles.map(\.role) == ["tile.science", "tile.template", "tile.difference", "tile.science", "tile.template", "tile.difference"])
+        for tile in tiles {
+            guard case let .image(image, rect) = tile.primitive else { Issue.record("tile is not an image"); continue }
+            // 4 output pixels per stamp pixel at 150 dpi, on whole pixels.
+            let ppp = 150.0 / 72
+            #expect(abs(rect.width * ppp - Double(image.width * 4)) < 1e-6)
+            #expect(abs((rect.x * ppp).rounded() - rect.x * ppp) < 1e-6 && abs((rect.y * ppp).rounded() - rect.y * ppp) < 1e-6)
+        }
+        #expect(list.items(role: "colorbar").count == 6)
+        // Row labels carry candid and date.
+        let labels = list.items.filter { $0.role == "row.label" }.compactMap(\.text).map(\.string)
+        #expect(labels.contains("candid 1034527953215010006"))
+        #expect(labels.contains("2019-11-01 12:40:15 UTC"))
+    }
+
+    @Test func theNaNCornerOfARealStampIsMaskedPixelForPixel() async throws {
+        let source = DirectorySource(directory: fixturesDirectory())
+        let id = try ObjectId(validating: "ZTF18acefvuh")
+        let alert = try #require(try await CutoutFigure.alerts(of: id, choice: .latest, source: source).first)
+        let stamps = try await source.stamps(of: id, alert: alert)
+        var rendering = try StampRendering()
+        rendering.maskColor = (0, 255, 0, 255)
+        let science = try #require(stamps[.science])
+        #expect(science.pixels.filter(\.isNaN).count == 157)
+        let (image, _) = try #require(rendering.image(science, kind: .science))
+        let png = try PNGDecoder.decode(try CutoutFigure.rawPNG(image))
+        var masked = 0
+        for y in 0..<png.height { for x in 0..<png.width where png.pixel(x: x, y: y) == [0, 255, 0, 255] { masked += 1 } }
+        #expect(masked == 157)
+        // The corner is at the end of the array (last FITS rows), so it lands at the top after the flip... or
+        // wherever the data put it: check the masked pixels sit where the NaNs are, row-flipped.
+        for y in 0..<png.height {
+            for x in 0..<png.width {
+                let isNaN = science[science.height - 1 - y, x].isNaN
+                #expect(isNaN == (png.pixel(x: x, y: y) == [0, 255, 0, 255]))
+            }
+        }
+    }
+
+    @Test func alertChoicePicksLatestPeakOrCandid() async throws {
+        let source = DirectorySource(directory: fixturesDirectory())
+        let id = try ObjectId(validating: "ZTF19acihgng")
+        let all = try await CutoutFigure.alerts(of: id, choice: .all, source: source)
+        #expect(all.count == 33)
+        #expect(zip(all, all.dropFirst()).allSatisfy { $0.jd >= $1.jd })
+        let latest = try await CutoutFigure.alerts(of: id, choice: .latest, source: source)
+        #expect(latest.first?.jd == all.map(\.jd).max())
+        let peak = try await CutoutFigure.alerts(of: id, choice: .peak, source: source)
+        #expect(peak.first?.magpsf == all.compactMap(\.magpsf).min())
+        let chosen = all[5]
+        #expect(try await CutoutFigure.alerts(of: id, choice: .candid(chosen.candid!), source: source).first == chosen)
+        await #expect(throws: CutoutError.unknownCandid(objectId: "ZTF19acihgng", candid: 42)) {
+            try await CutoutFigure.alerts(of: id, choice: .candid(42), source: source)
+        }
+    }
+}
