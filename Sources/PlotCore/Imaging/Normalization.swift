@@ -11,16 +11,19 @@ import Foundation
 /// - NaN pixels stay NaN (they are masked: `colorize` paints them with the mask colour).
 /// - ±∞ pixels are ignored by the interval and then clipped like any value beyond it,
 ///   +∞ → 1 and −∞ → 0, as astropy does.
-/// - A degenerate interval (vmin == vmax, e.g. a constant stamp) maps every non-NaN pixel to 0,
-///   as astropy's `ImageNormalize` does (`values *= 0`), so a constant stamp takes the low end
-///   of the colour map and never NaN or ∞. A stamp without any finite pixel stays all NaN.
+/// - A degenerate interval (vmin == vmax, e.g. a constant stamp) maps every finite pixel to 0.5,
+///   the middle of the colour map, whatever the stretch (+∞ → 1, −∞ → 0); never NaN or ∞.
+///   astropy's `ImageNormalize` maps to 0 instead; we do not, because under a diverging map
+///   an empty difference stamp (all 0, symmetric interval [0, 0]) would then be painted as
+///   strongly negative, while 0.5 is exactly where zero sits on a symmetric scale. It also
+///   agrees with the sigmoid of a constant stamp. A stamp without any finite pixel stays all NaN.
 ///
 /// `.sigmoid` (the Fink API's PNG stretch) replaces the interval: y = 1 / (1 + e^(−(v − μ)/σ))
 /// with μ and σ the mean and population standard deviation of the finite pixels. Its argument
 /// (v − μ)/σ is unchanged by any affine rescaling of v, so passing the pixels through the
 /// interval's linear map first would change nothing; only the interval's clipping could, and
 /// Fink does not clip. The interval is therefore ignored. With σ = 0 (constant stamp) every
-/// finite pixel sits at μ and maps to 0.5, the sigmoid's value there.
+/// finite pixel sits at μ and maps to 0.5, the sigmoid's value there (±∞ → 1 or 0).
 public struct Normalization: Sendable, Equatable {
     public var interval: Interval
     public var stretch: Stretch
@@ -54,7 +57,7 @@ public struct Normalization: Sendable, Equatable {
             return [Float](repeating: .nan, count: values.count)
         }
         if vmin == vmax {
-            return values.map { $0.isNaN ? .nan : 0 }
+            return values.map { v in v.isNaN ? .nan : v.isFinite ? 0.5 : (v > 0 ? 1 : 0) }
         }
         let span = vmax - vmin
         return values.map { v in

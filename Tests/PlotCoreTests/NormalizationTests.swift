@@ -1,0 +1,182 @@
+import Testing
+@testable import PlotCore
+
+// Expected values: astropy 8.0.2 `ImageNormalize(data, interval=…, stretch=…, clip=True)(data)`
+// on the same float32 stamp, printed by scripts/gen_expected.py (section "ImageNormalize");
+// the sigmoid row is Fink's formula in float64 over the finite pixels.
+struct NormalizationTests {
+    /// Pixels (y, x) checked: star peak, NaN edge, NaN, +∞, −∞, the two cosmic rays, the dead
+    /// pixel, two sky pixels, two star-wing pixels.
+    static let pixels = [(31, 31), (0, 0), (40, 5), (10, 10), (10, 11), (20, 24), (50, 50), (60, 3),
+                         (20, 40), (5, 60), (31, 34), (28, 29)]
+
+    /// Checks the listed pixels against astropy and the sum of all non-NaN outputs (which sees
+    /// every pixel; float32 outputs, so 1e-3 on a sum of ~4000 values).
+    func check(_ norm: Normalization, on data: [Float], _ expected: [Double], sum: Double,
+               sourceLocation: SourceLocation = #_sourceLocation) {
+        let out = norm.apply(data)
+        #expect(out.count == data.count, sourceLocation: sourceLocation)
+        for ((y, x), want) in zip(Self.pixels, expected) {
+            let got = out[y * 63 + x]
+            if want.isNaN {
+                #expect(got.isNaN, "(\(y), \(x)) should stay masked", sourceLocation: sourceLocation)
+            } else {
+                #expect(close(Double(got), want), "(\(y), \(x)): \(got) vs \(want)", sourceLocation: sourceLocation)
+            }
+        }
+        let total = out.reduce(0.0) { $1.isNaN ? $0 : $0 + Double($1) }
+        #expect(close(total, sum, 1e-3), "sum \(total) vs \(sum)", sourceLocation: sourceLocation)
+        #expect(out.allSatisfy { $0.isNaN || (0...1).contains($0) }, sourceLocation: sourceLocation)
+        // Exactly the NaN inputs are NaN outputs.
+        #expect(zip(data, out).allSatisfy { $0.isNaN == $1.isNaN }, sourceLocation: sourceLocation)
+    }
+
+    @Test func scienceDefault() {
+        #expect(Normalization.scienceDefault == Normalization(
+            interval: .asymmetricPercentile(lower: 0.5, upper: 99.5), stretch: .asinh(a: 0.1)))
+        check(.scienceDefault, on: TestStamps.stamp,
+              [1, .nan, .nan, 1, 0, 1, 1, 0, 0.51986147551488782, 0.57183612513814386, 1, 0.94103257574146337],
+              sum: 2114.6780935594543)
+    }
+
+    @Test func differenceDefault() {
+        #expect(Normalization.differenceDefault == Normalization(
+            interval: .symmetric(percentile: 99.5), stretch: .linear))
+        check(.differenceDefault, on: TestStamps.difference,
+              [1, .nan, .nan, 1, 0, 1, 1, 0, 0.51313601937562858, 0.53899755752139733, 1, 0.89243857884690403],
+              sum: 2124.2373514500932)
+    }
+
+    @Test func zscaleWithLog() {
+        check(Normalization(interval: .zscale(), stretch: .log()), on: TestStamps.stamp,
+              [1, .nan, .nan, 1, 0, 1, 1, 0, 0.80445167157020958, 0.8269045079180104, 1, 0.98416196809297607],
+              sum: 3191.5265905220472)
+    }
+
+    @Test func minMaxWithSqrt() {
+        check(Normalization(interval: .minMax, stretch: .sqrt), on: TestStamps.stamp,
+              [0.30279749132830835, .nan, .nan, 1, 0, 1, 1, 0, 0.27540707435317197, 0.27675256300904505,
+               0.30125523560783485, 0.29452552184635533],
+              sum: 1096.4283109821013)
+    }
+
+    @Test func percentileWithPower() {
+        check(Normalization(interval: .percentile(99), stretch: .power(a: 2)), on: TestStamps.stamp,
+              [1, .nan, .nan, 1, 0, 1, 1, 0, 0.051575179071091749, 0.072194299604526307, 1, 0.70067459245263308],
+              sum: 356.08578601131205)
+    }
+
+    @Test func sigmoidIsFinksFormulaOnRawValues() {
+        // μ = 107.99075770980788, σ = 111.02410784492828 over the finite pixels.
+        let expected = [0.66864665151048253, .nan, .nan, 1, 0, 1, 1, 0.024727660207165717,
+                        0.48651350436189328, 0.49537668162734216, 0.65872062855275781, 0.61448353402378197]
+        check(Normalization(interval: .minMax, stretch: .sigmoid), on: TestStamps.stamp, expected,
+              sum: 1958.2187735198522)
+        // The interval does not matter for the sigmoid.
+        #expect(Normalization(interval: .zscale(), stretch: .sigmoid).apply(TestStamps.stamp)
+            .elementsEqual(Normalization(interval: .minMax, stretch: .sigmoid).apply(TestStamps.stamp)) {
+                $0 == $1 || ($0.isNaN && $1.isNaN)
+            })
+    }
+
+    @Test func degenerateIntervalMapsToMidScaleNeverNaN() {
+        // Constant stamp: every interval collapses to [7, 7]; finite pixels → 0.5, +∞ → 1.
+        let constant: [Float] = [7, 7, .nan, 7, .infinity, -.infinity]
+        for norm in [Normalization.scienceDefault,
+                     Normalization(interval: .zscale(), stretch: .log()),
+                     Normalization(interval: .minMax, stretch: .sqrt),
+                     Normalization(interval: .minMax, stretch: .sigmoid)] {
+            let out = norm.apply(constant)
+            #expect(out[0] == 0.5 && out[1] == 0.5 && out[3] == 0.5, "\(norm): \(out)")
+            #expect(out[4] == 1 && out[5] == 0, "\(norm): \(out)")
+            #expect(out[2].isNaN)
+        }
+        // An empty difference stamp: [−0, 0], and zero sits mid-scale as it would otherwise.
+        let out = Normalization.differenceDefault.apply([0, 0, .nan, 0])
+        #expect(out[0] == 0.5 && out[1] == 0.5 && out[3] == 0.5, "\(out)")
+        // A constant, non-zero difference stamp is not degenerate: [−7, 7], so 7 → 1.
+        #expect(Normalization.differenceDefault.apply([7, 7]) == [1, 1])
+    }
+
+    @Test func noFiniteValueLeavesEverythingNaN() {
+        let out = Normalization.scienceDefault.apply([.nan, .infinity])
+        #expect(out.count == 2 && out.allSatisfy { $0.isNaN })
+        #expect(Normalization(interval: .minMax, stretch: .sigmoid).apply([.nan]).allSatisfy { $0.isNaN })
+        #expect(Normalization.scienceDefault.apply([]).isEmpty)
+    }
+
+    @Test func manualIntervalClipsAndStretches() {
+        // (v − 0)/(10 − 0), clipped, then √: by hand.
+        let out = Normalization(interval: .manual(vmin: 0, vmax: 10), stretch: .sqrt)
+            .apply([-5, 0, 2.5, 10, 40, .nan])
+        let want: [Float] = [0, 0, 0.5, 1, 1]
+        #expect(Array(out.prefix(5)) == want)
+        #expect(out[5].isNaN)
+    }
+
+    @Test func validateCoversBothParts() {
+        #expect(throws: ImagingError.self) {
+            try Normalization(interval: .percentile(150), stretch: .linear).validate()
+        }
+        #expect(throws: ImagingError.self) {
+            try Normalization(interval: .minMax, stretch: .log(a: -1)).validate()
+        }
+        #expect(throws: Never.self) { try Normalization.scienceDefault.validate() }
+        // Invalid parameters never produce numbers that look valid.
+        #expect(Normalization(interval: .minMax, stretch: .power(a: 0)).apply([1, 2]).allSatisfy { $0.isNaN })
+    }
+
+    // MARK: Interval parsing
+
+    @Test func intervalParsingAcceptsTheDocumentedForms() throws {
+        #expect(try Interval(parsing: "minmax") == .minMax)
+        #expect(try Interval(parsing: "percentile:99.5") == .percentile(99.5))
+        #expect(try Interval(parsing: "percentile:0.5,99.5") == .asymmetricPercentile(lower: 0.5, upper: 99.5))
+        #expect(try Interval(parsing: "zscale") == .zscale(ZScaleParameters()))
+        #expect(try Interval(parsing: "zscale:0.1") == .zscale(ZScaleParameters(contrast: 0.1)))
+        #expect(try Interval(parsing: "symmetric:99.5") == .symmetric(percentile: 99.5))
+        #expect(try Interval(parsing: "manual:-5,20") == .manual(vmin: -5, vmax: 20))
+        #expect(try Interval(parsing: " MinMax ") == .minMax)
+    }
+
+    @Test(arguments: ["", "median", "percentile", "percentile:a", "percentile:1,2,3", "minmax:1",
+                      "manual:5", "symmetric", "zscale:0.1,2", "percentile:0.5;99.5"])
+    func intervalParsingRejectsMalformedInputListingTheForms(_ text: String) {
+        do {
+            _ = try Interval(parsing: text)
+            Issue.record("\"\(text)\" was accepted")
+        } catch let error as ImagingError {
+            guard case .unparsable(_, _, let accepted) = error else {
+                Issue.record("wrong error \(error)"); return
+            }
+            #expect(accepted == Interval.acceptedForms)
+            #expect(error.description.contains("percentile:LO,HI"))
+            #expect(error.description.contains("manual:VMIN,VMAX"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test(arguments: ["percentile:0", "percentile:101", "percentile:99.5,0.5", "percentile:-1,50",
+                      "percentile:50,100.5", "symmetric:0", "symmetric:120", "manual:20,-5", "manual:3,3",
+                      "zscale:0", "zscale:1.5", "manual:nan,1"])
+    func intervalParsingRejectsOutOfDomainParameters(_ text: String) {
+        do {
+            _ = try Interval(parsing: text)
+            Issue.record("\"\(text)\" was accepted")
+        } catch let error as ImagingError {
+            guard case .invalidParameter = error else { Issue.record("wrong error \(error)"); return }
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func zscaleParametersValidate() {
+        #expect(throws: Never.self) { try ZScaleParameters().validate() }
+        #expect(throws: ImagingError.self) { try ZScaleParameters(nSamples: 0).validate() }
+        #expect(throws: ImagingError.self) { try ZScaleParameters(maxReject: 1.5).validate() }
+        #expect(throws: ImagingError.self) { try ZScaleParameters(minNPixels: 0).validate() }
+        #expect(throws: ImagingError.self) { try ZScaleParameters(krej: 0).validate() }
+        #expect(throws: ImagingError.self) { try ZScaleParameters(maxIterations: 0).validate() }
+    }
+}
