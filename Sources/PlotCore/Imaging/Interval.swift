@@ -125,6 +125,11 @@ public enum Interval: Sendable, Equatable {
         if case let .manual(vmin, vmax) = self { return (vmin, vmax) }
         let finite = values.filter { $0.isFinite }
         guard !finite.isEmpty else { return nil }
+        return limits(finite: finite)
+    }
+
+    /// The limits for a non-empty array of finite values.
+    private func limits(finite: [Float]) -> (vmin: Double, vmax: Double) {
         switch self {
         case .minMax:
             return (Double(finite.min()!), Double(finite.max()!))
@@ -139,8 +144,8 @@ public enum Interval: Sendable, Equatable {
         case .symmetric(let p):
             let m = numpyPercentile(sorted: finite.map { abs($0) }.sorted(), p)
             return (-m, m)
-        case .manual:
-            fatalError("handled above")
+        case let .manual(vmin, vmax):
+            return (vmin, vmax)
         }
     }
 }
