@@ -125,7 +125,8 @@ func fixturesDirectory(_ file: String = #filePath) -> URL {
             #expect(abs(rect.width * ppp - Double(image.width * 4)) < 1e-6)
             #expect(abs((rect.x * ppp).rounded() - rect.x * ppp) < 1e-6 && abs((rect.y * ppp).rounded() - rect.y * ppp) < 1e-6)
         }
-        #expect(list.items(role: "colorbar").count == 6)
+        #expect(list.items.filter { ["colorbar.science", "colorbar.template", "colorbar.difference"].contains($0.role) }.count == 6)
+        #expect(list.items(role: "colorbar.label").count == 6 * 2 + 2, "ends on every bar, a middle label on the linear difference bars")
         // Row labels carry candid and date.
         let labels = list.items.filter { $0.role == "row.label" }.compactMap(\.text).map(\.string)
         #expect(labels.contains("candid 1034527953215010006"))

@@ -17,7 +17,7 @@ import Testing
 
     @Test func decimalsFollowTheStep() {
         #expect(Ticks.linear(lower: 0, upper: 1, maxCount: 4).labels == ["0.00", "0.25", "0.50", "0.75", "1.00"])
-        #expect(Ticks.linear(lower: 19.1, upper: 19.36, maxCount: 5).labels == ["19.10", "19.15", "19.20", "19.25", "19.30", "19.35"])
+        #expect(Ticks.linear(lower: 19.1, upper: 19.36, maxCount: 6).labels == ["19.10", "19.15", "19.20", "19.25", "19.30", "19.35"])
         #expect(Ticks.linear(lower: 0, upper: 10, maxCount: 4).labels == ["0.0", "2.5", "5.0", "7.5", "10.0"])
         #expect(Ticks.linear(lower: 0, upper: 100, maxCount: 4).labels == ["0", "25", "50", "75", "100"])
     }
