@@ -33,7 +33,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "FinkTestServer", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(
+            name: "FinkTestServer",
+            dependencies: [
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                // Same package: socket addresses and the body-sequence protocol live in FlyingSocks.
+                .product(name: "FlyingSocks", package: "FlyingFox"),
+            ]
+        ),
         .testTarget(name: "FinkAPITests", dependencies: ["FinkAPI", "FinkTestServer"], resources: []),
         .testTarget(name: "PlotCoreTests", dependencies: ["PlotCore"]),
         .testTarget(name: "CairoRenderTests", dependencies: ["CairoRender", "PlotCore"]),

@@ -181,6 +181,8 @@ public enum FinkError: Error, Sendable, Equatable, CustomStringConvertible {
     case decoding(source: String, message: String)
     /// A saved response was not found or could not be read.
     case file(path: String, message: String)
+    /// A setting (command-line flag, environment variable) holds an unusable value.
+    case invalidSetting(name: String, value: String, reason: String)
 
     public var description: String {
         switch self {
@@ -193,13 +195,20 @@ public enum FinkError: Error, Sendable, Equatable, CustomStringConvertible {
             let shown = text.count > 500 ? String(text.prefix(500)) + "…" : text
             return "HTTP \(status) from \(url)" + (shown.isEmpty ? "" : ": \(shown)")
         case let .timeout(url, seconds):
-            return "no answer from \(url) within \(Int(seconds)) s"
+            return "no answer from \(url) within \(FinkError.seconds(seconds)) s"
         case let .transport(url, message):
             return "could not reach \(url): \(message)"
         case let .decoding(source, message):
             return "could not read the answer from \(source): \(message)"
         case let .file(path, message):
             return "\(path): \(message)"
+        case let .invalidSetting(name, value, reason):
+            return "invalid \(name) '\(value)': \(reason)"
         }
+    }
+
+    /// `60` for whole seconds, `0.5` otherwise (a sub-second timeout must not print as "0 s").
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

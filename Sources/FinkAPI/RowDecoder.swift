@@ -1,0 +1,496 @@
+import Foundation
+
+/// Turns `/api/v1/objects` answers (JSON, or pandas CSV) into `Detection`s, tolerating what the
+/// live server really sends.
+///
+/// Cell rules, applied to every column read:
+/// - numbers may arrive as JSON numbers or numeric strings (`"i:fid":"2"`, `"i:diffmaglim":"19.87"`);
+/// - `null`, the strings `""`, `"null"`, `"nan"`, `"None"` (any case), NaN/±Infinity, and numeric
+///   values ≤ −900 (the `-999.0` placeholder) mean "no value";
+/// - `i:candid` is read as an exact Int64 (ids exceed 2^53, so never via Double); `-1` means none;
+/// - `i:isdiffpos` accepts `t`/`1`/`true` and `f`/`0`/`false`, as strings, numbers or booleans;
+/// - a row without `d:tag` is a valid alert; columns not listed in `Column` are ignored.
+///
+/// Required columns (`i:objectId`, `i:jd`, `i:fid`) follow one policy:
+/// - the column is *absent* from a row → error naming the row and the column (the request or the
+///   file lacks it, so every row would be unusable: better to say so than to plot nothing);
+/// - the column is present but holds a placeholder (`null`, `"nan"`, `-999`...) → the row is
+///   skipped and its index reported in `Decoded.skippedRows` (a point without a date or band
+///   cannot be drawn, and the server does emit such padding);
+/// - the value is present but unreadable (`"i:fid":"g"`) → error naming row, column and value.
+/// An unreadable optional column is an error too: it means the format changed, which must not be
+/// silently plotted as "no data".
+public enum RowDecoder {
+    /// Rows read, and the indices of rows skipped because a required value was a placeholder.
+    public struct Decoded: Sendable, Equatable {
+        public var detections: [Detection]
+        public var skippedRows: [Int]
+    }
+
+    /// Decodes a JSON `/api/v1/objects` answer; `source` (URL or path) appears in error messages.
+    public static func detections(from data: Data, source: String) throws -> [Detection] {
+        try decodeJSON(data, source: source).detections
+    }
+
+    /// Decodes a JSON `/api/v1/objects` answer, reporting skipped rows.
+    public static func decodeJSON(_ data: Data, source: String) throws -> Decoded {
+        let data = JSONText.replacingNonStandardNumbers(in: data)
+        switch JSONText.firstSignificantByte(of: data) {
+        case nil:
+            throw FinkError.decoding(source: source, message: "the answer is empty (expected a JSON array of rows)")
+        case UInt8(ascii: "{"):
+            throw FinkError.decoding(
+                source: source, message: "expected a JSON array of rows, found an object: \(JSONText.excerpt(data))")
+        default:
+            break
+        }
+        let rows: [JSONRow]
+        do {
+            rows = try JSONDecoder().decode([JSONRow].self, from: data)
+        } catch let error as DecodingError {
+            throw FinkError.decoding(source: source, message: JSONText.describe(error))
+        } catch {
+            throw FinkError.decoding(source: source, message: String(describing: error))
+        }
+        var decoded = Decoded(detections: [], skippedRows: [])
+        decoded.detections.reserveCapacity(rows.count)
+        for (index, row) in rows.enumerated() {
+            if let detection = try detection(from: row.raw, at: "row \(index)", source: source) {
+                decoded.detections.append(detection)
+            } else {
+                decoded.skippedRows.append(index)
+            }
+        }
+        return decoded
+    }
+
+    /// Decodes an answer saved with `output-format: csv` (pandas `to_csv`): a header of `fam:field`
+    /// names, RFC 4180 quoting, stamps as Python-repr nested lists (`[[nan, 1.5, ...], ...]`).
+    public static func decodeCSV(_ data: Data, source: String) throws -> Decoded {
+        let table = try CSVTable(data, source: source)
+        let columnIndex = Column.allCases.map { table.header.firstIndex(of: $0.name) }
+        let stampIndex = StampKind.allCases.map { table.header.firstIndex(of: $0.column) }
+        var decoded = Decoded(detections: [], skippedRows: [])
+        for (index, record) in table.records.enumerated() {
+            let place = "row \(index) (line \(record.line))"
+            var raw = RawRow()
+            for column in Column.allCases {
+                guard let i = columnIndex[column.rawValue] else { continue }
+                let text = record.fields[i]
+                raw.cells[column.rawValue] = text.isEmpty ? .null : .text(text)
+            }
+            for (k, kind) in StampKind.allCases.enumerated() {
+                guard let i = stampIndex[k] else { continue }
+                let cell = record.fields[i]
+                if cell.isEmpty { continue }
+                do {
+                    let rows = try PythonList.parse2D(cell)
+                    if !rows.isEmpty { raw.stamps[kind] = rows }
+                } catch {
+                    throw FinkError.decoding(source: source, message: "\(place), \(kind.column): \(error.message)")
+                }
+            }
+            if let detection = try detection(from: raw, at: place, source: source) {
+                decoded.detections.append(detection)
+            } else {
+                decoded.skippedRows.append(index)
+            }
+        }
+        return decoded
+    }
+
+    /// Reads an `/api/v1/cutouts` answer with `output-format: array`: one key per kind holding a
+    /// 2-D array, NaN written as a bare `NaN` token. A requested kind that is missing is an error;
+    /// one that is `null` or `[]` (the server failed to fetch it) is left out of the result.
+    public static func stamps(fromCutouts data: Data, kinds: [StampKind], source: String) throws -> [StampKind: Stamp] {
+        let data = JSONText.replacingNonStandardNumbers(in: data)
+        let answer: CutoutsAnswer
+        do {
+            answer = try JSONDecoder().decode(CutoutsAnswer.self, from: data)
+        } catch let error as DecodingError {
+            throw FinkError.decoding(source: source, message: JSONText.describe(error))
+        } catch {
+            throw FinkError.decoding(source: source, message: String(describing: error))
+        }
+        var stamps: [StampKind: Stamp] = [:]
+        for kind in kinds {
+            guard let value = answer.stamps[kind] else {
+                let found = answer.keys.sorted().joined(separator: ", ")
+                throw FinkError.decoding(
+                    source: source, message: "the answer has no \(kind.column) (keys: \(found.isEmpty ? "none" : found))")
+            }
+            if let rows = value {
+                let stamp = Stamp(rows: rows)
+                if stamp.width > 0 && stamp.height > 0 { stamps[kind] = stamp }
+            }
+        }
+        return stamps
+    }
+
+    // MARK: - From cells to a Detection
+
+    /// The Detection for one row, or nil when a required value is a placeholder (row skipped).
+    static func detection(from raw: RawRow, at place: String, source: String) throws(FinkError) -> Detection? {
+        func fail(_ column: Column, _ problem: String) -> FinkError {
+            .decoding(source: source, message: "\(place), \(column.name): \(problem)")
+        }
+        for column in [Column.objectId, .jd, .fid] where raw[column] == .absent {
+            throw FinkError.decoding(
+                source: source, message: "\(place) has no '\(column.name)' column, which is required")
+        }
+        let objectId: String
+        switch raw[.objectId] {
+        case .text(let text):
+            if Cell.isPlaceholder(text) { return nil }
+            objectId = text.trimmingCharacters(in: .whitespaces)
+        case .null:
+            return nil
+        case let other:
+            throw fail(.objectId, "expected a string, found \(other.shown)")
+        }
+        guard let jd = try number(raw[.jd], .jd, fail) else { return nil }
+        guard let fidValue = try number(raw[.fid], .fid, fail) else { return nil }
+        guard let fid = Int(exactly: fidValue) else { throw fail(.fid, "\(raw[.fid].shown) is not a filter number") }
+
+        var detection = Detection(objectId: objectId, jd: jd, fid: fid)
+        detection.candid = try candid(raw[.candid], fail)
+        detection.tag = try tag(raw[.tag], fail)
+        detection.magpsf = try number(raw[.magpsf], .magpsf, fail)
+        detection.sigmapsf = try number(raw[.sigmapsf], .sigmapsf, fail)
+        detection.diffmaglim = try number(raw[.diffmaglim], .diffmaglim, fail)
+        detection.isdiffpos = try isdiffpos(raw[.isdiffpos], fail)
+        detection.magnr = try number(raw[.magnr], .magnr, fail)
+        detection.sigmagnr = try number(raw[.sigmagnr], .sigmagnr, fail)
+        detection.distnr = try number(raw[.distnr], .distnr, fail)
+        detection.ra = try number(raw[.ra], .ra, fail)
+        detection.dec = try number(raw[.dec], .dec, fail)
+        detection.classification = text(raw[.classification])
+        detection.cdsxmatch = text(raw[.cdsxmatch])
+        for (kind, rows) in raw.stamps {
+            let stamp = Stamp(rows: rows)
+            if stamp.width > 0 && stamp.height > 0 { detection.stamps[kind] = stamp }
+        }
+        return detection
+    }
+
+    /// A number, or nil for any placeholder. Values ≤ −900 are placeholders: every numeric column
+    /// read here is a magnitude, error, distance, position, date or band, none legitimately that low.
+    private static func number(
+        _ cell: Cell, _ column: Column, _ fail: (Column, String) -> FinkError
+    ) throws(FinkError) -> Double? {
+        let value: Double
+        switch cell {
+        case .absent, .null: return nil
+        case .number(let v): value = v
+        case .integer(let v): value = Double(v)
+        case .text(let text):
+            if Cell.isPlaceholder(text) { return nil }
+            guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                throw fail(column, "\(cell.shown) is not a number")
+            }
+            value = v
+        case .bool:
+            throw fail(column, "expected a number, found \(cell.shown)")
+        }
+        return value.isFinite && value > -900 ? value : nil
+    }
+
+    /// The alert id, exact. `-1` (upper limits, bad quality) and placeholders give nil. A candid sent
+    /// as a float beyond 2^53 has lost its exact value and is also dropped rather than guessed.
+    private static func candid(_ cell: Cell, _ fail: (Column, String) -> FinkError) throws(FinkError) -> Int64? {
+        switch cell {
+        case .absent, .null: return nil
+        case .integer(let v): return v > 0 ? v : nil
+        case .number(let d): return exactPositiveInteger(d)
+        case .text(let text):
+            if Cell.isPlaceholder(text) { return nil }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if let v = Int64(trimmed) { return v > 0 ? v : nil }
+            guard let d = Double(trimmed) else { throw fail(.candid, "\(cell.shown) is not an alert id") }
+            return exactPositiveInteger(d)
+        case .bool: throw fail(.candid, "expected an alert id, found \(cell.shown)")
+        }
+    }
+
+    private static func exactPositiveInteger(_ d: Double) -> Int64? {
+        guard d > 0, d < 9_007_199_254_740_992, d == d.rounded() else { return nil }
+        return Int64(d)
+    }
+
+    private static func tag(_ cell: Cell, _ fail: (Column, String) -> FinkError) throws(FinkError) -> DetectionTag {
+        switch cell {
+        case .absent, .null: return .valid
+        case .text(let text):
+            if Cell.isPlaceholder(text) { return .valid }
+            if let tag = DetectionTag(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) { return tag }
+            throw fail(.tag, "unknown tag \(cell.shown) (expected valid, upperlim or badquality)")
+        default:
+            throw fail(.tag, "expected a tag, found \(cell.shown)")
+        }
+    }
+
+    private static func isdiffpos(_ cell: Cell, _ fail: (Column, String) -> FinkError) throws(FinkError) -> Bool? {
+        switch cell {
+        case .absent, .null: return nil
+        case .bool(let b): return b
+        case .integer(let v) where v == 0 || v == 1: return v == 1
+        case .number(let d) where d == 0 || d == 1: return d == 1
+        case .text(let text):
+            if Cell.isPlaceholder(text) { return nil }
+            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "t", "1", "1.0", "true": return true
+            case "f", "0", "0.0", "false": return false
+            default: break
+            }
+        default: break
+        }
+        throw fail(.isdiffpos, "\(cell.shown) is neither t/1 nor f/0")
+    }
+
+    private static func text(_ cell: Cell) -> String? {
+        switch cell {
+        case .absent, .null: return nil
+        case .text(let text): return Cell.isPlaceholder(text) ? nil : text
+        case .integer(let v): return String(v)
+        case .number(let d): return d.isFinite ? String(d) : nil
+        case .bool(let b): return String(b)
+        }
+    }
+}
+
+// MARK: - Raw rows
+
+/// The columns FinkPlot reads. `rawValue` indexes `RawRow.cells`.
+enum Column: Int, CaseIterable {
+    case objectId, candid, jd, fid, tag, magpsf, sigmapsf, diffmaglim, isdiffpos
+    case magnr, sigmagnr, distnr, ra, dec, classification, cdsxmatch
+
+    var name: String {
+        switch self {
+        case .objectId: "i:objectId"
+        case .candid: "i:candid"
+        case .jd: "i:jd"
+        case .fid: "i:fid"
+        case .tag: "d:tag"
+        case .magpsf: "i:magpsf"
+        case .sigmapsf: "i:sigmapsf"
+        case .diffmaglim: "i:diffmaglim"
+        case .isdiffpos: "i:isdiffpos"
+        case .magnr: "i:magnr"
+        case .sigmagnr: "i:sigmagnr"
+        case .distnr: "i:distnr"
+        case .ra: "i:ra"
+        case .dec: "i:dec"
+        case .classification: "v:classification"
+        case .cdsxmatch: "d:cdsxmatch"
+        }
+    }
+}
+
+/// A cell as it arrived, before any interpretation.
+enum Cell: Equatable {
+    /// The column is not in the row at all.
+    case absent
+    case null
+    case integer(Int64)
+    case number(Double)
+    case text(String)
+    case bool(Bool)
+
+    private static let placeholders: Set<String> = ["", "null", "nan", "-nan", "none", "na", "<na>", "nat"]
+
+    static func isPlaceholder(_ text: String) -> Bool {
+        placeholders.contains(text.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
+    /// The value as quoted in an error message.
+    var shown: String {
+        switch self {
+        case .absent: "no value"
+        case .null: "null"
+        case .integer(let v): String(v)
+        case .number(let d): String(d)
+        case .text(let s): "\"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\""
+        case .bool(let b): String(b)
+        }
+    }
+}
+
+struct RawRow {
+    var cells = [Cell](repeating: .absent, count: Column.allCases.count)
+    var stamps: [StampKind: [[Double?]]] = [:]
+
+    subscript(column: Column) -> Cell { cells[column.rawValue] }
+}
+
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) {
+        stringValue = String(intValue)
+        self.intValue = intValue
+    }
+}
+
+/// Decodes only the needed keys of a row (the rest of the 130-odd columns are never materialised).
+private struct JSONRow: Decodable {
+    var raw = RawRow()
+    private static let keys = Column.allCases.map { AnyKey($0.name) }
+    private static let stampKeys = StampKind.allCases.map { AnyKey($0.column) }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        for column in Column.allCases {
+            let key = Self.keys[column.rawValue]
+            guard container.contains(key) else { continue }
+            // candid first as Int64: through Double it would lose its last digits.
+            raw.cells[column.rawValue] = column == .candid || column == .fid
+                ? try container.decode(IntegerFirstCell.self, forKey: key).cell
+                : try container.decode(NumberFirstCell.self, forKey: key).cell
+        }
+        for (k, kind) in StampKind.allCases.enumerated() {
+            let key = Self.stampKeys[k]
+            guard container.contains(key), try !container.decodeNil(forKey: key) else { continue }
+            let rows = try container.decode([[Double?]].self, forKey: key)
+            if !rows.isEmpty { raw.stamps[kind] = rows }
+        }
+    }
+}
+
+private struct NumberFirstCell: Decodable {
+    let cell: Cell
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { cell = .null }
+        else if let d = try? c.decode(Double.self) { cell = .number(d) }
+        else if let s = try? c.decode(String.self) { cell = .text(s) }
+        else if let b = try? c.decode(Bool.self) { cell = .bool(b) }
+        else { throw DecodingError.typeMismatch(Double.self, .init(codingPath: c.codingPath, debugDescription: "expected a number, string, boolean or null")) }
+    }
+}
+
+private struct IntegerFirstCell: Decodable {
+    let cell: Cell
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { cell = .null }
+        else if let v = try? c.decode(Int64.self) { cell = .integer(v) }
+        else if let d = try? c.decode(Double.self) { cell = .number(d) }
+        else if let s = try? c.decode(String.self) { cell = .text(s) }
+        else if let b = try? c.decode(Bool.self) { cell = .bool(b) }
+        else { throw DecodingError.typeMismatch(Int64.self, .init(codingPath: c.codingPath, debugDescription: "expected an integer, string, boolean or null")) }
+    }
+}
+
+/// `{"b:cutoutScience_stampData": [[...]], ...}`; a value may be null.
+private struct CutoutsAnswer: Decodable {
+    var stamps: [StampKind: [[Double?]]?] = [:]
+    var keys: [String] = []
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        keys = container.allKeys.map(\.stringValue)
+        for kind in StampKind.allCases {
+            let key = AnyKey(kind.column)
+            guard container.contains(key) else { continue }
+            stamps[kind] = try container.decodeNil(forKey: key) ? .some(nil) : try container.decode([[Double?]].self, forKey: key)
+        }
+    }
+}
+
+// MARK: - JSON text helpers
+
+enum JSONText {
+    /// Rewrites the bare `NaN`, `Infinity` and `-Infinity` tokens Python's json writes (strict
+    /// parsers reject them) as `null`. One pass over the bytes; string contents are skipped, so a
+    /// `"NaN"` string is untouched. Returns the input itself when there is nothing to rewrite.
+    static func replacingNonStandardNumbers(in data: Data) -> Data {
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Data in
+            let bytes = buffer.bindMemory(to: UInt8.self)
+            let n = bytes.count
+            var output: [UInt8] = []
+            var copied = 0
+            var inString = false
+            var i = 0
+            func matches(_ word: StaticString, at start: Int) -> Bool {
+                let count = word.utf8CodeUnitCount
+                guard start + count <= n else { return false }
+                let w = word.utf8Start
+                for j in 0..<count where bytes[start + j] != w[j] { return false }
+                return true
+            }
+            while i < n {
+                let c = bytes[i]
+                if inString {
+                    if c == UInt8(ascii: "\\") { i += 2; continue }
+                    if c == UInt8(ascii: "\"") { inString = false }
+                    i += 1
+                    continue
+                }
+                var start = i, end = i
+                if c == UInt8(ascii: "\"") {
+                    inString = true
+                } else if c == UInt8(ascii: "N"), matches("NaN", at: i) {
+                    end = i + 3
+                } else if c == UInt8(ascii: "I"), matches("Infinity", at: i) {
+                    end = i + 8
+                    if i > 0, bytes[i - 1] == UInt8(ascii: "-") || bytes[i - 1] == UInt8(ascii: "+") { start = i - 1 }
+                }
+                if end > i {
+                    if output.isEmpty { output.reserveCapacity(n + n / 8) }
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<start]))
+                    output.append(contentsOf: "null".utf8)
+                    copied = end
+                    i = end
+                } else {
+                    i += 1
+                }
+            }
+            if copied == 0 { return data }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<n]))
+            return Data(output)
+        }
+    }
+
+    static func firstSignificantByte(of data: Data) -> UInt8? {
+        data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+    }
+
+    static func excerpt(_ data: Data, limit: Int = 200) -> String {
+        let text = String(decoding: data.prefix(limit), as: UTF8.self)
+        return data.count > limit ? text + "…" : text
+    }
+
+    /// "row 3, b:cutoutScience_stampData[2][5]: expected ..." rather than Foundation's coding-path dump.
+    static func describe(_ error: DecodingError) -> String {
+        func place(_ path: [any CodingKey]) -> String {
+            var text = ""
+            for (i, key) in path.enumerated() {
+                if let index = key.intValue {
+                    text += i == 0 ? "row \(index)" : "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ", ") + key.stringValue
+                }
+            }
+            return text.isEmpty ? "" : text + ": "
+        }
+        func underlying(_ context: DecodingError.Context) -> String {
+            guard let error = context.underlyingError else { return "" }
+            let nsError = error as NSError
+            let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? String(describing: error)
+            return " (\(detail))"
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            return place(context.codingPath) + context.debugDescription + underlying(context)
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return place(context.codingPath) + context.debugDescription
+        case .keyNotFound(let key, let context):
+            return place(context.codingPath) + "missing \(key.stringValue)"
+        @unknown default:
+            return String(describing: error)
+        }
+    }
+}
