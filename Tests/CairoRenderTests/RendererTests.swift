@@ -56,7 +56,16 @@ import Testing
     }
 
     @Test func sampleMatchesItsBaseline() throws {
-        try Baseline.check(try Renderer.render(sample, format: .png, pixelsPerPoint: 3), named: "primitives",
-                           baselines: Baseline.directory())
+        try Baseline.check(try Renderer.render(sample, format: .png, pixelsPerPoint: 3), named: "primitives")
+    }
+
+    @Test func comparisonCatchesAVisibleChange() throws {
+        var changed = sample
+        changed.items[0] = DisplayItem("box", .rect(Rect(x: 10, y: 10, width: 30, height: 20), fill: Color(hex: "#0000FF"), stroke: nil))
+        // Compared directly (not through mismatch, which rewrites baselines when asked to).
+        let baseline = try PNGDecoder.decode(try Data(contentsOf: Baseline.url("primitives")))
+        let actual = try PNGDecoder.decode(try Renderer.render(changed, format: .png, pixelsPerPoint: 3))
+        let d = ImageComparison.difference(actual, baseline)
+        #expect(d.fraction > 0.003, "a recoloured rectangle must not pass as the baseline")
     }
 }
