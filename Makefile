@@ -25,6 +25,8 @@ demo: build
 	$(BIN) lightcurve --from samples $(SAMPLES) --output-dir $(OUT)
 	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr.svg
 	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr.pdf
+	$(BIN) cutouts --from samples $(SAMPLES) -o $(OUT)/cutouts.png --colorbar
+	$(BIN) cutouts --from samples ZTF18acefvuh -o $(OUT)/ZTF18acefvuh_cutouts.pdf --raw $(OUT)/stamps
 	@echo "figures are in $(OUT)/"
 
 test: deps
