@@ -344,11 +344,33 @@ private struct JSONRow: Decodable {
         let container = try decoder.container(keyedBy: AnyKey.self)
         for column in Column.allCases {
             let key = Self.keys[column.rawValue]
+            // Fast path: the expected type, straight from the container (no nested decoder, and
+            // nothing thrown, which is what costs). Anything else goes through the Cell wrappers.
+            switch column {
+            case .candid, .fid:
+                // candid as Int64: through Double it would lose its last digits.
+                if let v = try? container.decodeIfPresent(Int64.self, forKey: key) {
+                    raw.cells[column.rawValue] = .integer(v)
+                    continue
+                }
+            case .objectId, .tag, .isdiffpos, .classification, .cdsxmatch:
+                if let s = try? container.decodeIfPresent(String.self, forKey: key) {
+                    raw.cells[column.rawValue] = .text(s)
+                    continue
+                }
+            default:
+                if let d = try? container.decodeIfPresent(Double.self, forKey: key) {
+                    raw.cells[column.rawValue] = .number(d)
+                    continue
+                }
+            }
             guard container.contains(key) else { continue }
-            // candid first as Int64: through Double it would lose its last digits.
-            raw.cells[column.rawValue] = column == .candid || column == .fid
-                ? try container.decode(IntegerFirstCell.self, forKey: key).cell
-                : try container.decode(NumberFirstCell.self, forKey: key).cell
+            switch column {
+            case .candid, .fid: raw.cells[column.rawValue] = try container.decode(IntegerFirstCell.self, forKey: key).cell
+            case .objectId, .tag, .isdiffpos, .classification, .cdsxmatch:
+                raw.cells[column.rawValue] = try container.decode(TextFirstCell.self, forKey: key).cell
+            default: raw.cells[column.rawValue] = try container.decode(NumberFirstCell.self, forKey: key).cell
+            }
         }
         for (k, kind) in StampKind.allCases.enumerated() {
             let key = Self.stampKeys[k]
@@ -368,6 +390,19 @@ private struct NumberFirstCell: Decodable {
         else if let s = try? c.decode(String.self) { cell = .text(s) }
         else if let b = try? c.decode(Bool.self) { cell = .bool(b) }
         else { throw DecodingError.typeMismatch(Double.self, .init(codingPath: c.codingPath, debugDescription: "expected a number, string, boolean or null")) }
+    }
+}
+
+private struct TextFirstCell: Decodable {
+    let cell: Cell
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { cell = .null }
+        else if let s = try? c.decode(String.self) { cell = .text(s) }
+        else if let v = try? c.decode(Int64.self) { cell = .integer(v) }
+        else if let d = try? c.decode(Double.self) { cell = .number(d) }
+        else if let b = try? c.decode(Bool.self) { cell = .bool(b) }
+        else { throw DecodingError.typeMismatch(String.self, .init(codingPath: c.codingPath, debugDescription: "expected a string, number, boolean or null")) }
     }
 }
 
@@ -410,6 +445,8 @@ enum JSONText {
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Data in
             let bytes = buffer.bindMemory(to: UInt8.self)
             let n = bytes.count
+            // Most answers hold neither token: memchr (vectorised) says so far faster than the scan.
+            guard contains("NaN", in: buffer) || contains("Infinity", in: buffer) else { return data }
             var output: [UInt8] = []
             var copied = 0
             var inString = false
@@ -452,6 +489,22 @@ enum JSONText {
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<n]))
             return Data(output)
         }
+    }
+
+    /// Whether `word` occurs anywhere in `buffer`, jumping between candidates with memchr.
+    private static func contains(_ word: StaticString, in buffer: UnsafeRawBufferPointer) -> Bool {
+        guard let base = buffer.baseAddress else { return false }
+        let count = word.utf8CodeUnitCount
+        let first = Int32(word.utf8Start[0])
+        var offset = 0
+        while offset + count <= buffer.count,
+              let hit = memchr(base + offset, first, buffer.count - offset - count + 1)
+        {
+            let at = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(base + at, word.utf8Start, count) == 0 { return true }
+            offset = at + 1
+        }
+        return false
     }
 
     static func firstSignificantByte(of data: Data) -> UInt8? {
