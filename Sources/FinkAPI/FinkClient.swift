@@ -8,7 +8,8 @@ public struct FetchOptions: Sendable, Equatable {
     public var withCutouts: Bool
     /// Only this kind of stamp (with `withCutouts`); nil for all three.
     public var cutoutKind: StampKind?
-    /// Only these `fam:field` columns; nil for all. The client adds `i:objectId`, `i:jd`, `i:fid`.
+    /// Only these `fam:field` columns; nil (or empty) for all. The client adds `i:objectId`, `i:jd`,
+    /// `i:fid`, which decoding needs. Narrowed answers carry no `v:` columns (no classification).
     public var columns: [String]?
 
     public init(withUpperLimits: Bool = true, withCutouts: Bool = false, cutoutKind: StampKind? = nil, columns: [String]? = nil) {
@@ -54,15 +55,14 @@ public final class FinkClient: Sendable {
     public var objectsURL: URL { endpoint("objects") }
     public var cutoutsURL: URL { endpoint("cutouts") }
 
-    /// Rows of all the requested objects, in the server's order (mixed, newest first).
+    /// Rows of all the requested objects, in the server's order (mixed, newest first); `[]` for
+    /// unknown ids. Throws `FinkError`: `.http` with the server's text for a non-2xx answer,
+    /// `.timeout`/`.transport` when none arrives, `.decoding` when it cannot be read.
     public func objects(_ query: ObjectsQuery) async throws -> [Detection] {
         guard !query.objectIds.isEmpty else {
             throw FinkError.invalidObjectId("", reason: "no objectId was given")
         }
-        // ObjectId validated each id; re-check in case a caller built one some other way in future.
-        for id in query.objectIds where ObjectId.problem(with: id.rawValue) != nil {
-            throw FinkError.invalidObjectId(id.rawValue, reason: ObjectId.problem(with: id.rawValue)!)
-        }
+        // Each ObjectId was validated when made: no partial id can reach the server's prefix scan.
         var seen = Set<ObjectId>()
         let ids = query.objectIds.filter { seen.insert($0).inserted }
         let options = query.options
