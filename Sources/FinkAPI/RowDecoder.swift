@@ -48,7 +48,7 @@ public enum RowDecoder {
         do {
             rows = try JSONDecoder().decode([JSONRow].self, from: data)
         } catch let error as DecodingError {
-            throw FinkError.decoding(source: source, message: JSONText.describe(error))
+            throw FinkError.decoding(source: source, message: JSONText.describe(error, in: data))
         } catch {
             throw FinkError.decoding(source: source, message: String(describing: error))
         }
@@ -108,7 +108,7 @@ public enum RowDecoder {
         do {
             answer = try JSONDecoder().decode(CutoutsAnswer.self, from: data)
         } catch let error as DecodingError {
-            throw FinkError.decoding(source: source, message: JSONText.describe(error))
+            throw FinkError.decoding(source: source, message: JSONText.describe(error, in: data))
         } catch {
             throw FinkError.decoding(source: source, message: String(describing: error))
         }
@@ -517,6 +517,31 @@ enum JSONText {
     }
 
     /// "row 3, b:cutoutScience_stampData[2][5]: expected ..." rather than Foundation's coding-path dump.
+    static func describe(_ error: DecodingError, in data: Data) -> String {
+        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let syntax = syntaxProblem(in: data) {
+            return syntax
+        }
+        return describe(error)
+    }
+
+    /// JSONDecoder (swift-foundation) reports a syntax error without saying where; JSONSerialization
+    /// says "around character N". Only run on the failure path, so its cost does not matter.
+    static func syntaxProblem(in data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+            var message = "not valid JSON: \(detail)"
+            if let match = detail.firstMatch(of: #/character (\d+)/#), let offset = Int(match.output.1), offset <= data.count {
+                let start = max(0, offset - 30), end = min(data.count, offset + 30)
+                let near = String(decoding: data[data.startIndex + start..<data.startIndex + end], as: UTF8.self)
+                message += " (near `\(near.replacingOccurrences(of: "\n", with: " "))`)"
+            }
+            return message
+        }
+    }
+
     static func describe(_ error: DecodingError) -> String {
         func place(_ path: [any CodingKey]) -> String {
             var text = ""

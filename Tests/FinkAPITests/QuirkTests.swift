@@ -216,7 +216,12 @@ import Testing
         var data = jsonData(Array(original.prefix(2)))
         data.removeLast(20)
         let message = decodingMessage(data, source: "https://example.org/api/v1/objects")
-        #expect(message?.isEmpty == false)
+        #expect(message?.hasPrefix("not valid JSON: ") == true)
+
+        // A syntax error says where, with the text around it.
+        let garbled = decodingMessage(Data(#"[{"i:jd": 2458789.5, "i:fid": oops}]"#.utf8))
+        #expect(garbled?.contains("around character 30") == true)
+        #expect(garbled?.contains("oops") == true)
 
         let error = FinkError.decoding(source: "https://example.org/api/v1/objects", message: message ?? "")
         #expect(error.description.hasPrefix("could not read the answer from https://example.org/api/v1/objects: "))
