@@ -94,6 +94,16 @@ public struct Stamp: Sendable, Equatable {
 
     /// True when there is nothing to draw: no pixels, or none finite.
     public var isEmpty: Bool { !pixels.contains { $0.isFinite } }
+
+    /// Missing pixels are NaN, and NaN != NaN: the synthesised `==` made every stamp with a missing
+    /// pixel unequal to itself. Two missing pixels are the same pixel.
+    public static func == (a: Stamp, b: Stamp) -> Bool {
+        guard a.width == b.width, a.height == b.height else { return false }
+        for i in a.pixels.indices where a.pixels[i] != b.pixels[i] && !(a.pixels[i].isNaN && b.pixels[i].isNaN) {
+            return false
+        }
+        return true
+    }
 }
 
 /// One row of an `/api/v1/objects` answer: a valid alert, an upper limit or a bad-quality detection.

@@ -48,7 +48,7 @@ public enum RowDecoder {
         do {
             rows = try JSONDecoder().decode([JSONRow].self, from: data)
         } catch let error as DecodingError {
-            throw FinkError.decoding(source: source, message: JSONText.describe(error))
+            throw FinkError.decoding(source: source, message: JSONText.describe(error, in: data))
         } catch {
             throw FinkError.decoding(source: source, message: String(describing: error))
         }
@@ -108,7 +108,7 @@ public enum RowDecoder {
         do {
             answer = try JSONDecoder().decode(CutoutsAnswer.self, from: data)
         } catch let error as DecodingError {
-            throw FinkError.decoding(source: source, message: JSONText.describe(error))
+            throw FinkError.decoding(source: source, message: JSONText.describe(error, in: data))
         } catch {
             throw FinkError.decoding(source: source, message: String(describing: error))
         }
@@ -344,11 +344,33 @@ private struct JSONRow: Decodable {
         let container = try decoder.container(keyedBy: AnyKey.self)
         for column in Column.allCases {
             let key = Self.keys[column.rawValue]
+            // Fast path: the expected type, straight from the container (no nested decoder, and
+            // nothing thrown, which is what costs). Anything else goes through the Cell wrappers.
+            switch column {
+            case .candid, .fid:
+                // candid as Int64: through Double it would lose its last digits.
+                if let v = try? container.decodeIfPresent(Int64.self, forKey: key) {
+                    raw.cells[column.rawValue] = .integer(v)
+                    continue
+                }
+            case .objectId, .tag, .isdiffpos, .classification, .cdsxmatch:
+                if let s = try? container.decodeIfPresent(String.self, forKey: key) {
+                    raw.cells[column.rawValue] = .text(s)
+                    continue
+                }
+            default:
+                if let d = try? container.decodeIfPresent(Double.self, forKey: key) {
+                    raw.cells[column.rawValue] = .number(d)
+                    continue
+                }
+            }
             guard container.contains(key) else { continue }
-            // candid first as Int64: through Double it would lose its last digits.
-            raw.cells[column.rawValue] = column == .candid || column == .fid
-                ? try container.decode(IntegerFirstCell.self, forKey: key).cell
-                : try container.decode(NumberFirstCell.self, forKey: key).cell
+            switch column {
+            case .candid, .fid: raw.cells[column.rawValue] = try container.decode(IntegerFirstCell.self, forKey: key).cell
+            case .objectId, .tag, .isdiffpos, .classification, .cdsxmatch:
+                raw.cells[column.rawValue] = try container.decode(TextFirstCell.self, forKey: key).cell
+            default: raw.cells[column.rawValue] = try container.decode(NumberFirstCell.self, forKey: key).cell
+            }
         }
         for (k, kind) in StampKind.allCases.enumerated() {
             let key = Self.stampKeys[k]
@@ -368,6 +390,19 @@ private struct NumberFirstCell: Decodable {
         else if let s = try? c.decode(String.self) { cell = .text(s) }
         else if let b = try? c.decode(Bool.self) { cell = .bool(b) }
         else { throw DecodingError.typeMismatch(Double.self, .init(codingPath: c.codingPath, debugDescription: "expected a number, string, boolean or null")) }
+    }
+}
+
+private struct TextFirstCell: Decodable {
+    let cell: Cell
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { cell = .null }
+        else if let s = try? c.decode(String.self) { cell = .text(s) }
+        else if let v = try? c.decode(Int64.self) { cell = .integer(v) }
+        else if let d = try? c.decode(Double.self) { cell = .number(d) }
+        else if let b = try? c.decode(Bool.self) { cell = .bool(b) }
+        else { throw DecodingError.typeMismatch(String.self, .init(codingPath: c.codingPath, debugDescription: "expected a string, number, boolean or null")) }
     }
 }
 
@@ -410,6 +445,8 @@ enum JSONText {
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Data in
             let bytes = buffer.bindMemory(to: UInt8.self)
             let n = bytes.count
+            // Most answers hold neither token: memchr (vectorised) says so far faster than the scan.
+            guard contains("NaN", in: buffer) || contains("Infinity", in: buffer) else { return data }
             var output: [UInt8] = []
             var copied = 0
             var inString = false
@@ -454,6 +491,22 @@ enum JSONText {
         }
     }
 
+    /// Whether `word` occurs anywhere in `buffer`, jumping between candidates with memchr.
+    private static func contains(_ word: StaticString, in buffer: UnsafeRawBufferPointer) -> Bool {
+        guard let base = buffer.baseAddress else { return false }
+        let count = word.utf8CodeUnitCount
+        let first = Int32(word.utf8Start[0])
+        var offset = 0
+        while offset + count <= buffer.count,
+              let hit = memchr(base + offset, first, buffer.count - offset - count + 1)
+        {
+            let at = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(base + at, word.utf8Start, count) == 0 { return true }
+            offset = at + 1
+        }
+        return false
+    }
+
     static func firstSignificantByte(of data: Data) -> UInt8? {
         data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
     }
@@ -464,6 +517,31 @@ enum JSONText {
     }
 
     /// "row 3, b:cutoutScience_stampData[2][5]: expected ..." rather than Foundation's coding-path dump.
+    static func describe(_ error: DecodingError, in data: Data) -> String {
+        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let syntax = syntaxProblem(in: data) {
+            return syntax
+        }
+        return describe(error)
+    }
+
+    /// JSONDecoder (swift-foundation) reports a syntax error without saying where; JSONSerialization
+    /// says "around character N". Only run on the failure path, so its cost does not matter.
+    static func syntaxProblem(in data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+            var message = "not valid JSON: \(detail)"
+            if let match = detail.firstMatch(of: #/character (\d+)/#), let offset = Int(match.output.1), offset <= data.count {
+                let start = max(0, offset - 30), end = min(data.count, offset + 30)
+                let near = String(decoding: data[data.startIndex + start..<data.startIndex + end], as: UTF8.self)
+                message += " (near `\(near.replacingOccurrences(of: "\n", with: " "))`)"
+            }
+            return message
+        }
+    }
+
     static func describe(_ error: DecodingError) -> String {
         func place(_ path: [any CodingKey]) -> String {
             var text = ""

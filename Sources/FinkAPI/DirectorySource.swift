@@ -1,0 +1,65 @@
+import Foundation
+
+/// Saved `/api/v1/objects` answers: `DIR/<objectId>.json` (the JSON answer) or, failing that,
+/// `DIR/<objectId>.csv` (`output-format: csv`). Best saved with upper limits and cutouts, since
+/// `options` can only remove data, as the server would: rows of other objects, non-valid rows
+/// when `withUpperLimits` is false, stamps when `withCutouts` is false (or of other kinds than
+/// `cutoutKind`). `columns` does not apply: a Detection has fixed fields.
+public struct DirectorySource: ObjectSource {
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    public var sourceDescription: String { directory.path }
+
+    public func detections(of id: ObjectId, options: FetchOptions) async throws -> [Detection] {
+        let json = directory.appendingPathComponent("\(id.rawValue).json")
+        let csv = directory.appendingPathComponent("\(id.rawValue).csv")
+        let decoded: RowDecoder.Decoded
+        let path: String
+        if let data = try Self.read(json) {
+            path = json.path
+            decoded = try RowDecoder.decodeJSON(data, source: path)
+        } else if let data = try Self.read(csv) {
+            path = csv.path
+            decoded = try RowDecoder.decodeCSV(data, source: path)
+        } else {
+            throw FinkError.file(
+                path: json.path,
+                message: "no saved response for \(id.rawValue): neither \(json.lastPathComponent) nor \(csv.lastPathComponent) exists in \(directory.path)")
+        }
+        let rows = Self.apply(options, to: decoded.detections, of: id)
+        guard !rows.isEmpty else { throw FinkError.noData(objectId: id.rawValue, source: path) }
+        return rows
+    }
+
+    /// What the server would have sent for `options`, given a response saved with everything.
+    static func apply(_ options: FetchOptions, to rows: [Detection], of id: ObjectId) -> [Detection] {
+        rows.compactMap { row in
+            guard row.objectId == id.rawValue else { return nil }
+            if !options.withUpperLimits && row.tag != .valid { return nil }
+            var row = row
+            if !options.withCutouts {
+                row.stamps = [:]
+            } else if let kind = options.cutoutKind {
+                row.stamps = row.stamps.filter { $0.key == kind }
+            }
+            return row
+        }
+    }
+
+    /// The file's bytes, or nil when it does not exist; other failures (permissions, a directory
+    /// in the way) are errors naming the file.
+    private static func read(_ url: URL) throws -> Data? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return nil }
+        if isDirectory.boolValue { throw FinkError.file(path: url.path, message: "is a directory, not a saved response") }
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw FinkError.file(path: url.path, message: "could not be read: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// What to ask `/api/v1/objects` for, beyond the ids.
+public struct FetchOptions: Sendable, Equatable {
+    /// Also return upper limits and bad-quality detections (rows tagged by `d:tag`).
+    public var withUpperLimits: Bool
+    /// Attach stamps to every valid row. Costly on the server: about 0.25 s per cutout per alert.
+    public var withCutouts: Bool
+    /// Only this kind of stamp (with `withCutouts`); nil for all three.
+    public var cutoutKind: StampKind?
+    /// Only these `fam:field` columns; nil (or empty) for all. The client adds `i:objectId`, `i:jd`,
+    /// `i:fid`, which decoding needs. Narrowed answers carry no `v:` columns (no classification).
+    public var columns: [String]?
+
+    public init(withUpperLimits: Bool = true, withCutouts: Bool = false, cutoutKind: StampKind? = nil, columns: [String]? = nil) {
+        self.withUpperLimits = withUpperLimits
+        self.withCutouts = withCutouts
+        self.cutoutKind = cutoutKind
+        self.columns = columns
+    }
+}
+
+public struct ObjectsQuery: Sendable {
+    public var objectIds: [ObjectId]
+    public var options: FetchOptions
+
+    public init(objectIds: [ObjectId], options: FetchOptions = FetchOptions()) {
+        self.objectIds = objectIds
+        self.options = options
+    }
+}
+
+/// Somewhere the rows of one object come from: the live API, or responses saved on disk.
+public protocol ObjectSource: Sendable {
+    /// Where the data comes from, for messages ("https://api.ztf.fink-portal.org", a directory).
+    var sourceDescription: String { get }
+    /// The rows of one object. Throws `FinkError.noData` when there are none.
+    func detections(of id: ObjectId, options: FetchOptions) async throws -> [Detection]
+}
+
+/// The Fink ZTF REST API.
+public final class FinkClient: Sendable {
+    public let baseURL: URL
+    private let transport: any Transport
+
+    /// Columns the decoder needs in every row; asked for explicitly whenever `columns` narrows the
+    /// answer (the server 500s on `withupperlim` without `i:jd`).
+    static let requiredColumns = ["i:objectId", "i:jd", "i:fid"]
+
+    public init(baseURL: URL, transport: any Transport = URLSessionTransport()) {
+        self.baseURL = baseURL
+        self.transport = transport
+    }
+
+    public var objectsURL: URL { endpoint("objects") }
+    public var cutoutsURL: URL { endpoint("cutouts") }
+
+    /// Rows of all the requested objects, in the server's order (mixed, newest first); `[]` for
+    /// unknown ids. Throws `FinkError`: `.http` with the server's text for a non-2xx answer,
+    /// `.timeout`/`.transport` when none arrives, `.decoding` when it cannot be read.
+    public func objects(_ query: ObjectsQuery) async throws -> [Detection] {
+        guard !query.objectIds.isEmpty else {
+            throw FinkError.invalidObjectId("", reason: "no objectId was given")
+        }
+        // Each ObjectId was validated when made: no partial id can reach the server's prefix scan.
+        var seen = Set<ObjectId>()
+        let ids = query.objectIds.filter { seen.insert($0).inserted }
+        let options = query.options
+        var columns = options.columns.map { Self.withRequiredColumns($0) }
+        if let list = columns, list.isEmpty { columns = nil }
+        let body = ObjectsBody(
+            objectId: ids.map(\.rawValue).joined(separator: ","),
+            withupperlim: options.withUpperLimits ? true : nil,
+            withcutouts: options.withCutouts ? true : nil,
+            cutoutKind: options.withCutouts ? options.cutoutKind?.rawValue : nil,
+            columns: columns?.joined(separator: ",")
+        )
+        let url = objectsURL
+        let response = try await post(url, body: body)
+        return try RowDecoder.detections(from: response.body, source: url.absoluteString)
+    }
+
+    /// The stamps of one alert (`candid`), or of the object's latest alert when `candid` is nil.
+    /// `kinds` empty means all three. A kind the server sent as `null`/`[]` is absent from the result.
+    public func cutouts(objectId: ObjectId, candid: Int64?, kinds: [StampKind]) async throws -> [StampKind: Stamp] {
+        let kinds = kinds.isEmpty ? StampKind.allCases : Array(Set(kinds)).sorted()
+        let body = CutoutsBody(
+            objectId: objectId.rawValue,
+            kind: kinds.count == 1 ? kinds[0].rawValue : "All",
+            candid: candid
+        )
+        let url = cutoutsURL
+        let response = try await post(url, body: body)
+        return try RowDecoder.stamps(fromCutouts: response.body, kinds: kinds, source: url.absoluteString)
+    }
+
+    static func withRequiredColumns(_ columns: [String]) -> [String] {
+        var list: [String] = []
+        var seen = Set<String>()
+        for name in columns.map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            if seen.insert(name).inserted { list.append(name) }
+        }
+        if list.isEmpty { return [] }
+        for name in requiredColumns where !seen.contains(name) { list.append(name) }
+        return list
+    }
+
+    private func endpoint(_ name: String) -> URL {
+        baseURL.appendingPathComponent("api").appendingPathComponent("v1").appendingPathComponent(name)
+    }
+
+    private func post(_ url: URL, body: some Encodable) async throws -> HTTPResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let request = HTTPRequest(
+            method: "POST", url: url,
+            headers: ["Content-Type": "application/json", "Accept": "application/json", "User-Agent": "FinkPlot"],
+            body: try encoder.encode(body)
+        )
+        let response = try await transport.send(request)
+        guard response.isSuccess else {
+            // 400 bodies are Python dict reprs, 500s often HTML: show them as text, never parse.
+            throw FinkError.http(status: response.status, body: String(decoding: response.body, as: UTF8.self), url: url.absoluteString)
+        }
+        return response
+    }
+}
+
+extension FinkClient: ObjectSource {
+    public var sourceDescription: String { baseURL.absoluteString }
+
+    public func detections(of id: ObjectId, options: FetchOptions) async throws -> [Detection] {
+        let rows = try await objects(ObjectsQuery(objectIds: [id], options: options))
+        // An unknown id answers `[]` with status 200: say so, with where we asked.
+        guard !rows.isEmpty else { throw FinkError.noData(objectId: id.rawValue, source: objectsURL.absoluteString) }
+        return rows
+    }
+}
+
+/// Booleans go out as JSON `true` (the server tests `str(value) == "True"`; the string "true" would
+/// be false) and are left out when false, the server's default.
+private struct ObjectsBody: Encodable {
+    var objectId: String
+    var withupperlim: Bool?
+    var withcutouts: Bool?
+    var cutoutKind: String?
+    var columns: String?
+    var outputFormat = "json"
+
+    enum CodingKeys: String, CodingKey {
+        case objectId, withupperlim, withcutouts, columns
+        case cutoutKind = "cutout-kind"
+        case outputFormat = "output-format"
+    }
+}
+
+private struct CutoutsBody: Encodable {
+    var objectId: String
+    var kind: String
+    var candid: Int64?
+    var outputFormat = "array"
+
+    enum CodingKeys: String, CodingKey {
+        case objectId, kind, candid
+        case outputFormat = "output-format"
+    }
+}
