@@ -41,12 +41,14 @@ let package = Package(
                 .product(name: "FlyingSocks", package: "FlyingFox"),
             ]
         ),
-        .testTarget(name: "FinkAPITests", dependencies: ["FinkAPI", "FinkTestServer"], resources: []),
+        .testTarget(name: "FinkAPITests", dependencies: ["FinkAPI", "FinkTestServer"]),
         .testTarget(name: "PlotCoreTests", dependencies: ["PlotCore"]),
-        .testTarget(name: "CairoRenderTests", dependencies: ["CairoRender", "PlotCore"]),
+        // Baselines are read by path (see ImageComparison), not bundled.
+        .testTarget(name: "CairoRenderTests", dependencies: ["CairoRender", "PlotCore"], exclude: ["Baselines"]),
         .testTarget(
             name: "FinkPlotKitTests",
-            dependencies: ["FinkPlotKit", "FinkAPI", "PlotCore", "CairoRender", "FinkTestServer"]
+            dependencies: ["FinkPlotKit", "FinkAPI", "PlotCore", "CairoRender", "FinkTestServer"],
+            exclude: ["Baselines"]
         ),
     ]
 )
