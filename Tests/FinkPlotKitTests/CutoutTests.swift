@@ -5,12 +5,6 @@ import PlotCore
 import Testing
 @testable import FinkPlotKit
 
-/// Finds the repository's Fixtures directory from this file's path.
-func fixturesDirectory(_ file: String = #filePath) -> URL {
-    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
-}
-
 @Suite struct CutoutTests {
     /// A stamp whose pixel value is its FITS row index: row 0 darkest, the last row brightest.
     func rowCoded(width: Int, height: Int) -> Stamp {

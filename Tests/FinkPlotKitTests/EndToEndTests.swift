@@ -8,12 +8,6 @@ import Testing
 
 /// Lightcurves and cutouts fetched over HTTP from the in-process Fink emulator.
 @Suite struct EndToEndTests {
-    func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finkplot-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     func server() async throws -> FixtureServer {
         let server = try await FixtureServer()
         for id in ["ZTF18aabjigr", "ZTF18acefvuh"] {
@@ -27,7 +21,7 @@ import Testing
     @Test func lightcurvesAreFetchedWithTheNeededColumnsAndWritten() async throws {
         let server = try await server()
         defer { Task { await server.stop() } }
-        let dir = try tempDir()
+        let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = LightcurveRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5)),
                                 target: .directory(dir), format: .png)
@@ -58,7 +52,7 @@ import Testing
     @Test func cutoutsComeFromTheCutoutsEndpointForTheChosenAlertOnly() async throws {
         let server = try await server()
         defer { Task { await server.stop() } }
-        let dir = try tempDir()
+        let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let output = dir.appendingPathComponent("grid.png")
         let run = CutoutRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5)),
@@ -83,7 +77,7 @@ import Testing
         let server = try await server()
         defer { Task { await server.stop() } }
         await server.setFaultHook { _ in .respond(status: 503, body: "<html>Service Unavailable</html>", contentType: "text/html") }
-        let dir = try tempDir()
+        let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = LightcurveRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5)),
                                 target: .file(dir.appendingPathComponent("x.png")), format: .png)

@@ -4,14 +4,8 @@ import Testing
 @testable import FinkPlotKit
 
 @Suite struct OutputTests {
-    func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finkplot-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     @Test func atomicWriteReplacesTheFileAndLeavesNoTemporary() throws {
-        let dir = try tempDir()
+        let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("a.png")
         try AtomicFile.write(Data("old".utf8), to: url)
@@ -21,7 +15,7 @@ import Testing
     }
 
     @Test func unwritablePathIsAClearErrorAndWritesNothing() throws {
-        let dir = try tempDir()
+        let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("missing/sub/a.png")
         #expect {
