@@ -49,7 +49,8 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
     var format: String?
 
-    @Option(help: ArgumentHelp("Which alert: latest, peak (brightest) or all.", valueName: "latest|peak|all"))
+    @Option(name: [.customLong("alert"), .customLong("alerts")],
+            help: ArgumentHelp("Which alert: latest, peak (brightest) or all (a row per alert).", valueName: "latest|peak|all"))
     var alert: String = "latest"
 
     @Option(help: ArgumentHelp("Show this alert (one object only).", valueName: "candid"))

@@ -39,6 +39,9 @@ import Testing
         #expect(text.hasPrefix("%PDF-"))
         #expect(text.contains("/MediaBox [ 0 0 100 50 ]"))
         #expect(text.contains("/FontFile2") || text.contains("/FontFile3") || text.contains("/FontFile"), "fonts embedded")
+        // Rasters are embedded losslessly (Flate, never JPEG) and marked for nearest-neighbour display.
+        #expect(text.contains("/Interpolate false"))
+        #expect(!text.contains("/DCTDecode"))
     }
 
     @Test func cairoFailuresBecomeErrors() {
