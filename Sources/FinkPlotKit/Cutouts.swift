@@ -17,32 +17,46 @@ public enum AlertChoice: Sendable, Equatable {
 /// Where stamps come from. The API serves one alert's stamps from `/api/v1/cutouts`, which costs
 /// the server a fraction of `withcutouts` on a whole object (about 0.25 s per cutout per alert).
 public protocol StampProvider: Sendable {
-    func stamps(of id: ObjectId, alert: Detection) async throws -> [StampKind: Stamp]
+    /// The stamps of each of `alerts` (valid alerts of `id`), in the same order.
+    func stamps(of id: ObjectId, alerts: [Detection]) async throws -> [[StampKind: Stamp]]
 }
 
 extension FinkClient: StampProvider {
-    public func stamps(of id: ObjectId, alert: Detection) async throws -> [StampKind: Stamp] {
-        try await cutouts(objectId: id, candid: alert.candid, kinds: StampKind.allCases)
+    public func stamps(of id: ObjectId, alerts: [Detection]) async throws -> [[StampKind: Stamp]] {
+        var result: [[StampKind: Stamp]] = []
+        for alert in alerts {
+            result.append(try await cutouts(objectId: id, candid: alert.candid, kinds: StampKind.allCases))
+        }
+        return result
     }
 }
 
 extension DirectorySource: StampProvider {
     /// Saved stamps: a saved `/api/v1/cutouts` answer `DIR/cutouts/<id>_<candid>.json` when there
-    /// is one, else the stamps saved in the alert's own row (`withcutouts`).
-    public func stamps(of id: ObjectId, alert: Detection) async throws -> [StampKind: Stamp] {
-        if let candid = alert.candid {
-            let saved = directory.appendingPathComponent("cutouts/\(id.rawValue)_\(candid).json")
-            if let data = try? Data(contentsOf: saved) {
-                return try RowDecoder.stamps(fromCutouts: data, kinds: StampKind.allCases, source: saved.path)
+    /// is one, else the stamps saved in the alert's own row (`withcutouts`). The object's file is
+    /// read once for all alerts, and only when some alert has no saved `/cutouts` answer.
+    public func stamps(of id: ObjectId, alerts: [Detection]) async throws -> [[StampKind: Stamp]] {
+        var savedRows: [Detection]?
+        var result: [[StampKind: Stamp]] = []
+        for alert in alerts {
+            if let candid = alert.candid {
+                let saved = directory.appendingPathComponent("cutouts/\(id.rawValue)_\(candid).json")
+                if let data = try? Data(contentsOf: saved) {
+                    result.append(try RowDecoder.stamps(fromCutouts: data, kinds: StampKind.allCases, source: saved.path))
+                    continue
+                }
             }
+            if savedRows == nil {
+                savedRows = try await detections(of: id, options: FetchOptions(withUpperLimits: false, withCutouts: true))
+            }
+            result.append(savedRows?.first { $0.candid == alert.candid && $0.jd == alert.jd }?.stamps ?? [:])
         }
-        let rows = try await detections(of: id, options: FetchOptions(withUpperLimits: false, withCutouts: true))
-        return rows.first { $0.candid == alert.candid && $0.jd == alert.jd }?.stamps ?? [:]
+        return result
     }
 }
 
 /// How stamps are turned into pictures.
-public struct StampRendering: Sendable, Equatable {
+public struct StampRendering: Sendable {
     /// Flip rows as Fink's documentation does (`data[::-1]`), so FITS row 0 ends at the bottom
     /// and north is up for ZTF's orientation. False keeps the raw array order (row 0 at the top).
     public var flip = true
@@ -61,12 +75,6 @@ public struct StampRendering: Sendable, Equatable {
     public init() throws {
         scienceColormap = try Colormap.named("Greys_r")
         differenceColormap = try Colormap.named("RdBu_r")
-    }
-
-    public static func == (a: StampRendering, b: StampRendering) -> Bool {
-        a.flip == b.flip && a.science == b.science && a.difference == b.difference
-            && a.scienceColormap == b.scienceColormap && a.differenceColormap == b.differenceColormap
-            && a.maskColor == b.maskColor && a.scienceMinusReference == b.scienceMinusReference
     }
 
     public func normalization(for kind: StampKind) -> Normalization { kind == .difference ? difference : science }
@@ -235,14 +243,13 @@ public struct CutoutRun: Sendable {
     public func run(ids: [String], report: (ObjectOutcome) -> Void = { _ in }) async -> [ObjectOutcome] {
         var outcomes: [ObjectOutcome] = []
         var rows: [CutoutRow] = []
-        var rowsOf: [String: Int] = [:]
         for raw in ids {
             do {
                 let id = try ObjectId(validating: raw)
                 let alerts = try await CutoutFigure.alerts(of: id, choice: choice, source: source)
                 var notes: [String] = []
-                for alert in alerts {
-                    let stamps = try await source.stamps(of: id, alert: alert)
+                let stampSets = try await source.stamps(of: id, alerts: alerts)
+                for (alert, stamps) in zip(alerts, stampSets) {
                     let missing = StampKind.allCases.filter { stamps[$0].map { $0.isEmpty } ?? true }
                     if !missing.isEmpty {
                         notes.append("candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))")
@@ -251,7 +258,6 @@ public struct CutoutRun: Sendable {
                     if let dir = rawDirectory { try writeRaw(row, to: dir) }
                     rows.append(row)
                 }
-                rowsOf[raw] = alerts.count
                 outcomes.append(ObjectOutcome(objectId: raw, status: .rendered(path: output.path), notes: notes))
             } catch {
                 outcomes.append(ObjectOutcome(objectId: raw, status: .failed(reason: "\(error)"), notes: []))

@@ -51,13 +51,13 @@ public enum LightcurveBuilder {
         }
         guard !groups.isEmpty else { throw FigureError.nothingToPlot(objectId: objectId, rows: detections.count) }
 
-        let bands = Set(groups.keys.map(\.fid)).map(ZTFBands.style(fid:)).sorted { $0.order < $1.order }
-        let fidOf = Dictionary(uniqueKeysWithValues: Set(groups.keys.map(\.fid)).map { (ZTFBands.style(fid: $0).name, $0) })
+        let bands = Set(groups.keys.map(\.fid)).map { (fid: $0, style: ZTFBands.style(fid: $0)) }
+            .sorted { $0.style.order < $1.style.order }
         var series: [Series] = []
         var counts: [String: [DetectionTag: Int]] = [:]
         for tag in [DetectionTag.upperLimit, .badQuality, .valid] {
-            for band in bands {
-                guard let fid = fidOf[band.name], var points = groups[Key(fid: fid, tag: tag)] else { continue }
+            for (fid, band) in bands {
+                guard var points = groups[Key(fid: fid, tag: tag)] else { continue }
                 points.sort { $0.x < $1.x }
                 counts[band.name, default: [:]][tag] = points.count
                 let (marker, bar) = appearance(tag, color: band.color, style: style)
@@ -65,7 +65,7 @@ public enum LightcurveBuilder {
             }
         }
 
-        var legend = bands.map { band in
+        var legend = bands.map { _, band in
             LegendEntry("\(band.name) (\(counts[band.name]?[.valid] ?? 0))", symbol: .swatch(band.color))
         }
         for tag in [DetectionTag.valid, .upperLimit, .badQuality] {

@@ -102,7 +102,7 @@ import Testing
         for raw in ["ZTF18acefvuh", "ZTF19acihgng"] {
             let id = try ObjectId(validating: raw)
             let alert = try #require(try await CutoutFigure.alerts(of: id, choice: .latest, source: source).first)
-            rows.append(CutoutRow(objectId: id, alert: alert, stamps: try await source.stamps(of: id, alert: alert)))
+            rows.append(CutoutRow(objectId: id, alert: alert, stamps: try await source.stamps(of: id, alerts: [alert])[0]))
         }
         let grid = CutoutFigure.grid(rows: rows, rendering: rendering, scale: 4, dpi: 150, colorbars: true)
         let m = ApproximateTextMeasurer()
@@ -131,7 +131,7 @@ import Testing
         let source = DirectorySource(directory: fixturesDirectory())
         let id = try ObjectId(validating: "ZTF18acefvuh")
         let alert = try #require(try await CutoutFigure.alerts(of: id, choice: .latest, source: source).first)
-        let stamps = try await source.stamps(of: id, alert: alert)
+        let stamps = try await source.stamps(of: id, alerts: [alert])[0]
         var rendering = try StampRendering()
         rendering.maskColor = (0, 255, 0, 255)
         let science = try #require(stamps[.science])

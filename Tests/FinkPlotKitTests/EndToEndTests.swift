@@ -73,6 +73,26 @@ import Testing
                         "ZTF18acefvuh_1034527953215010006_Template.png"])
     }
 
+    @Test func stampsOfSeveralAlertsComeBackInOrderOneRequestEach() async throws {
+        let server = try await server()
+        defer { Task { await server.stop() } }
+        let id = try ObjectId(validating: "ZTF18acefvuh")
+        let directory = DirectorySource(directory: fixturesDirectory())
+        let alerts = try await CutoutFigure.alerts(of: id, choice: .all, source: directory)
+        #expect(alerts.count == 16)
+        // Offline: the newest alert has its saved /cutouts answer, the older ones no stamps in the fixture.
+        let offline = try await directory.stamps(of: id, alerts: alerts)
+        #expect(offline.count == alerts.count)
+        #expect(offline[0].count == 3 && offline.dropFirst().allSatisfy(\.isEmpty))
+        // Online: one /cutouts request per alert, in the alerts' order, each naming its candid.
+        let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5))
+        let newest = Array(alerts.prefix(1))
+        let online = try await client.stamps(of: id, alerts: newest)
+        #expect(online == offline.prefix(1).map { $0 })
+        let requests = await server.requests
+        #expect(requests.map(\.path) == ["/api/v1/cutouts"])
+    }
+
     @Test func aServerErrorFailsTheObjectWithTheServersText() async throws {
         let server = try await server()
         defer { Task { await server.stop() } }
