@@ -272,16 +272,14 @@ import Testing
         }
     }
 
-    /// 10,000 rows (the fixture's, without stamps) must decode quickly; the bound is loose for
-    /// debug builds and catches accidental quadratic work, not small regressions.
-    @Test func tenThousandRowsDecodeQuickly() throws {
+    /// 10,000 rows (the fixture's, without stamps) decode completely and in order. Speed is for a
+    /// benchmark, not a timed test.
+    @Test func tenThousandRowsDecode() throws {
         let plain = original.map { FixtureJSON.object($0.filter { !$0.key.hasPrefix("b:") }).serialized() }
         let texts = (0..<10_000).map { plain[$0 % plain.count] }
         let data = Data(("[" + texts.joined(separator: ",") + "]").utf8)
-        let clock = ContinuousClock()
-        var decoded: [Detection] = []
-        let elapsed = try clock.measure { decoded = try RowDecoder.detections(from: data, source: "big") }
+        let decoded = try RowDecoder.detections(from: data, source: "big")
         #expect(decoded.count == 10_000)
-        #expect(elapsed < .seconds(3), "decoding 10k rows took \(elapsed)")
+        #expect(decoded[plain.count].jd == decoded[0].jd && decoded[1].jd != decoded[0].jd)
     }
 }
