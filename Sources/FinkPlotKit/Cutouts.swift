@@ -139,6 +139,11 @@ public enum CutoutFigure {
     /// The valid alerts of `id` chosen by `choice`, newest first.
     public static func alerts(of id: ObjectId, choice: AlertChoice, source: any ObjectSource) async throws -> [Detection] {
         let rows = try await source.detections(of: id, options: FetchOptions(withUpperLimits: false, columns: columns))
+        return try choose(choice, of: id, rows: rows)
+    }
+
+    /// The valid alerts among `rows` chosen by `choice`, newest first (rows already fetched: batches).
+    public static func choose(_ choice: AlertChoice, of id: ObjectId, rows: [Detection]) throws -> [Detection] {
         let valid = rows.filter { $0.tag == .valid && $0.candid != nil }.sorted { $0.jd > $1.jd }
         guard !valid.isEmpty else { throw CutoutError.noAlerts(objectId: id.rawValue) }
         switch choice {
