@@ -44,6 +44,8 @@ public final class ConsoleProgress: BatchObserver, @unchecked Sendable {
             self.total = total
             skipped = alreadyDone
             start = Date()
+            // Periodic lines start one interval in: a rate over the first object means nothing.
+            lastDraw = mode == .lines ? start : .distantPast
             if alreadyDone > 0, mode != .quiet {
                 emitLine("\(alreadyDone) of \(total) ids were rendered by an earlier run and are skipped (--force redoes them)")
             }

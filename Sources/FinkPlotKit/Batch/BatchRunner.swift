@@ -82,12 +82,14 @@ public struct BatchRunner: Sendable {
         let manifestDirectory = configuration.manifestURL?.deletingLastPathComponent()
         let previous = configuration.force ? [:] : (manifestDirectory.map { Manifest.loadAll(in: $0) } ?? [:])
         let tally = Tally(BatchSummary(total: input.items.count, duplicates: input.duplicates))
+        // The manifest names outputs relative to its own directory (it can move with the figures);
+        // the observer gets full paths.
         let record: @Sendable (ManifestEntry) -> Void = { entry in
-            var entry = entry
+            var relative = entry
             if let dir = manifestDirectory?.standardizedFileURL.path {
-                entry.outputs = entry.outputs.map { $0.hasPrefix(dir + "/") ? String($0.dropFirst(dir.count + 1)) : $0 }
+                relative.outputs = entry.outputs.map { $0.hasPrefix(dir + "/") ? String($0.dropFirst(dir.count + 1)) : $0 }
             }
-            do { try manifest?.append(entry) } catch { observer?.warning("\(error)") }
+            do { try manifest?.append(relative) } catch { observer?.warning("\(error)") }
             observer?.finished(entry, summary: tally.add(entry.status))
         }
 
