@@ -38,9 +38,7 @@ public enum Renderer {
         cairo_scale(context.pointer, pixelsPerPoint, pixelsPerPoint)
         try draw(list, context)
         cairo_surface_flush(surface.pointer)
-        let sink = ByteSink()
-        try check(cairo_surface_write_to_png_stream(surface.pointer, ByteSink.write, sink.opaque), "encoding PNG")
-        return Data(sink.bytes)
+        return try encodePNG(surface)
     }
 
     static func renderVector(_ list: DisplayList, format: OutputFormat, pixelsPerPoint: Double) throws -> Data {
