@@ -97,7 +97,8 @@ public struct BatchInput: Sendable {
     /// and spaces also separate ids, so a line pasted from a table or a Python list still works.
     public static func parseList(_ text: String) -> [String] {
         var ids: [String] = []
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        // `isNewline`: "\r\n" is one Character in Swift, equal neither to "\n" nor to "\r".
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
             let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             for token in content.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }) {
                 // Quotes from a pasted Python or JSON list.

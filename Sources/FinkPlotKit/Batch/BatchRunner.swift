@@ -90,7 +90,8 @@ public struct BatchRunner: Sendable {
                 relative.outputs = entry.outputs.map { $0.hasPrefix(dir + "/") ? String($0.dropFirst(dir.count + 1)) : $0 }
             }
             do { try manifest?.append(relative) } catch { observer?.warning("\(error)") }
-            observer?.finished(entry, summary: tally.add(entry.status))
+            let summary = tally.add(entry.status)
+            observer?.finished(entry, summary: summary)
         }
 
         var pending: [ObjectId] = []
@@ -123,13 +124,13 @@ public struct BatchRunner: Sendable {
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 var running = 0
-                for (c, chunk) in chunks.enumerated() {
+                chunks: for (c, chunk) in chunks.enumerated() {
                     for id in chunk {
                         if running >= limit {
                             await group.next()
                             running -= 1
                         }
-                        if Task.isCancelled { break }
+                        if Task.isCancelled { break chunks }
                         // The next chunk's request goes out while this one's objects are drawn.
                         prefetch.start(c + 1)
                         let rows = prefetch.task(c)
