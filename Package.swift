@@ -36,6 +36,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (swift run -c release finkplot-bench): timed, so never part of `swift test`.
+        .executableTarget(
+            name: "finkplot-bench",
+            dependencies: ["FinkPlotKit", "FinkAPI", "CairoRender", "FinkTestServer"]
+        ),
         .target(
             name: "FinkTestServer",
             dependencies: [

@@ -4,8 +4,8 @@ import Foundation
 /// Fetched data kept on disk, so a re-run, another command or another machine sharing the
 /// directory does not ask Fink again.
 ///
-/// Layout (one JSON file per entry, all written through `AtomicFile`, so two processes sharing a
-/// cache on a network file system see either the old or the new file, never half of one):
+/// Layout (one JSON file per entry, each written to a temporary name and renamed, so two
+/// processes sharing a cache see either the old or the new file, never half of one):
 ///
 ///     objects/<objectId>.json   rows of one object, with when, where and which columns they came from
 ///     stamps/<candid>.json      the three stamps of one alert; alerts never change, so no expiry
@@ -96,7 +96,9 @@ public struct ObjectCache: Sendable {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let data = try encoder.encode(value)
         try AtomicFile.ensureDirectory(url.deletingLastPathComponent())
-        try AtomicFile.write(data, to: url)
+        // No fsync: a cache entry lost in a power cut is a miss, and syncing every one of
+        // 10,000 small files would cost more than drawing them.
+        try AtomicFile.write(data, to: url, sync: false)
     }
 }
 
