@@ -27,7 +27,7 @@ struct Bench {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
 
-        print("machine: \(machine())")
+        print("machine: \(machine()); load average \(loadAverage())")
         let cache = ObjectCache(directory: work.appendingPathComponent("cache"))
         let ids = try await fetchPlans(fixtures: fixtures, cache: cache, count: quick ? 20 : 200, docsSample: 5)
         try await renderThroughput(ids: ids, cache: cache, out: work.appendingPathComponent("render"))
@@ -96,14 +96,15 @@ struct Bench {
                 let runner = BatchRunner(job: job, origin: .offline,
                                          configuration: BatchConfiguration(concurrency: workers, cache: cache, force: true))
                 _ = try await runner.run(BatchInput(raw: Array(ids.prefix(10))))  // warm up: fonts, caches
-                let start = Date()
+                let start = Date(), cpuStart = cpuSeconds()
                 let summary = try await runner.run(BatchInput(raw: ids))
-                let seconds = Date().timeIntervalSince(start)
+                let seconds = Date().timeIntervalSince(start), cpu = cpuSeconds() - cpuStart
                 let perFigure = seconds * 1000 / Double(ids.count)
                 let size = (try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("\(ids[0]).png").path)[.size] as? Int) ?? 0
-                print(String(format: "%@, %d worker%@: %.1f ms per figure, %.1f ms per figure per core (%d rendered, first file %d KB)",
+                // CPU time per figure is what a core spends on one, whatever else the machine runs.
+                print(String(format: "%@, %d worker%@: wall %.1f ms per figure (%.1f per worker), CPU %.1f ms per figure (%d rendered, %d KB each)",
                              name, workers, workers == 1 ? "" : "s", perFigure, perFigure * Double(workers),
-                             summary.count(.rendered), size / 1024))
+                             cpu * 1000 / Double(ids.count), summary.count(.rendered), size / 1024))
             }
         }
         Renderer.pngEncoder = .default
@@ -135,7 +136,7 @@ struct Bench {
             process.waitUntilExit()
             let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            print(String(format: "%6d ids: %@ in %.0f s", n, output, Date().timeIntervalSince(start)))
+            print(String(format: "%6d ids: %@ in %.0f s; load average %@", n, output, Date().timeIntervalSince(start), loadAverage()))
         }
     }
 
@@ -152,10 +153,22 @@ struct Bench {
         try? FileManager.default.removeItem(at: out)
     }
 
+    /// User plus system CPU time of this process.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     static func status(_ key: String) -> String {
         let text = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let line = text.split(separator: "\n").first { $0.hasPrefix(key + ":") } ?? "?"
         return line.dropFirst(key.count + 1).trimmingCharacters(in: .whitespaces)
+    }
+
+    static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     static func machine() -> String {
