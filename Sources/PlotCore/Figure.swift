@@ -68,6 +68,8 @@ public struct Chart: Sendable, Equatable {
     public var series: [Series]
     public var referenceLines: [ReferenceLine]
     public var legend: [LegendEntry]
+    /// An optional second x axis on top, a mapping of the primary one; nil mirrors the bottom ticks.
+    public var secondaryX: SecondaryAxis? = nil
 
     public init(title: String? = nil, xAxis: Axis, yAxis: Axis, series: [Series],
                 referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = []) {
@@ -93,6 +95,12 @@ public struct Style: Sendable, Equatable {
     public var gridColor: Color?
     public var majorTickLength: Double
     public var minorTickLength: Double
+    // Added for the presets; set by assignment, so the initializer above stays as it was.
+    /// Outline of filled markers, drawn in the background colour so overlapping points stay apart.
+    public var markerEdgeWidth: Double = 0.4
+    /// Where a chart's legend goes: right of the plot, or in rows above it (narrow columns).
+    public var legendPlacement: LegendPlacement = .right
+    public var legendFrameColor: Color = Color(hex: "#BBBBBB")
 
     public init(fontFamily: String = "DejaVu Sans", fontSize: Double = 9, labelSize: Double = 10,
                 titleSize: Double = 11, lineWidth: Double = 0.8, markerSize: Double = 5,

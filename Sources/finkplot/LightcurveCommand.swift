@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinkPlotKit
+import Foundation
 
 struct LightcurveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,17 +26,25 @@ struct LightcurveCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Data source") var source: SourceOptions
     @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Style") var style: StyleOptions
+    @OptionGroup(title: "Axes") var axes: LightcurveAxisOptions
 
     func validate() throws {
         guard !objectIds.isEmpty else { throw ValidationError("give at least one objectId") }
         if output.output != nil && objectIds.count > 1 {
             throw ValidationError("-o names one file; with \(objectIds.count) objects use --output-dir")
         }
+        if axes.table != nil && objectIds.count > 1 {
+            throw ValidationError("--table writes one object's points; with \(objectIds.count) objects run once per object")
+        }
     }
 
     func run() async throws {
-        let run = LightcurveRun(source: try source.makeSource(), target: try output.target(),
-                                format: try output.resolvedFormat(), size: output.size)
+        var run = LightcurveRun(source: try source.makeSource(), target: try output.target(),
+                                format: try output.resolvedFormat(), size: try style.figureSize(),
+                                style: try style.resolvedStyle())
+        run.options = try axes.options(palette: try BandPalette(parsing: style.palette))
+        run.table = axes.table.map { URL(fileURLWithPath: $0) }
         let outcomes = await run.run(ids: objectIds, report: printOutcome)
         let failed = outcomes.filter { !$0.succeeded }.count
         if failed > 0 {
