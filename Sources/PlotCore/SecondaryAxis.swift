@@ -19,16 +19,7 @@ public struct SecondaryAxis: Sendable, Equatable {
     /// Ticks for the primary range `domain`, in this axis's units.
     public func ticks(domain: ClosedRange<Double>, maxCount: Int) -> TickSet {
         let a = value(primary: domain.lowerBound), b = value(primary: domain.upperBound)
-        return TickSet.make(labeling, lower: min(a, b), upper: max(a, b), maxCount: maxCount)
+        return Ticks.make(labeling, lower: min(a, b), upper: max(a, b), maxCount: maxCount)
     }
 }
 
-extension TickSet {
-    /// Ticks for `labeling`: nice numbers, or calendar dates for values counted in days.
-    static func make(_ labeling: AxisLabeling, lower: Double, upper: Double, maxCount: Int) -> TickSet {
-        switch labeling {
-        case .numeric: Ticks.linear(lower: lower, upper: upper, maxCount: maxCount)
-        case let .calendar(epoch): Ticks.calendar(lower: lower, upper: upper, maxCount: maxCount, unixEpochAt: epoch)
-        }
-    }
-}

@@ -106,6 +106,21 @@ import Testing
         #expect(textBox(title, measurer).maxY <= labels.map { textBox($0, measurer).minY }.min()!)
     }
 
+    @Test func dateAxisLabelsCalendarDatesAtTheirMJD() throws {
+        let (lc, layout, items) = try laidOut(rows, LightcurveOptions(time: .date))
+        #expect(lc.chart.xAxis.title == "Date (UTC)")
+        let labels = items.filter { $0.role == "axis.x.ticklabel" }.compactMap(\.text)
+        #expect(labels.count >= 2 && labels.allSatisfy { $0.string.hasPrefix("2019-") || $0.string.hasPrefix("2019") })
+        // MJD 58800 is 2019-11-13 00:00 UTC: if that day is labelled, it is at that MJD.
+        if let label = labels.first(where: { $0.string == "2019-11-13" }) {
+            #expect(abs(label.position.x - layout.xScale(58_800)) < 1e-9)
+        }
+        for label in labels {
+            let mjd = try TimeParsing.mjd(label.string.count == 7 ? label.string + "-01" : label.string, option: "test")
+            #expect(abs(label.position.x - layout.xScale(mjd)) < 1e-6, "\(label.string)")
+        }
+    }
+
     @Test func windowsDropRowsOutsideAndSayHowMany() throws {
         let (lc, _, items) = try laidOut(rows, LightcurveOptions(since: 58_796, until: 58_802.5))
         #expect(Set(lc.points.compactMap(\.candid)) == [11, 12, 13])
