@@ -82,7 +82,7 @@ public enum Length: Sendable, Equatable {
     case pixels(Double)
     case inches(Double)
 
-    public init(parsing text: String) throws(LightcurveOptionError) {
+    public init(parsing text: String, option: String = "size") throws(LightcurveOptionError) {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, (Double) -> Length)] = [
             ("px", { .pixels($0) }), ("in", { .inches($0) }), ("cm", { .inches($0 / 2.54) }),
@@ -95,7 +95,7 @@ public enum Length: Sendable, Equatable {
             break
         }
         guard let v = Double(number), v.isFinite, v > 0 else {
-            throw .invalid(option: "size", value: text, expected: "a positive length such as 1200, 1200px, 3.4in, 8.6cm")
+            throw .invalid(option: option, value: text, expected: "a positive length such as 1200, 1200px, 3.4in, 8.6cm")
         }
         self = make(v)
     }

@@ -12,8 +12,21 @@ struct LightcurveCommand: AsyncParsableCommand {
             bad-quality detections as lighter upward triangles. The magnitude axis is inverted \
             (brighter is higher). The legend counts valid detections per band.
 
+            Styles: --style screen (default), paper (3.4 in journal column, legend above), \
+            paper-wide (7.1 in), talk (16:9 slide), dark (talk on a dark background). \
+            --palette colorblind uses Okabe–Ito colours and a marker shape per band.
+
+            Axes: --time mjd|date|since-first|since-t0 (--t0 MJD), --top-axis for a second time \
+            axis on top, --since/--until (MJD or YYYY-MM-DD) for a window. --y dcmag draws the \
+            apparent magnitude where a reference source lies within 1.5 px (no upper limits, a \
+            dashed reference line per band); --y flux the difference flux in mJy (negative when \
+            fainter than the template). --table FILE.csv writes the drawn points.
+
             Examples:
               finkplot lightcurve ZTF21aaxtctv -o ZTF21aaxtctv.png
+              finkplot lightcurve ZTF21aaxtctv --style paper --palette colorblind -o fig1.pdf
+              finkplot lightcurve ZTF21aaxtctv --style talk --time since-first --top-axis date -o slide.png
+              finkplot lightcurve ZTF21aaxtctv --y flux --table points.csv -o flux.svg
               finkplot lightcurve ZTF18aabjigr ZTF19acihgng --output-dir figures --format pdf
               finkplot lightcurve ZTF18aabjigr --from samples -o ZTF18aabjigr.svg
 

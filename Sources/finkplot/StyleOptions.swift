@@ -34,8 +34,8 @@ struct StyleOptions: ParsableArguments {
         do {
             _ = try StylePreset(parsing: style)
             _ = try BandPalette(parsing: palette)
-            if let width { _ = try Length(parsing: width) }
-            if let height { _ = try Length(parsing: height) }
+            if let width { _ = try Length(parsing: width, option: "--width") }
+            if let height { _ = try Length(parsing: height, option: "--height") }
         } catch { throw ValidationError("\(error)") }
         if let dpi { guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") } }
         if let fontSize { guard fontSize >= 3, fontSize <= 72 else { throw ValidationError("--font-size must be between 3 and 72 points") } }
@@ -59,7 +59,8 @@ struct StyleOptions: ParsableArguments {
     }
 
     func figureSize() throws -> FigureSize {
-        try preset().size(width: try width.map { try Length(parsing: $0) }, height: try height.map { try Length(parsing: $0) },
+        try preset().size(width: try width.map { try Length(parsing: $0, option: "--width") },
+                          height: try height.map { try Length(parsing: $0, option: "--height") },
                           dpi: dpi)
     }
 }
