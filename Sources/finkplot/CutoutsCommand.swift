@@ -123,7 +123,8 @@ struct CutoutsCommand: AsyncParsableCommand {
 
     /// The options that shape the grid, as one normalised command line for the file's metadata.
     func normalizedOptions(format: OutputFormat) -> String {
-        var parts = ["cutouts", "--format", format.rawValue, "--scale", "\(scale)", "--dpi", "\(dpi)"]
+        var parts = ["cutouts", "--format", format.rawValue, "--scale", "\(scale)",
+                     "--dpi", dpi == dpi.rounded() ? String(Int(dpi)) : String(dpi)]
         if let candid { parts += ["--candid", "\(candid)"] } else { parts += ["--alert", alert] }
         if noFlip { parts.append("--no-flip") }
         if keepSign { parts.append("--keep-sign") }
