@@ -81,6 +81,8 @@ public struct LightcurveRun: Sendable {
     public var format: OutputFormat
     public var size: FigureSize
     public var style: Style
+    /// Recorded in every file (per object); nil for none.
+    public var provenance: Provenance? = nil
 
     /// Columns a lightcurve needs: asking only for these keeps answers small (no stamps, no 130
     /// other columns). `i:jd` must be there or the server fails with `withupperlim`.
@@ -123,7 +125,8 @@ public struct LightcurveRun: Sendable {
                 of: id, options: FetchOptions(withUpperLimits: true, withCutouts: false, columns: Self.columns))
             let lightcurve = try LightcurveBuilder.build(objectId: id.rawValue, detections: rows, style: style)
             let figure = Figure(size: size.points, style: style, chart: lightcurve.chart)
-            let data = try FigureRenderer.render(figure, format: format, size: size)
+            let data = try FigureRenderer.render(figure, format: format, size: size,
+                                                 metadata: provenance?.forObject(id.rawValue).metadata(title: "\(id.rawValue) lightcurve"))
             let url = target.url(for: id, format: format)
             try AtomicFile.write(data, to: url)
             var notes: [String] = []

@@ -126,6 +126,8 @@ public struct ChartLayout {
         }
 
         out.append(DisplayItem("plot.clip", .pushClip(plotRect)))
+        let verticalMarkers = verticalMarkerItems()
+        out += verticalMarkers.lines
         for line in chart.referenceLines {
             let y = yScale(line.y)
             out.append(DisplayItem("reference.\(line.role)",
@@ -144,6 +146,7 @@ public struct ChartLayout {
                                    .markers(series.points.map { Point(xScale($0.x), yScale($0.y)) }, style: series.marker)))
         }
         out.append(DisplayItem("plot.clip", .popClip))
+        out += verticalMarkers.labels
 
         // Ticks point inwards on all four sides, the usual style of astronomy journals.
         func ticks(_ values: [Double], length: Double) -> [Segment] {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinkPlotKit
+import Foundation
 
 struct LightcurveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,6 +27,10 @@ struct LightcurveCommand: AsyncParsableCommand {
     @OptionGroup(title: "Data source") var source: SourceOptions
     @OptionGroup(title: "Output") var output: OutputOptions
 
+    @Option(name: .customLong("save-spec"), help: ArgumentHelp(
+        "Also write a figure spec that 'finkplot render' turns into the same figure(s).", valueName: "file.json"))
+    var saveSpec: String?
+
     func validate() throws {
         guard !objectIds.isEmpty else { throw ValidationError("give at least one objectId") }
         if output.output != nil && objectIds.count > 1 {
@@ -34,13 +39,18 @@ struct LightcurveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let run = LightcurveRun(source: try source.makeSource(), target: try output.target(),
-                                format: try output.resolvedFormat(), size: output.size)
-        let outcomes = await run.run(ids: objectIds, report: printOutcome)
-        let failed = outcomes.filter { !$0.succeeded }.count
-        if failed > 0 {
-            printError("\(failed) of \(outcomes.count) objects failed")
-            throw ExitCode(1)
+        let format = try output.resolvedFormat()
+        let out: FigureSpec.Output
+        if let file = output.output {
+            out = .init(file: file)
+        } else {
+            let dir = output.outputDirectory ?? "."
+            try AtomicFile.ensureDirectory(URL(fileURLWithPath: dir, isDirectory: true))
+            out = .init(directory: dir)
         }
+        let spec = FigureSpec(command: .lightcurve, objectIds: objectIds, source: try source.specSource(),
+                              options: .init(format: format.rawValue, width: output.width, height: output.height, dpi: output.dpi),
+                              output: out)
+        try await runSpec(spec, source: try source.makeStampSource(), saveSpec: saveSpec)
     }
 }
