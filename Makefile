@@ -27,6 +27,10 @@ demo: build
 	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr.pdf
 	$(BIN) cutouts --from samples $(SAMPLES) -o $(OUT)/cutouts.png --colorbar
 	$(BIN) cutouts --from samples ZTF18acefvuh -o $(OUT)/ZTF18acefvuh_cutouts.pdf --raw $(OUT)/stamps
+	$(BIN) card --from samples ZTF18aabjigr ZTF25ackyyzk --output-dir $(OUT)/cards
+	$(BIN) card --from samples ZTF18acefvuh -o $(OUT)/ZTF18acefvuh_card.pdf --save-spec $(OUT)/ZTF18acefvuh_card.json
+	$(BIN) render $(OUT)/ZTF18acefvuh_card.json -o $(OUT)/ZTF18acefvuh_card_again.pdf
+	cmp $(OUT)/ZTF18acefvuh_card.pdf $(OUT)/ZTF18acefvuh_card_again.pdf
 	@echo "figures are in $(OUT)/"
 
 # Every style preset, axis mode and y quantity, drawn from samples/ into docs/gallery (README).

@@ -81,6 +81,8 @@ public struct LightcurveRun: Sendable {
     public var format: OutputFormat
     public var size: FigureSize
     public var style: Style
+    /// Recorded in every file (per object); nil for none.
+    public var provenance: Provenance? = nil
     /// Axes, palette and time window.
     public var options = LightcurveOptions()
     /// Where to write the drawn points as CSV (see `LightcurveTable`); one object only.
@@ -128,7 +130,8 @@ public struct LightcurveRun: Sendable {
             let lightcurve = try LightcurveBuilder.build(objectId: id.rawValue, detections: rows, style: style,
                                                          options: options)
             let figure = Figure(size: size.points, style: style, chart: lightcurve.chart)
-            let data = try FigureRenderer.render(figure, format: format, size: size)
+            let data = try FigureRenderer.render(figure, format: format, size: size,
+                                                 metadata: provenance?.forObject(id.rawValue).metadata(title: "\(id.rawValue) lightcurve"))
             let url = target.url(for: id, format: format)
             // Both files are fully made before either is written, so a failure leaves neither half-done.
             let tableData = table.map { _ in Data(LightcurveTable.csv(lightcurve, objectId: id.rawValue).utf8) }

@@ -147,6 +147,8 @@ public struct ChartLayout {
         }
 
         out.append(DisplayItem("plot.clip", .pushClip(plotRect)))
+        let verticalMarkers = verticalMarkerItems()
+        out += verticalMarkers.lines
         for line in chart.referenceLines {
             let y = yScale(line.y)
             out.append(DisplayItem("reference.\(line.role)",
@@ -165,6 +167,7 @@ public struct ChartLayout {
                                    .markers(series.points.map { Point(xScale($0.x), yScale($0.y)) }, style: series.marker)))
         }
         out.append(DisplayItem("plot.clip", .popClip))
+        out += verticalMarkers.labels
 
         // Ticks point inwards on all four sides, the usual style of astronomy journals.
         // A secondary axis takes over the top edge.

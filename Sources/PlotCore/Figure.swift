@@ -70,13 +70,15 @@ public struct Chart: Sendable, Equatable {
     public var series: [Series]
     public var referenceLines: [ReferenceLine]
     public var legend: [LegendEntry]
+    /// Vertical lines at data x values (e.g. a chosen epoch), drawn beneath the series.
+    public var markers: [VerticalMarker]
     /// An optional second x axis on top, a mapping of the primary one; nil mirrors the bottom ticks.
     public var secondaryX: SecondaryAxis? = nil
 
     public init(title: String? = nil, xAxis: Axis, yAxis: Axis, series: [Series],
-                referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = []) {
+                referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = [], markers: [VerticalMarker] = []) {
         self.title = title; self.xAxis = xAxis; self.yAxis = yAxis; self.series = series
-        self.referenceLines = referenceLines; self.legend = legend
+        self.referenceLines = referenceLines; self.legend = legend; self.markers = markers
     }
 }
 
@@ -127,6 +129,8 @@ public enum PanelContent: Sendable, Equatable {
     case chart(Chart)
     /// Images in rows and columns, placed at the frame's top-left corner (see `ImageGridLayout.size`).
     case imageGrid(ImageGrid)
+    /// Key/value rows and notes placed inside the frame (see `TextBlockLayout`).
+    case textBlock(TextBlock)
 }
 
 /// A panel placed in the figure; `frame` is in points from the figure's top-left corner.
@@ -163,6 +167,8 @@ public struct Figure: Sendable, Equatable {
             case let .imageGrid(grid):
                 list.items += ImageGridLayout(grid: grid, style: style, measurer: measurer)
                     .items(origin: Point(panel.frame.x, panel.frame.y))
+            case let .textBlock(block):
+                list.items += TextBlockLayout(block: block, frame: panel.frame, style: style, measurer: measurer).items()
             }
         }
         return list

@@ -42,6 +42,10 @@ struct LightcurveCommand: AsyncParsableCommand {
     @OptionGroup(title: "Style") var style: StyleOptions
     @OptionGroup(title: "Axes") var axes: LightcurveAxisOptions
 
+    @Option(name: .customLong("save-spec"), help: ArgumentHelp(
+        "Also write a figure spec that 'finkplot render' turns into the same figure(s).", valueName: "file.json"))
+    var saveSpec: String?
+
     func validate() throws {
         guard !objectIds.isEmpty else { throw ValidationError("give at least one objectId") }
         if output.output != nil && objectIds.count > 1 {
@@ -53,16 +57,23 @@ struct LightcurveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var run = LightcurveRun(source: try source.makeSource(), target: try output.target(),
-                                format: try output.resolvedFormat(), size: try style.figureSize(),
-                                style: try style.resolvedStyle())
-        run.options = try axes.options(palette: try BandPalette(parsing: style.palette))
-        run.table = axes.table.map { URL(fileURLWithPath: $0) }
-        let outcomes = await run.run(ids: objectIds, report: printOutcome)
-        let failed = outcomes.filter { !$0.succeeded }.count
-        if failed > 0 {
-            printError("\(failed) of \(outcomes.count) objects failed")
-            throw ExitCode(1)
+        let format = try output.resolvedFormat()
+        let out: FigureSpec.Output
+        if let file = output.output {
+            out = .init(file: file)
+        } else {
+            let dir = output.outputDirectory ?? "."
+            try AtomicFile.ensureDirectory(URL(fileURLWithPath: dir, isDirectory: true))
+            out = .init(directory: dir)
         }
+        let size = try style.figureSize()
+        var options = FigureSpec.Options(format: format.rawValue, width: size.widthPixels, height: size.heightPixels,
+                                         dpi: size.dpi)
+        try style.record(in: &options)
+        try axes.record(in: &options)
+        var spec = FigureSpec(command: .lightcurve, objectIds: objectIds, source: try source.specSource(),
+                              options: options, output: out)
+        spec.output?.table = axes.table
+        try await runSpec(spec, source: try source.makeStampSource(), saveSpec: saveSpec)
     }
 }

@@ -31,6 +31,19 @@ struct SourceOptions: ParsableArguments {
 
     /// A source that also serves stamps (the API's /cutouts, or saved rows).
     func makeStampSource() throws -> any ObjectSource & StampProvider {
+        try Self.makeStampSource(apiURL: apiURL, directory: directory, timeout: timeout)
+    }
+
+    /// Where the data come from, as a figure spec records it: the resolved URL or an absolute directory.
+    func specSource() throws -> FigureSpec.Source {
+        if let directory {
+            return .init(directory: URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL.path)
+        }
+        return .init(apiURL: try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment).absoluteString)
+    }
+
+    /// The one place a source is built from settings (also used by `render` for a spec's source).
+    static func makeStampSource(apiURL: String?, directory: String?, timeout: Double) throws -> any ObjectSource & StampProvider {
         if let directory {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {

@@ -47,15 +47,13 @@ struct StyleOptions: ParsableArguments {
 
     func preset() throws -> StylePreset { try StylePreset(parsing: style) }
 
-    func resolvedStyle() throws -> Style {
-        var s = try preset().style
-        if let fontSize {
-            let k = fontSize / s.fontSize
-            s.fontSize = fontSize
-            s.labelSize *= k
-            s.titleSize *= k
-        }
-        return s
+    /// Records the look in a figure spec (defaults are left out).
+    func record(in options: inout FigureSpec.Options) throws {
+        let preset = try preset()
+        options.style = preset == .screen ? nil : preset.rawValue
+        let palette = try BandPalette(parsing: palette)
+        options.palette = palette == .fink ? nil : palette.rawValue
+        options.fontSize = fontSize
     }
 
     func figureSize() throws -> FigureSize {
@@ -94,22 +92,24 @@ struct LightcurveAxisOptions: ParsableArguments {
     var table: String?
 
     func validate() throws {
-        do {
-            let o = try options(palette: .fink)
-            if let s = o.since, let u = o.until, s > u {
-                throw ValidationError("--since (MJD \(s)) is after --until (MJD \(u))")
-            }
-        } catch let error as ValidationError { throw error } catch { throw ValidationError("\(error)") }
         if let t0, !t0.isFinite { throw ValidationError("--t0 must be a finite MJD") }
+        do { _ = try options(palette: .fink) } catch { throw ValidationError("\(error)") }
     }
 
     func options(palette: BandPalette) throws -> LightcurveOptions {
-        let time = try TimeAxisMode(parsing: time ?? (t0 != nil ? "since-t0" : "mjd"), t0: t0)
-        let top: TimeAxisMode? = topAxis.lowercased() == "none"
-            ? nil : try TimeAxisMode(parsing: topAxis, t0: t0, option: "--top-axis")
-        return LightcurveOptions(
-            time: time, topAxis: top, y: try YQuantity(parsing: y), palette: palette,
-            since: try since.map { try TimeParsing.mjd($0, option: "--since") },
-            until: try until.map { try TimeParsing.mjd($0, option: "--until", endOfDay: true) })
+        var o = FigureSpec.Options(format: "png")
+        try record(in: &o)
+        o.palette = palette.rawValue
+        return try FigureSpec(command: .lightcurve, objectIds: [], source: .init(), options: o, output: nil).lightcurveOptions()
+    }
+
+    /// Records the axes in a figure spec: names as given, times resolved to MJD.
+    func record(in options: inout FigureSpec.Options) throws {
+        options.time = time?.lowercased()
+        options.t0 = t0
+        options.topAxis = topAxis.lowercased() == "none" ? nil : topAxis.lowercased()
+        options.since = try since.map { try TimeParsing.mjd($0, option: "--since") }
+        options.until = try until.map { try TimeParsing.mjd($0, option: "--until", endOfDay: true) }
+        options.y = y.lowercased() == "diffmag" ? nil : y.lowercased()
     }
 }
