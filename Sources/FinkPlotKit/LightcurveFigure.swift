@@ -220,6 +220,8 @@ public enum LightcurveBuilder {
     static func xAxis(_ mode: TimeAxisMode, t0: Double?) -> Axis {
         var axis = Axis(title: timeTitle(mode, t0: t0), padding: 0.04, minimumSpan: 2)
         if mode == .date { axis.labeling = .calendar(unixEpochAt: TimeParsing.unixEpochMJD) }
+        // Days: 2.5-day steps would print MJD 58762.5.
+        axis.wholeNumberSteps = true
         return axis
     }
 
@@ -228,7 +230,9 @@ public enum LightcurveBuilder {
         // Primary x is MJD − (t0 ?? 0); the top axis shows MJD − (topT0 ?? 0).
         let offset = (t0 ?? 0) - (topT0 ?? 0)
         let labeling: AxisLabeling = mode == .date ? .calendar(unixEpochAt: TimeParsing.unixEpochMJD) : .numeric
-        return SecondaryAxis(title: timeTitle(mode, t0: topT0), labeling: labeling, offset: offset)
+        var axis = SecondaryAxis(title: timeTitle(mode, t0: topT0), labeling: labeling, offset: offset)
+        axis.wholeNumberSteps = true
+        return axis
     }
 
     static func yAxis(_ y: YQuantity) -> Axis {

@@ -74,7 +74,7 @@ public struct ChartLayout {
         let plotWidth0 = max(10, right - left)
 
         // Fewer x ticks until neighbouring labels keep at least one em between them.
-        var xTicks = Ticks.make(chart.xAxis.labeling, lower: xDomain.lowerBound, upper: xDomain.upperBound,
+        var xTicks = chart.xAxis.ticks(lower: xDomain.lowerBound, upper: xDomain.upperBound,
                                   maxCount: max(2, Int(plotWidth0 / (5 * em))))
         var maxCount = xTicks.major.count
         while maxCount > 1 {
@@ -85,7 +85,7 @@ public struct ChartLayout {
             let spacing = closest / (xDomain.upperBound - xDomain.lowerBound) * plotWidth0
             if widest + em <= spacing { break }
             maxCount -= 1
-            xTicks = Ticks.make(chart.xAxis.labeling, lower: xDomain.lowerBound, upper: xDomain.upperBound, maxCount: maxCount)
+            xTicks = chart.xAxis.ticks(lower: xDomain.lowerBound, upper: xDomain.upperBound, maxCount: maxCount)
         }
         var secondaryTicks: TickSet?
         if let secondary = chart.secondaryX {

@@ -41,6 +41,8 @@ public struct Axis: Sendable, Equatable {
     public var minimumSpan: Double
     /// Numeric ticks, or calendar dates for values in days.
     public var labeling: AxisLabeling
+    /// Numeric ticks never step by 2.5 (counts of days: 0, 5, 10, not 0.0, 2.5, 5.0).
+    public var wholeNumberSteps: Bool = false
 
     public init(title: String, inverted: Bool = false, limits: ClosedRange<Double>? = nil,
                 padding: Double = 0.05, minimumSpan: Double = 1, labeling: AxisLabeling = .numeric) {

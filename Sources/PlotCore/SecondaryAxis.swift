@@ -7,6 +7,8 @@ public struct SecondaryAxis: Sendable, Equatable {
     public var labeling: AxisLabeling
     public var offset: Double
     public var scale: Double
+    /// As `Axis.wholeNumberSteps`.
+    public var wholeNumberSteps: Bool = false
 
     public init(title: String, labeling: AxisLabeling = .numeric, offset: Double = 0, scale: Double = 1) {
         precondition(scale != 0 && scale.isFinite, "a secondary axis needs a finite, non-zero scale")
@@ -19,7 +21,20 @@ public struct SecondaryAxis: Sendable, Equatable {
     /// Ticks for the primary range `domain`, in this axis's units.
     public func ticks(domain: ClosedRange<Double>, maxCount: Int) -> TickSet {
         let a = value(primary: domain.lowerBound), b = value(primary: domain.upperBound)
+        if labeling == .numeric && wholeNumberSteps {
+            return Ticks.linear(lower: min(a, b), upper: max(a, b), maxCount: maxCount, wholeNumberSteps: true)
+        }
         return Ticks.make(labeling, lower: min(a, b), upper: max(a, b), maxCount: maxCount)
+    }
+}
+
+extension Axis {
+    /// This axis's ticks: its labeling, and whole-number steps when asked.
+    func ticks(lower: Double, upper: Double, maxCount: Int) -> TickSet {
+        if labeling == .numeric && wholeNumberSteps {
+            return Ticks.linear(lower: lower, upper: upper, maxCount: maxCount, wholeNumberSteps: true)
+        }
+        return Ticks.make(labeling, lower: lower, upper: upper, maxCount: maxCount)
     }
 }
 

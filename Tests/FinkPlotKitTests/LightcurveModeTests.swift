@@ -74,6 +74,7 @@ import Testing
         let zero = try #require(labels.first { value($0.string) == 0 }, "a tick at day 0")
         #expect(abs(zero.position.x - layout.xScale(0)) < 1e-9)
         #expect(labels.contains { value($0.string) == -10 })
+        #expect(labels.allSatisfy { !$0.string.contains(".") }, "whole days, no 2.5-day steps: \(labels.map(\.string))")
     }
 
     @Test func sinceT0CountsFromTheGivenMJD() throws {

@@ -31,6 +31,15 @@ import Testing
         #expect(title.position.y < x2title.position.y && x2title.position.y < label200.position.y)
     }
 
+    @Test func wholeNumberStepsSkipTheStepOfTwoAndAHalf() {
+        let plain = Ticks.linear(lower: 58_760, upper: 58_776, maxCount: 7)
+        #expect(plain.step == 2.5 && plain.labels.contains("58762.5"))
+        let whole = Ticks.linear(lower: 58_760, upper: 58_776, maxCount: 7, wholeNumberSteps: true)
+        #expect(whole.step == 5 && whole.labels == ["58760", "58765", "58770", "58775"])
+        // Steps below one are left alone (a magnitude axis may step by 0.25).
+        #expect(Ticks.linear(lower: 17, upper: 18.6, maxCount: 7, wholeNumberSteps: true).step == 0.25)
+    }
+
     @Test func aScaledSecondaryAxisMapsBothWays() {
         let axis = SecondaryAxis(title: "years", offset: 2000, scale: 1 / 365.25)
         #expect(abs(axis.primary(value: axis.value(primary: 58_000)) - 58_000) < 1e-9)
