@@ -30,6 +30,17 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         /// Card: `latest` or `peak` (ignored when `candid` is set).
         public var alert: String?
         public var candid: Int64?
+        // Lightcurve look and axes (see FigureSpec+Lightcurve.swift); nil means the default.
+        public var style: String? = nil
+        public var palette: String? = nil
+        public var fontSize: Double? = nil
+        public var time: String? = nil
+        public var t0: Double? = nil
+        public var topAxis: String? = nil
+        /// MJD bounds of the time window.
+        public var since: Double? = nil
+        public var until: Double? = nil
+        public var y: String? = nil
         public init(format: String, width: Int? = nil, height: Int? = nil, dpi: Double? = nil, alert: String? = nil,
                     candid: Int64? = nil) {
             self.format = format; self.width = width; self.height = height; self.dpi = dpi
@@ -40,6 +51,8 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     public struct Output: Codable, Sendable, Equatable {
         public var file: String?
         public var directory: String?
+        /// Lightcurve: also write the drawn points as CSV here.
+        public var table: String? = nil
         public init(file: String? = nil, directory: String? = nil) { self.file = file; self.directory = directory }
     }
 
@@ -125,6 +138,10 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         if let dpi = options.dpi, !(10...2400).contains(dpi) {
             throw Failure.invalid(path: path, reason: "options.dpi must be between 10 and 2400")
         }
+        do {
+            _ = try lightcurveStyle()
+            _ = try lightcurveOptions()
+        } catch { throw Failure.invalid(path: path, reason: "\(error)") }
     }
 
     // MARK: - What it means
@@ -137,6 +154,10 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     }
 
     public var figureSize: FigureSize {
+        if let name = options.style, let preset = StylePreset(rawValue: name) {
+            return preset.size(width: options.width.map { .pixels(Double($0)) }, height: options.height.map { .pixels(Double($0)) },
+                               dpi: options.dpi)
+        }
         let d = FigureSize()
         return FigureSize(widthPixels: options.width ?? d.widthPixels, heightPixels: options.height ?? d.heightPixels,
                           dpi: options.dpi ?? d.dpi)
@@ -149,6 +170,7 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         if let h = options.height { parts += ["--height", "\(h)"] }
         if let dpi = options.dpi { parts += ["--dpi", Self.number(dpi)] }
         if let candid = options.candid { parts += ["--candid", "\(candid)"] } else if let a = options.alert { parts += ["--alert", a] }
+        parts += lightcurveArguments
         return parts.joined(separator: " ")
     }
 
@@ -177,8 +199,11 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         let target = target ?? self.target
         switch command {
         case .lightcurve:
-            var run = LightcurveRun(source: source, target: target, format: format, size: figureSize)
+            var run = LightcurveRun(source: source, target: target, format: format, size: figureSize,
+                                    style: try lightcurveStyle())
             run.provenance = provenance
+            run.options = try lightcurveOptions()
+            run.table = output?.table.map { URL(fileURLWithPath: $0) }
             return await run.run(ids: objectIds, report: report)
         case .card:
             let run = CardRun(source: source, target: target, format: format, choice: alertChoice,

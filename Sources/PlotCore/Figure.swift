@@ -41,6 +41,8 @@ public struct Axis: Sendable, Equatable {
     public var minimumSpan: Double
     /// Numeric ticks, or calendar dates for values in days.
     public var labeling: AxisLabeling
+    /// Numeric ticks never step by 2.5 (counts of days: 0, 5, 10, not 0.0, 2.5, 5.0).
+    public var wholeNumberSteps: Bool = false
 
     public init(title: String, inverted: Bool = false, limits: ClosedRange<Double>? = nil,
                 padding: Double = 0.05, minimumSpan: Double = 1, labeling: AxisLabeling = .numeric) {
@@ -72,6 +74,8 @@ public struct Chart: Sendable, Equatable {
     public var legend: [LegendEntry]
     /// Vertical lines at data x values (e.g. a chosen epoch), drawn beneath the series.
     public var markers: [VerticalMarker]
+    /// An optional second x axis on top, a mapping of the primary one; nil mirrors the bottom ticks.
+    public var secondaryX: SecondaryAxis? = nil
 
     public init(title: String? = nil, xAxis: Axis, yAxis: Axis, series: [Series],
                 referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = [], markers: [VerticalMarker] = []) {
@@ -97,6 +101,12 @@ public struct Style: Sendable, Equatable {
     public var gridColor: Color?
     public var majorTickLength: Double
     public var minorTickLength: Double
+    // Added for the presets; set by assignment, so the initializer above stays as it was.
+    /// Outline of filled markers, drawn in the background colour so overlapping points stay apart.
+    public var markerEdgeWidth: Double = 0.4
+    /// Where a chart's legend goes: right of the plot, or in rows above it (narrow columns).
+    public var legendPlacement: LegendPlacement = .right
+    public var legendFrameColor: Color = Color(hex: "#BBBBBB")
 
     public init(fontFamily: String = "DejaVu Sans", fontSize: Double = 9, labelSize: Double = 10,
                 titleSize: Double = 11, lineWidth: Double = 0.8, markerSize: Double = 5,
