@@ -81,6 +81,12 @@ public struct LightcurveRun: Sendable {
     public var format: OutputFormat
     public var size: FigureSize
     public var style: Style
+    /// Recorded in every file (per object); nil for none.
+    public var provenance: Provenance? = nil
+    /// Axes, palette and time window.
+    public var options = LightcurveOptions()
+    /// Where to write the drawn points as CSV (see `LightcurveTable`); one object only.
+    public var table: URL?
 
     /// Columns a lightcurve needs: asking only for these keeps answers small (no stamps, no 130
     /// other columns). `i:jd` must be there or the server fails with `withupperlim`.
@@ -121,16 +127,11 @@ public struct LightcurveRun: Sendable {
         do {
             let rows = try await source.detections(
                 of: id, options: FetchOptions(withUpperLimits: true, withCutouts: false, columns: Self.columns))
-            let lightcurve = try LightcurveBuilder.build(objectId: id.rawValue, detections: rows, style: style)
-            let figure = Figure(size: size.points, style: style, chart: lightcurve.chart)
-            let data = try FigureRenderer.render(figure, format: format, size: size)
-            let url = target.url(for: id, format: format)
-            try AtomicFile.write(data, to: url)
-            var notes: [String] = []
-            if lightcurve.skippedRows > 0 {
-                notes.append("\(lightcurve.skippedRows) of \(rows.count) rows had no magnitude or limit and were not drawn")
-            }
-            return ObjectOutcome(objectId: id.rawValue, status: .rendered(path: url.path), notes: notes)
+            let provenance = self.provenance
+            let job = LightcurveJob(target: target, format: format, size: size, style: style, options: options, table: table,
+                                    metadata: { provenance?.forObject($0.rawValue).metadata(title: "\($0.rawValue) lightcurve") })
+            let rendered = try job.render(id, rows: rows, stamps: [:])
+            return ObjectOutcome(objectId: id.rawValue, status: .rendered(path: rendered.outputs[0].path), notes: rendered.notes)
         } catch {
             return ObjectOutcome(objectId: id.rawValue, status: .failed(reason: "\(error)"), notes: [])
         }

@@ -39,11 +39,15 @@ public struct Axis: Sendable, Equatable {
     public var padding: Double
     /// The smallest span shown: a single point or a flat light curve still gets a readable axis.
     public var minimumSpan: Double
+    /// Numeric ticks, or calendar dates for values in days.
+    public var labeling: AxisLabeling
+    /// Numeric ticks never step by 2.5 (counts of days: 0, 5, 10, not 0.0, 2.5, 5.0).
+    public var wholeNumberSteps: Bool = false
 
     public init(title: String, inverted: Bool = false, limits: ClosedRange<Double>? = nil,
-                padding: Double = 0.05, minimumSpan: Double = 1) {
+                padding: Double = 0.05, minimumSpan: Double = 1, labeling: AxisLabeling = .numeric) {
         self.title = title; self.inverted = inverted; self.limits = limits
-        self.padding = padding; self.minimumSpan = minimumSpan
+        self.padding = padding; self.minimumSpan = minimumSpan; self.labeling = labeling
     }
 }
 
@@ -68,11 +72,15 @@ public struct Chart: Sendable, Equatable {
     public var series: [Series]
     public var referenceLines: [ReferenceLine]
     public var legend: [LegendEntry]
+    /// Vertical lines at data x values (e.g. a chosen epoch), drawn beneath the series.
+    public var markers: [VerticalMarker]
+    /// An optional second x axis on top, a mapping of the primary one; nil mirrors the bottom ticks.
+    public var secondaryX: SecondaryAxis? = nil
 
     public init(title: String? = nil, xAxis: Axis, yAxis: Axis, series: [Series],
-                referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = []) {
+                referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = [], markers: [VerticalMarker] = []) {
         self.title = title; self.xAxis = xAxis; self.yAxis = yAxis; self.series = series
-        self.referenceLines = referenceLines; self.legend = legend
+        self.referenceLines = referenceLines; self.legend = legend; self.markers = markers
     }
 }
 
@@ -93,6 +101,12 @@ public struct Style: Sendable, Equatable {
     public var gridColor: Color?
     public var majorTickLength: Double
     public var minorTickLength: Double
+    // Added for the presets; set by assignment, so the initializer above stays as it was.
+    /// Outline of filled markers, drawn in the background colour so overlapping points stay apart.
+    public var markerEdgeWidth: Double = 0.4
+    /// Where a chart's legend goes: right of the plot, or in rows above it (narrow columns).
+    public var legendPlacement: LegendPlacement = .right
+    public var legendFrameColor: Color = Color(hex: "#BBBBBB")
 
     public init(fontFamily: String = "DejaVu Sans", fontSize: Double = 9, labelSize: Double = 10,
                 titleSize: Double = 11, lineWidth: Double = 0.8, markerSize: Double = 5,
@@ -117,6 +131,8 @@ public enum PanelContent: Sendable, Equatable {
     case chart(Chart)
     /// Images in rows and columns, placed at the frame's top-left corner (see `ImageGridLayout.size`).
     case imageGrid(ImageGrid)
+    /// Key/value rows and notes placed inside the frame (see `TextBlockLayout`).
+    case textBlock(TextBlock)
 }
 
 /// A panel placed in the figure; `frame` is in points from the figure's top-left corner.
@@ -153,6 +169,8 @@ public struct Figure: Sendable, Equatable {
             case let .imageGrid(grid):
                 list.items += ImageGridLayout(grid: grid, style: style, measurer: measurer)
                     .items(origin: Point(panel.frame.x, panel.frame.y))
+            case let .textBlock(block):
+                list.items += TextBlockLayout(block: block, frame: panel.frame, style: style, measurer: measurer).items()
             }
         }
         return list

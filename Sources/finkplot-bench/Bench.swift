@@ -41,7 +41,7 @@ struct Bench {
     /// Fetches rows and the displayed alert's stamps, draws nothing: the fetch plans alone.
     struct FetchOnlyJob: BatchJob {
         func outputs(for id: ObjectId) -> [URL] { [] }
-        func stampAlerts(of id: ObjectId, rows: [Detection]) throws -> [Detection] { try CutoutFigure.choose(.latest, of: id, rows: rows) }
+        func stampAlerts(of id: ObjectId, rows: [Detection]) throws -> [Detection] { try CutoutFigure.choose(.latest, from: rows, of: id) }
         func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
             BatchRendered(outputs: [])
         }
@@ -113,7 +113,7 @@ struct Bench {
     // MARK: 3. Memory
 
     static func memory(fixtures: URL, work: URL, counts: [Int]) async throws {
-        print("\n== 3. peak memory (VmHWM), lightcurves rendered from the cache, 2 workers, fresh process each")
+        print("\n== 3. peak memory (VmHWM), 600×300 lightcurve PNGs rendered from the cache, 2 workers, fresh process each")
         let cache = ObjectCache(directory: work.appendingPathComponent("memory-cache"))
         let sources = try files.map { name in
             try RowDecoder.detections(from: Data(contentsOf: fixtures.appendingPathComponent("\(name).json")), source: name)
@@ -145,7 +145,10 @@ struct Bench {
         guard args.count == 4, let n = Int(args[1]) else { throw FinkError.invalidSetting(name: "memory", value: args.joined(separator: " "), reason: "memory N CACHE OUT") }
         let out = URL(fileURLWithPath: args[3], isDirectory: true)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let runner = BatchRunner(job: LightcurveJob(target: .directory(out), format: .png), origin: .offline,
+        // Half-size figures: memory is about what the runner holds per id, not the size of one
+        // drawing, and 10,000 full-size PNGs would take minutes.
+        let size = FigureSize(widthPixels: 600, heightPixels: 300, dpi: 75)
+        let runner = BatchRunner(job: LightcurveJob(target: .directory(out), format: .png, size: size), origin: .offline,
                                  configuration: BatchConfiguration(concurrency: 2, cache: ObjectCache(directory: URL(fileURLWithPath: args[2])),
                                                                    manifestURL: out.appendingPathComponent("manifest.jsonl")))
         let summary = try await runner.run(BatchInput(raw: (0..<n).map { SyntheticObjects.id($0) }))

@@ -92,7 +92,11 @@ struct BatchOptions: ParsableArguments {
     }
 
     func input(arguments: [String]) throws -> BatchInput {
-        BatchInput(raw: try rawIds(arguments: arguments), shard: try shard.map { try Shard(parsing: $0) })
+        BatchInput(raw: try rawIds(arguments: arguments), shard: try shardValue())
+    }
+
+    func shardValue() throws -> Shard? {
+        do { return try shard.map { try Shard(parsing: $0) } } catch { throw ValidationError("\(error)") }
     }
 
     var cacheStore: ObjectCache? {
@@ -124,7 +128,7 @@ struct BatchOptions: ParsableArguments {
     }
 
     func configuration(manifestDirectory: URL?) throws -> BatchConfiguration {
-        let shard = try shard.map { try Shard(parsing: $0) }
+        let shard = try shardValue()
         return BatchConfiguration(
             chunkSize: chunkSize, concurrency: concurrency, cache: cacheStore, maxAge: try Self.parseAge(maxAge),
             force: force, manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: shard)))
@@ -165,4 +169,18 @@ func runBatch(_ runner: BatchRunner, input: BatchInput, quiet: Bool) async throw
     printError(summary.line)
     if summary.interrupted { throw ExitCode(130) }
     if !summary.allDone { throw ExitCode(1) }
+}
+
+/// Writes the spec when asked, then makes its figures through the batch runner (chunked fetches,
+/// cache, retries, manifest in an output directory, progress).
+func runSpecBatch(_ spec: FigureSpec, source: SourceOptions, batch: BatchOptions, saveSpec: String?) async throws {
+    if let saveSpec {
+        try AtomicFile.write(try spec.json(), to: URL(fileURLWithPath: saveSpec))
+        print("wrote spec \(saveSpec)")
+    }
+    let target = spec.target
+    let manifestDirectory: URL? = if case let .directory(dir) = target { dir } else { nil }
+    let runner = BatchRunner(job: try spec.batchJob(target: target), origin: try batch.origin(source),
+                             configuration: try batch.configuration(manifestDirectory: manifestDirectory))
+    try await runBatch(runner, input: BatchInput(raw: spec.objectIds, shard: try batch.shardValue()), quiet: batch.quiet)
 }

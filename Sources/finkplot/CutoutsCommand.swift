@@ -133,6 +133,21 @@ struct CutoutsCommand: AsyncParsableCommand {
         return r
     }
 
+    /// The options that shape the grid, as one normalised command line for the file's metadata.
+    func normalizedOptions(format: OutputFormat) -> String {
+        var parts = ["cutouts", "--format", format.rawValue, "--scale", "\(scale)",
+                     "--dpi", dpi == dpi.rounded() ? String(Int(dpi)) : String(dpi)]
+        if let candid { parts += ["--candid", "\(candid)"] } else { parts += ["--alert", alert] }
+        if noFlip { parts.append("--no-flip") }
+        if keepSign { parts.append("--keep-sign") }
+        if let interval { parts += ["--interval", interval] }
+        if let stretch { parts += ["--stretch", stretch] }
+        if let cmap { parts += ["--cmap", cmap] }
+        parts += ["--mask-color", maskColor]
+        if colorbar { parts.append("--colorbar") }
+        return parts.joined(separator: " ")
+    }
+
     func run() async throws {
         let format = try OutputFormat.resolve(explicit: format, outputPath: output)
         let choice: AlertChoice = if let candid { .candid(candid) } else {
@@ -147,8 +162,11 @@ struct CutoutsCommand: AsyncParsableCommand {
         if let outputDirectory {
             let dir = URL(fileURLWithPath: outputDirectory, isDirectory: true)
             try AtomicFile.ensureDirectory(dir)
+            let provenance = Provenance(source: try source.specSource().description, objectIds: [],
+                                        queryTime: Provenance.now(), options: normalizedOptions(format: format))
             let job = CutoutsJob(directory: dir, choice: choice, rendering: try rendering(), scale: scale, dpi: dpi,
-                                 colorbars: colorbar, format: format, rawDirectory: rawDirectory)
+                                 colorbars: colorbar, format: format, rawDirectory: rawDirectory,
+                                 metadata: { provenance.forObject($0.rawValue).metadata(title: "\($0.rawValue) cutouts") })
             let runner = BatchRunner(job: job, origin: try batch.origin(source),
                                      configuration: try batch.configuration(manifestDirectory: dir))
             try await runBatch(runner, input: try batch.input(arguments: objectIds), quiet: batch.quiet)
@@ -156,9 +174,11 @@ struct CutoutsCommand: AsyncParsableCommand {
         }
         let objectIds = try batch.rawIds(arguments: objectIds)
         let path = output ?? (objectIds.count == 1 ? "\(objectIds[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
-        let run = CutoutRun(source: try source.makeStampSource(), choice: choice, rendering: try rendering(), scale: scale,
+        var run = CutoutRun(source: try source.makeStampSource(), choice: choice, rendering: try rendering(), scale: scale,
                             dpi: dpi, colorbars: colorbar, format: format, output: URL(fileURLWithPath: path),
                             rawDirectory: rawDirectory)
+        run.provenance = Provenance(source: try source.specSource().description, objectIds: objectIds,
+                                    queryTime: Provenance.now(), options: normalizedOptions(format: format))
         // One grid for all objects: report failures and notes per object, the file once.
         let outcomes = await run.run(ids: objectIds) { outcome in
             if case let .failed(reason) = outcome.status { printError("error: \(outcome.objectId): \(reason)") }

@@ -12,12 +12,25 @@ struct LightcurveCommand: AsyncParsableCommand {
             bad-quality detections as lighter upward triangles. The magnitude axis is inverted \
             (brighter is higher). The legend counts valid detections per band.
 
+            Styles: --style screen (default), paper (3.4 in journal column, legend above), \
+            paper-wide (7.1 in), talk (16:9 slide), dark (talk on a dark background). \
+            --palette colorblind uses Okabe–Ito colours and a marker shape per band.
+
+            Axes: --time mjd|date|since-first|since-t0 (--t0 MJD), --top-axis for a second time \
+            axis on top, --since/--until (MJD or YYYY-MM-DD) for a window. --y dcmag draws the \
+            apparent magnitude where a reference source lies within 1.5 px (no upper limits, a \
+            dashed reference line per band); --y flux the difference flux in mJy (negative when \
+            fainter than the template). --table FILE.csv writes the drawn points.
+
             Many objects: ids as arguments and/or --ids-file. They are fetched in chunks \
             (--chunk-size), cached, retried, and every id is recorded in manifest.jsonl in the \
             output directory; a re-run skips what is done (--force redoes it).
 
             Examples:
               finkplot lightcurve ZTF21aaxtctv -o ZTF21aaxtctv.png
+              finkplot lightcurve ZTF21aaxtctv --style paper --palette colorblind -o fig1.pdf
+              finkplot lightcurve ZTF21aaxtctv --style talk --time since-first --top-axis date -o slide.png
+              finkplot lightcurve ZTF21aaxtctv --y flux --table points.csv -o flux.svg
               finkplot lightcurve ZTF18aabjigr ZTF19acihgng --output-dir figures --format pdf
               finkplot lightcurve ZTF18aabjigr --from samples -o ZTF18aabjigr.svg
               finkplot lightcurve --ids-file ids.txt --output-dir figures --shard 3/8
@@ -32,6 +45,13 @@ struct LightcurveCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Data source") var source: SourceOptions
     @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Style") var style: StyleOptions
+    @OptionGroup(title: "Axes") var axes: LightcurveAxisOptions
+
+    @Option(name: .customLong("save-spec"), help: ArgumentHelp(
+        "Also write a figure spec that 'finkplot render' turns into the same figure(s).", valueName: "file.json"))
+    var saveSpec: String?
+
     @OptionGroup(title: "Batch") var batch: BatchOptions
 
     func validate() throws {
@@ -39,18 +59,30 @@ struct LightcurveCommand: AsyncParsableCommand {
         if output.output != nil && (objectIds.count > 1 || batch.idsFile != nil) {
             throw ValidationError("-o names one file; with several objects use --output-dir")
         }
+        if axes.table != nil && (objectIds.count > 1 || batch.idsFile != nil) {
+            throw ValidationError("--table writes one object's points; with several objects run once per object")
+        }
     }
 
     func run() async throws {
-        let input = try batch.input(arguments: objectIds)
-        if output.output != nil && input.items.count > 1 {
-            throw ValidationError("-o names one file; with \(input.items.count) objects use --output-dir")
+        let format = try output.resolvedFormat()
+        let ids = try batch.rawIds(arguments: objectIds)
+        let out: FigureSpec.Output
+        if let file = output.output {
+            out = .init(file: file)
+        } else {
+            let dir = output.outputDirectory ?? "."
+            try AtomicFile.ensureDirectory(URL(fileURLWithPath: dir, isDirectory: true))
+            out = .init(directory: dir)
         }
-        let target = try output.target()
-        let job = LightcurveJob(target: target, format: try output.resolvedFormat(), size: output.size)
-        let manifestDirectory: URL? = if case let .directory(dir) = target { dir } else { nil }
-        let runner = BatchRunner(job: job, origin: try batch.origin(source),
-                                 configuration: try batch.configuration(manifestDirectory: manifestDirectory))
-        try await runBatch(runner, input: input, quiet: batch.quiet)
+        let size = try style.figureSize()
+        var options = FigureSpec.Options(format: format.rawValue, width: size.widthPixels, height: size.heightPixels,
+                                         dpi: size.dpi)
+        try style.record(in: &options)
+        try axes.record(in: &options)
+        var spec = FigureSpec(command: .lightcurve, objectIds: ids, source: try source.specSource(),
+                              options: options, output: out)
+        spec.output?.table = axes.table
+        try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec)
     }
 }

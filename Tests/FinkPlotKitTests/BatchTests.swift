@@ -13,7 +13,7 @@ struct RowCountJob: BatchJob {
     func outputs(for id: ObjectId) -> [URL] { [directory.appendingPathComponent("\(id.rawValue).txt")] }
 
     func stampAlerts(of id: ObjectId, rows: [Detection]) throws -> [Detection] {
-        stampsOfLatest ? try CutoutFigure.choose(.latest, of: id, rows: rows) : []
+        stampsOfLatest ? try CutoutFigure.choose(.latest, from: rows, of: id) : []
     }
 
     func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
@@ -250,6 +250,29 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         #expect(cutoutRequests.count == 3)
         let png = try Data(contentsOf: dir.appendingPathComponent("\(ids[0]).png"))
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+    }
+
+    @Test func cardsAskForEveryColumnAndTheirCacheServesLightcurves() async throws {
+        let server = try await FixtureServer()
+        defer { Task { await server.stop() } }
+        let ids = try await server.loadSynthetic(count: 2, from: fixtureFiles(), cutouts: try cutoutsFixture())
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cache = ObjectCache(directory: dir.appendingPathComponent("cache"))
+        let cards = BatchRunner(job: CardJob(target: .directory(dir), format: .png, rendering: try StampRendering()),
+                                origin: .api(fastClient(server)), configuration: BatchConfiguration(cache: cache))
+        #expect(try await cards.run(BatchInput(raw: ids)).allDone)
+        let objects = await server.requests.filter { $0.path == "/api/v1/objects" }
+        #expect(objects.count == 1 && objects[0].json?["columns"] == nil, "v:classification only comes without a column list")
+        #expect(cache.entry(try ObjectId(validating: ids[0]), maxAge: nil, columns: nil)?.columns == [ObjectCache.allColumns])
+
+        await server.clearRequests()
+        let lightcurves = BatchRunner(job: LightcurveJob(target: .directory(dir), format: .svg,
+                                                         size: FigureSize(widthPixels: 300, heightPixels: 150, dpi: 50)),
+                                      origin: .api(fastClient(server)), configuration: BatchConfiguration(cache: cache))
+        #expect(try await lightcurves.run(BatchInput(raw: ids)).allDone)
+        #expect(await server.requests.isEmpty, "an every-column entry serves any job")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[1]).png").path))
     }
 
     @Test func theDirectorySourceStillWorks() async throws {

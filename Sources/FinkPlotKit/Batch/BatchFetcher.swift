@@ -26,8 +26,8 @@ struct BatchFetcher: Sendable {
     var cache: ObjectCache?
     /// Seconds after which a cached object is fetched again; nil: never.
     var maxAge: Double?
-
-    static var columns: [String] { BatchColumns.standard }
+    /// Columns to ask for (the job's); nil for all.
+    var columns: [String]?
 
     /// Rows of each id of one chunk. With the API, the ids missing from the cache go out in one
     /// request; if it fails after the transport's retries, each of them fails with its reason
@@ -66,7 +66,7 @@ struct BatchFetcher: Sendable {
         case let .api(client):
             var misses: [ObjectId] = []
             for id in chunk {
-                if let entry = cache?.entry(id, maxAge: maxAge, columns: Self.columns) {
+                if let entry = cache?.entry(id, maxAge: maxAge, columns: columns) {
                     result[id] = .rows(entry.rows, attempts: 0, seconds: 0)
                 } else {
                     misses.append(id)
@@ -78,7 +78,7 @@ struct BatchFetcher: Sendable {
             do {
                 let rows = try await RetryingTransport.$attempts.withValue(counter) {
                     try await client.objects(ObjectsQuery(objectIds: misses, options: FetchOptions(
-                        withUpperLimits: true, withCutouts: false, columns: Self.columns)))
+                        withUpperLimits: true, withCutouts: false, columns: columns)))
                 }
                 let seconds = Date().timeIntervalSince(start)
                 var byId: [String: [Detection]] = [:]
@@ -90,7 +90,7 @@ struct BatchFetcher: Sendable {
                         continue
                     }
                     // A cache that cannot be written costs a re-fetch later, not this figure.
-                    try? cache?.store(rows, of: id, source: client.baseURL.absoluteString, columns: Self.columns)
+                    try? cache?.store(rows, of: id, source: client.baseURL.absoluteString, columns: columns)
                     result[id] = .rows(rows, attempts: counter.attempts, seconds: seconds)
                 }
             } catch {

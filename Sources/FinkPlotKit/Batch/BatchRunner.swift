@@ -113,7 +113,7 @@ public struct BatchRunner: Sendable {
         observer?.started(total: input.items.count, alreadyDone: early.filter { $0.status == .skipped }.count)
         early.forEach(record)
 
-        let fetcher = BatchFetcher(origin: origin, cache: configuration.cache, maxAge: configuration.maxAge)
+        let fetcher = BatchFetcher(origin: origin, cache: configuration.cache, maxAge: configuration.maxAge, columns: job.columns)
         let chunks = stride(from: 0, to: pending.count, by: configuration.chunkSize).map {
             Array(pending[$0..<min($0 + configuration.chunkSize, pending.count)])
         }

@@ -49,22 +49,29 @@ public struct ObjectCache: Sendable {
         public var columns: [String]
     }
 
+    /// Recorded as an entry's columns when the answer held every column (no list was sent).
+    public static let allColumns = "*"
+
     /// The entry for `id`, or nil when there is none, it is older than `maxAge` seconds, lacks one of
-    /// `columns`, or cannot be read (a damaged entry is a miss: the next fetch replaces it).
-    public func entry(_ id: ObjectId, maxAge: Double?, columns: [String], now: Date = Date()) -> Entry? {
+    /// `columns` (nil: needs every column), or cannot be read (a damaged entry is a miss: the next
+    /// fetch replaces it).
+    public func entry(_ id: ObjectId, maxAge: Double?, columns: [String]?, now: Date = Date()) -> Entry? {
         guard let data = try? Data(contentsOf: objectURL(id)),
               let stored = try? JSONDecoder().decode(StoredObject.self, from: data),
               stored.version == Self.formatVersion, stored.objectId == id.rawValue
         else { return nil }
         let fetchedAt = Date(timeIntervalSince1970: stored.fetchedAt)
         if let maxAge, now.timeIntervalSince(fetchedAt) > maxAge { return nil }
-        guard Set(stored.columns).isSuperset(of: columns) else { return nil }
+        if !stored.columns.contains(Self.allColumns) {
+            guard let columns, Set(stored.columns).isSuperset(of: columns) else { return nil }
+        }
         return Entry(rows: stored.rows.map(\.detection), fetchedAt: fetchedAt, source: stored.source, columns: stored.columns)
     }
 
-    public func store(_ rows: [Detection], of id: ObjectId, source: String, columns: [String], now: Date = Date()) throws {
+    /// `columns`: those asked for, nil when every column was.
+    public func store(_ rows: [Detection], of id: ObjectId, source: String, columns: [String]?, now: Date = Date()) throws {
         let stored = StoredObject(version: Self.formatVersion, objectId: id.rawValue, fetchedAt: now.timeIntervalSince1970,
-                                  source: source, columns: columns, rows: rows.map(StoredRow.init))
+                                  source: source, columns: columns ?? [Self.allColumns], rows: rows.map(StoredRow.init))
         try write(stored, to: objectURL(id))
     }
 
