@@ -86,6 +86,11 @@ public enum Renderer {
     }
 
     static func draw(_ list: DisplayList, _ context: Context) throws {
+        // Text shares Cairo's process-wide font caches: one thread draws at a time (see CairoLock).
+        try CairoLock.withLock { try drawLocked(list, context) }
+    }
+
+    private static func drawLocked(_ list: DisplayList, _ context: Context) throws {
         let cr = context.pointer
         if let bg = list.background {
             setColor(cr, bg)

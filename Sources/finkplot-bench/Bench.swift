@@ -8,6 +8,7 @@ import Foundation
 ///
 ///     swift run -c release finkplot-bench            # all three scenarios, about 4 minutes
 ///     swift run -c release finkplot-bench --quick    # smaller sizes, for a smoke run
+///     swift run -c release finkplot-bench --memory-only   # scenario 3 alone
 ///
 /// 1. Fetch plan: 200 objects from the in-process server charging the live API's costs (50 ms per
 ///    request, 250 ms per stamp served), Fink's documented loop (one `/objects` call per id with
@@ -28,6 +29,10 @@ struct Bench {
         defer { try? FileManager.default.removeItem(at: work) }
 
         print("machine: \(machine()); load average \(loadAverage())")
+        if args.contains("--memory-only") {
+            try await memory(fixtures: fixtures, work: work, counts: quick ? [200, 1000] : [1000, 10000])
+            return
+        }
         let cache = ObjectCache(directory: work.appendingPathComponent("cache"))
         let ids = try await fetchPlans(fixtures: fixtures, cache: cache, count: quick ? 20 : 200, docsSample: 5)
         try await renderThroughput(ids: ids, cache: cache, out: work.appendingPathComponent("render"))
