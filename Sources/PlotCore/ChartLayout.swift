@@ -55,7 +55,7 @@ public struct ChartLayout {
         let bottom = frame.maxY - pad - TextMetrics.lineHeight(style.labelSize) - 0.7 * em
             - TextMetrics.lineHeight(style.fontSize) - 0.5 * em
         let plotHeight = max(10, bottom - top)
-        let yTicks = Ticks.linear(lower: yDomain.lowerBound, upper: yDomain.upperBound,
+        let yTicks = Ticks.make(chart.yAxis.labeling, lower: yDomain.lowerBound, upper: yDomain.upperBound,
                                   maxCount: max(2, Int(plotHeight / (2.8 * em))))
         let yLabelWidth = yTicks.labels.map { measurer.width(of: $0, style: tickText) }.max() ?? 0
         let left = frame.minX + pad + TextMetrics.lineHeight(style.labelSize) + 0.7 * em + yLabelWidth + 0.5 * em
@@ -63,15 +63,18 @@ public struct ChartLayout {
         let plotWidth0 = max(10, right - left)
 
         // Fewer x ticks until neighbouring labels keep at least one em between them.
-        var xTicks = Ticks.linear(lower: xDomain.lowerBound, upper: xDomain.upperBound,
+        var xTicks = Ticks.make(chart.xAxis.labeling, lower: xDomain.lowerBound, upper: xDomain.upperBound,
                                   maxCount: max(2, Int(plotWidth0 / (5 * em))))
         var maxCount = xTicks.major.count
         while maxCount > 1 {
             let widest = xTicks.labels.map { measurer.width(of: $0, style: tickText) }.max() ?? 0
-            let spacing = xTicks.step / (xDomain.upperBound - xDomain.lowerBound) * plotWidth0
+            // The closest pair counts: calendar ticks are not evenly spaced (months differ in length).
+            let gaps = zip(xTicks.major.dropFirst(), xTicks.major).map { $0 - $1 }
+            let closest = gaps.min() ?? xTicks.step
+            let spacing = closest / (xDomain.upperBound - xDomain.lowerBound) * plotWidth0
             if widest + em <= spacing { break }
             maxCount -= 1
-            xTicks = Ticks.linear(lower: xDomain.lowerBound, upper: xDomain.upperBound, maxCount: maxCount)
+            xTicks = Ticks.make(chart.xAxis.labeling, lower: xDomain.lowerBound, upper: xDomain.upperBound, maxCount: maxCount)
         }
         // A label centred on the right edge must not run off the figure.
         if legendWidth == 0, let last = xTicks.labels.last {

@@ -39,11 +39,13 @@ public struct Axis: Sendable, Equatable {
     public var padding: Double
     /// The smallest span shown: a single point or a flat light curve still gets a readable axis.
     public var minimumSpan: Double
+    /// Numeric ticks, or calendar dates for values in days.
+    public var labeling: AxisLabeling
 
     public init(title: String, inverted: Bool = false, limits: ClosedRange<Double>? = nil,
-                padding: Double = 0.05, minimumSpan: Double = 1) {
+                padding: Double = 0.05, minimumSpan: Double = 1, labeling: AxisLabeling = .numeric) {
         self.title = title; self.inverted = inverted; self.limits = limits
-        self.padding = padding; self.minimumSpan = minimumSpan
+        self.padding = padding; self.minimumSpan = minimumSpan; self.labeling = labeling
     }
 }
 
