@@ -10,6 +10,6 @@ struct FinkPlot: AsyncParsableCommand {
             responses with --from DIR. Run 'finkplot help <subcommand>' for details.
             """,
         version: "0.1.0",
-        subcommands: [LightcurveCommand.self, CutoutsCommand.self]
+        subcommands: [LightcurveCommand.self, CutoutsCommand.self, AnomalyCommand.self, StatsCommand.self]
     )
 }
