@@ -29,8 +29,12 @@ public enum StatsFigure {
         .map { Color(hex: $0) }
     public static let otherColor = Color(hex: "#C7C7C7")
 
-    /// Bars one night wide leave a gap between neighbours.
-    static let barWidth = 0.8
+    /// Bars 0.8 night wide leave a gap between neighbours; over more than four months a night is
+    /// a pixel or two, gaps would only make stripes of paler colour, so bars fill their night.
+    static func barWidth(_ nights: [NightStatistics]) -> Double {
+        guard let first = nights.first, let last = nights.last else { return 0.8 }
+        return day(last) - day(first) > 120 ? 1 : 0.8
+    }
 
     static func day(_ night: NightStatistics) -> Double { Double(night.night.daysSinceUnixEpoch) }
 
@@ -54,8 +58,9 @@ public enum StatsFigure {
     public static func nightly(_ nights: [NightStatistics]) -> Chart {
         let maximum = nights.map { max($0[rawColumn] ?? 0, $0[sciColumn] ?? 0) }.max() ?? 0
         let (yAxis, divisor) = countAxis("alerts per night", maximum: maximum)
+        let width = barWidth(nights)
         func bars(_ column: String) -> [BarSeries.Bar] {
-            nights.compactMap { n in n[column].map { .init(x: day(n), width: barWidth, top: $0 / divisor) } }
+            nights.compactMap { n in n[column].map { .init(x: day(n), width: width, top: $0 / divisor) } }
         }
         return Chart(
             title: "Alerts per night, \(span(nights))", xAxis: xAxis(), yAxis: yAxis, series: [],
@@ -119,12 +124,13 @@ public enum StatsFigure {
         let withOther: Bool
         if chosen.isEmpty {
             shown = Array(totals.prefix(top).map(\.column))
-            withOther = totals.count > shown.count
+            withOther = totals.dropFirst(shown.count).contains { $0.total > 0 }
         } else {
             shown = chosen.map { $0.hasPrefix("class:") ? $0 : "class:" + $0 }
             withOther = false
         }
-        let others = Set(totals.map(\.column)).subtracting(shown)
+        // Classes never seen in these nights are no part of "other".
+        let others = Set(totals.filter { $0.total > 0 }.map(\.column)).subtracting(shown)
         func sum(_ columns: some Sequence<String>, _ n: NightStatistics) -> Double {
             var total = 0.0
             for c in columns { total += n[c] ?? 0 }
@@ -132,6 +138,7 @@ public enum StatsFigure {
         }
         let maximum = nights.map { n -> Double in sum(shown, n) + (withOther ? sum(others, n) : 0) }.max() ?? 0
         let (yAxis, divisor) = countAxis("alerts per night", maximum: maximum)
+        let width = barWidth(nights)
         var base = [Double](repeating: 0, count: nights.count)
         var series: [BarSeries] = []
         var legend: [LegendEntry] = []
@@ -142,7 +149,7 @@ public enum StatsFigure {
             for (i, n) in nights.enumerated() {
                 let value = column.isEmpty ? sum(others, n) : (n[column] ?? 0)
                 guard value > 0 else { continue }
-                bars.append(.init(x: day(n), width: barWidth, base: base[i], top: base[i] + value / divisor))
+                bars.append(.init(x: day(n), width: width, base: base[i], top: base[i] + value / divisor))
                 base[i] += value / divisor
             }
             series.append(BarSeries(role: column.isEmpty ? "class.other" : "class.\(name)", bars: bars, fill: color))
