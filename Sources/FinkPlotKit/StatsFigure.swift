@@ -38,9 +38,21 @@ public enum StatsFigure {
 
     static func day(_ night: NightStatistics) -> Double { Double(night.night.daysSinceUnixEpoch) }
 
-    static func xAxis() -> Axis {
-        // A week at least: one night still gets day ticks either side of its bar.
-        Axis(title: "night (UTC)", padding: 0.01, minimumSpan: 7, labeling: .calendar(unixEpochAt: 0))
+    /// The same limits in every panel, so stacked panels get the same ticks (each panel's own
+    /// padding would differ by a bar's width and could tip the tick step). A week at least: one
+    /// night still gets day ticks either side of its bar.
+    static func xAxis(_ nights: [NightStatistics]) -> Axis {
+        var axis = Axis(title: "night (UTC)", labeling: .calendar(unixEpochAt: 0))
+        guard let first = nights.first.map(day), let last = nights.last.map(day) else { return axis }
+        var lo = first - 0.5, hi = last + 0.5
+        lo -= (hi - lo) * 0.01
+        hi += (hi - lo) * 0.01
+        if hi - lo < 7 {
+            let mid = (first + last) / 2
+            (lo, hi) = (mid - 3.5, mid + 3.5)
+        }
+        axis.limits = lo...hi
+        return axis
     }
 
     static func countAxis(_ what: String, maximum: Double) -> (Axis, Double) {
@@ -63,7 +75,7 @@ public enum StatsFigure {
             nights.compactMap { n in n[column].map { .init(x: day(n), width: width, top: $0 / divisor) } }
         }
         return Chart(
-            title: "Alerts per night, \(span(nights))", xAxis: xAxis(), yAxis: yAxis, series: [],
+            title: "Alerts per night, \(span(nights))", xAxis: xAxis(nights), yAxis: yAxis, series: [],
             legend: [LegendEntry("received (basic:raw)", symbol: .swatch(rawColor)),
                      LegendEntry("processed (basic:sci)", symbol: .swatch(sciColor))],
             // Processed alerts are a subset of received ones: drawn in front, they show the share.
@@ -97,7 +109,7 @@ public enum StatsFigure {
         let top = max(raw.last?.y ?? 0, sci.last?.y ?? 0) / divisor
         if top > 0 { yAxisZero.limits = 0...(top * 1.05) }
         return Chart(
-            title: "Cumulative alerts, \(span(nights))", xAxis: xAxis(), yAxis: yAxisZero,
+            title: "Cumulative alerts, \(span(nights))", xAxis: xAxis(nights), yAxis: yAxisZero,
             series: markers("raw", raw, rawStroke.color) + markers("sci", sci, sciColor),
             legend: [LegendEntry("received (basic:raw)", symbol: .line(rawStroke)),
                      LegendEntry("processed (basic:sci)", symbol: .line(sciStroke))],
@@ -157,7 +169,7 @@ public enum StatsFigure {
         }
         let what = chosen.isEmpty ? "top \(shown.count)\(withOther ? " + other" : "")" : "chosen"
         // The legend reads top-down like the stack.
-        return Chart(title: "Classes per night (\(what)), \(span(nights))", xAxis: xAxis(), yAxis: yAxis, series: [],
+        return Chart(title: "Classes per night (\(what)), \(span(nights))", xAxis: xAxis(nights), yAxis: yAxis, series: [],
                      legend: legend.reversed(), bars: series)
     }
 
