@@ -27,6 +27,9 @@ demo: build
 	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr.pdf
 	$(BIN) cutouts --from samples $(SAMPLES) -o $(OUT)/cutouts.png --colorbar
 	$(BIN) cutouts --from samples ZTF18acefvuh -o $(OUT)/ZTF18acefvuh_cutouts.pdf --raw $(OUT)/stamps
+	$(BIN) anomaly --from samples/anomaly.json -o $(OUT)/anomaly.png --table $(OUT)/anomaly.csv
+	$(BIN) stats --from samples/statistics_2021.json --date 2021 -o $(OUT)/stats_2021.png --table $(OUT)/stats_2021.csv
+	$(BIN) stats --from samples/statistics_2021.json --date 202103 --plot classes --top 4 -o $(OUT)/stats_202103_classes.pdf
 	@echo "figures are in $(OUT)/"
 
 test: deps
