@@ -6,7 +6,7 @@ SAMPLES := ZTF18aabjigr ZTF18acefvuh ZTF19acihgng ZTF25ackyyzk ZTF17aaacxxf
 OUT ?= out
 BIN = $$($(SWIFT) build --show-bin-path)/finkplot
 
-.PHONY: deps build demo test clean
+.PHONY: deps build demo test gallery clean
 
 # Installs the system libraries only when one is missing (apt, as root or through sudo).
 deps:
@@ -27,10 +27,26 @@ demo: build
 	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr.pdf
 	$(BIN) cutouts --from samples $(SAMPLES) -o $(OUT)/cutouts.png --colorbar
 	$(BIN) cutouts --from samples ZTF18acefvuh -o $(OUT)/ZTF18acefvuh_cutouts.pdf --raw $(OUT)/stamps
+	$(BIN) card --from samples ZTF18aabjigr ZTF25ackyyzk --output-dir $(OUT)/cards
+	$(BIN) card --from samples ZTF18acefvuh -o $(OUT)/ZTF18acefvuh_card.pdf --save-spec $(OUT)/ZTF18acefvuh_card.json
+	$(BIN) render $(OUT)/ZTF18acefvuh_card.json -o $(OUT)/ZTF18acefvuh_card_again.pdf
+	cmp $(OUT)/ZTF18acefvuh_card.pdf $(OUT)/ZTF18acefvuh_card_again.pdf
 	$(BIN) anomaly --from samples/anomaly.json -o $(OUT)/anomaly.png --table $(OUT)/anomaly.csv
 	$(BIN) stats --from samples/statistics_2021.json --date 2021 -o $(OUT)/stats_2021.png --table $(OUT)/stats_2021.csv
 	$(BIN) stats --from samples/statistics_2021.json --date 202103 --plot classes --top 4 -o $(OUT)/stats_202103_classes.pdf
 	@echo "figures are in $(OUT)/"
+
+# Every style preset, axis mode and y quantity, drawn from samples/ into docs/gallery (README).
+GALLERY ?= docs/gallery
+gallery: build
+	mkdir -p $(GALLERY)
+	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(GALLERY)/screen.png
+	$(BIN) lightcurve --from samples ZTF19acihgng -o $(GALLERY)/paper.png --style paper --palette colorblind
+	$(BIN) lightcurve --from samples ZTF17aaacxxf -o $(GALLERY)/paper-wide-date.png --style paper-wide --time date --palette colorblind
+	$(BIN) lightcurve --from samples ZTF19acihgng -o $(GALLERY)/talk-since-first.png --style talk --time since-first --top-axis date
+	$(BIN) lightcurve --from samples ZTF19acihgng -o $(GALLERY)/dark-dcmag.png --style dark --y dcmag
+	$(BIN) lightcurve --from samples ZTF18acefvuh -o $(GALLERY)/flux.png --y flux
+	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(GALLERY)/dcmag-window.png --y dcmag --since 2019-10-01 --until 2019-10-20
 
 test: deps
 	$(SWIFT) test

@@ -19,11 +19,19 @@ public enum Renderer {
         (Int((size.width * pixelsPerPoint).rounded()), Int((size.height * pixelsPerPoint).rounded()))
     }
 
-    public static func render(_ list: DisplayList, format: OutputFormat, pixelsPerPoint: Double = 1) throws -> Data {
+    /// `metadata` goes into PNG text chunks, the PDF document information, or an SVG `<metadata>`.
+    public static func render(_ list: DisplayList, format: OutputFormat, pixelsPerPoint: Double = 1,
+                              metadata: DocumentMetadata? = nil) throws -> Data {
         switch format {
-        case .png: try renderPNG(list, pixelsPerPoint: pixelsPerPoint)
-        case .svg: try renderVector(list, format: .svg, pixelsPerPoint: pixelsPerPoint)
-        case .pdf: try renderVector(list, format: .pdf, pixelsPerPoint: 1)
+        case .png:
+            let png = try renderPNG(list, pixelsPerPoint: pixelsPerPoint)
+            guard let metadata else { return png }
+            return try PNGText.inserting(metadata.pngChunks, into: png)
+        case .svg:
+            let svg = try renderVector(list, format: .svg, pixelsPerPoint: pixelsPerPoint, metadata: nil)
+            guard let metadata else { return svg }
+            return SVGMetadata.inserting(metadata, into: svg)
+        case .pdf: return try renderVector(list, format: .pdf, pixelsPerPoint: 1, metadata: metadata)
         }
     }
 
@@ -43,7 +51,8 @@ public enum Renderer {
         return Data(sink.bytes)
     }
 
-    static func renderVector(_ list: DisplayList, format: OutputFormat, pixelsPerPoint: Double) throws -> Data {
+    static func renderVector(_ list: DisplayList, format: OutputFormat, pixelsPerPoint: Double,
+                             metadata: DocumentMetadata?) throws -> Data {
         let sink = ByteSink()
         let width = list.size.width * pixelsPerPoint, height = list.size.height * pixelsPerPoint
         let surface: Surface
@@ -56,6 +65,7 @@ public enum Renderer {
         default:
             surface = try Surface(cairo_pdf_surface_create_for_stream(ByteSink.write, sink.opaque, width, height),
                                   "creating a PDF surface")
+            if let metadata { setPDFMetadata(metadata, surface) }
         }
         do {
             let context = try Context(surface)
@@ -64,6 +74,17 @@ public enum Renderer {
         }
         try surface.finish("writing \(format.rawValue.uppercased())")
         return Data(sink.bytes)
+    }
+
+    static func setPDFMetadata(_ m: DocumentMetadata, _ surface: Surface) {
+        let fields: [(cairo_pdf_metadata_t, String?)] = [
+            (CAIRO_PDF_METADATA_TITLE, m.title), (CAIRO_PDF_METADATA_AUTHOR, m.author),
+            (CAIRO_PDF_METADATA_SUBJECT, m.subject), (CAIRO_PDF_METADATA_KEYWORDS, m.keywords),
+            (CAIRO_PDF_METADATA_CREATOR, m.creator),
+            // Without a date Cairo stamps the current time, and no two renderings are byte-identical.
+            (CAIRO_PDF_METADATA_CREATE_DATE, m.creationDate),
+        ]
+        for case let (key, value?) in fields { cairo_pdf_surface_set_metadata(surface.pointer, key, value) }
     }
 
     static func draw(_ list: DisplayList, _ context: Context) throws {

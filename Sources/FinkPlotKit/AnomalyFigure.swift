@@ -140,17 +140,11 @@ public enum AnomalyObjectFigure: String, Sendable, CaseIterable {
     case lightcurve, cutouts, card
 }
 
-public enum AnomalyObjectsError: Error, CustomStringConvertible, Equatable {
-    case notAvailable(String)
-    public var description: String {
-        switch self { case let .notAvailable(what): "--render \(what) is not available yet in this build" }
-    }
-}
-
 extension AnomalyRun {
     /// Draws the figures of the anomalous objects into `directory`: the one place that hands the
     /// objects on, so it can move to the batch runner without touching the command.
-    /// Lightcurves are `<objectId>.<format>`; cutouts one grid `anomaly_cutouts.<format>` (latest alert of each).
+    /// Lightcurves and cards are `<objectId>.<format>`; cutouts one grid `anomaly_cutouts.<format>`
+    /// (latest alert of each).
     public static func renderObjects(
         _ ids: [ObjectId], as kind: AnomalyObjectFigure, source: any ObjectSource & StampProvider,
         directory: URL, format: OutputFormat, size: FigureSize, report: (ObjectOutcome) -> Void = { _ in }
@@ -166,7 +160,8 @@ extension AnomalyRun {
                                 output: directory.appendingPathComponent("anomaly_cutouts.\(format.rawValue)"), rawDirectory: nil)
             return await run.run(ids: raw, report: report)
         case .card:
-            throw AnomalyObjectsError.notAvailable("card")
+            return await CardRun(source: source, target: .directory(directory), format: format, rendering: try StampRendering())
+                .run(ids: raw, report: report)
         }
     }
 }

@@ -7,6 +7,53 @@ public struct BandStyle: Sendable, Equatable {
     public var color: Color
     /// Sort key: bands are listed blue to red.
     public var order: Int
+    /// Marker of the band's valid detections.
+    public var shape: MarkerShape = .circle
+}
+
+/// Band colours (and shapes) of a lightcurve.
+public enum BandPalette: String, Sendable, CaseIterable {
+    /// Fink's Science Portal colours; every band's detections are circles.
+    case fink = "default"
+    /// Okabe & Ito's colour-universal-design set (Okabe & Ito 2002, "Color Universal Design";
+    /// popularised by Wong 2011, Nature Methods 8, 441), distinct under protanopia, deuteranopia
+    /// and tritanopia, plus a shape per band so bands stay apart in greyscale print too.
+    case colorblind
+
+    public init(parsing name: String) throws(LightcurveOptionError) {
+        guard let p = BandPalette(rawValue: name.lowercased()) else {
+            throw .invalid(option: "--palette", value: name, expected: "default or colorblind")
+        }
+        self = p
+    }
+
+    /// The band's style; `dark` picks colours that keep their contrast on a dark background
+    /// (the Portal's navy g would vanish there).
+    public func style(fid: Int, dark: Bool = false) -> BandStyle {
+        switch (self, dark) {
+        case (.fink, false):
+            return ZTFBands.style(fid: fid)
+        case (.fink, true):
+            var s = ZTFBands.style(fid: fid)
+            switch fid {
+            case 1: s.color = Color(hex: "#6FA8FF")
+            case 2: s.color = Color(hex: "#FF8A5C")
+            case 3: s.color = Color(hex: "#5BD68A")
+            default: s.color = Color(hex: "#B0B0B0")
+            }
+            return s
+        case (.colorblind, _):
+            // Okabe–Ito: g blue #0072B2 (sky blue #56B4E9 on dark), r vermillion #D55E00
+            // (orange #E69F00 on dark), i bluish green #009E73.
+            switch fid {
+            case 1: return BandStyle(name: "g", color: Color(hex: dark ? "#56B4E9" : "#0072B2"), order: 1, shape: .circle)
+            case 2: return BandStyle(name: "r", color: Color(hex: dark ? "#E69F00" : "#D55E00"), order: 2, shape: .square)
+            case 3: return BandStyle(name: "i", color: Color(hex: "#009E73"), order: 3, shape: .diamond)
+            default: return BandStyle(name: "fid \(fid)", color: Color(hex: dark ? "#BBBBBB" : "#000000"), order: 100 + fid,
+                                      shape: .circle)
+            }
+        }
+    }
 }
 
 public enum ZTFBands {

@@ -139,6 +139,12 @@ public enum CutoutFigure {
     /// The valid alerts of `id` chosen by `choice`, newest first.
     public static func alerts(of id: ObjectId, choice: AlertChoice, source: any ObjectSource) async throws -> [Detection] {
         let rows = try await source.detections(of: id, options: FetchOptions(withUpperLimits: false, columns: columns))
+        return try choose(choice, from: rows, of: id)
+    }
+
+    /// The valid alerts among `rows` chosen by `choice`, newest first (rows already fetched,
+    /// e.g. with upper limits for an object card).
+    public static func choose(_ choice: AlertChoice, from rows: [Detection], of id: ObjectId) throws -> [Detection] {
         let valid = rows.filter { $0.tag == .valid && $0.candid != nil }.sorted { $0.jd > $1.jd }
         guard !valid.isEmpty else { throw CutoutError.noAlerts(objectId: id.rawValue) }
         switch choice {
@@ -232,6 +238,8 @@ public struct CutoutRun: Sendable {
     public var format: OutputFormat
     public var output: URL
     public var rawDirectory: URL?
+    /// Recorded in the grid file; nil for none.
+    public var provenance: Provenance? = nil
 
     public init(source: any ObjectSource & StampProvider, choice: AlertChoice, rendering: StampRendering, scale: Int,
                 dpi: Double, colorbars: Bool, format: OutputFormat, output: URL, rawDirectory: URL?) {
@@ -268,7 +276,10 @@ public struct CutoutRun: Sendable {
                 let grid = CutoutFigure.grid(rows: rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars)
                 let measurer = try CairoTextMeasurer()
                 let figure = CutoutFigure.figure(grid, measurer: measurer)
-                let data = try Renderer.render(figure.displayList(measurer: measurer), format: format, pixelsPerPoint: dpi / 72)
+                var provenance = self.provenance
+                provenance?.objectIds = rows.map(\.objectId.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+                let data = try Renderer.render(figure.displayList(measurer: measurer), format: format, pixelsPerPoint: dpi / 72,
+                                               metadata: provenance?.metadata(title: "Fink cutouts"))
                 try AtomicFile.write(data, to: output)
             } catch {
                 // The grid could not be written: every object that reached it fails with the reason.

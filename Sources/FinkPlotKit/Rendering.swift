@@ -22,9 +22,10 @@ public struct FigureSize: Sendable, Equatable {
 
 public enum FigureRenderer {
     /// Lays out and draws `figure` in `format`, measuring text with Cairo.
-    public static func render(_ figure: Figure, format: OutputFormat, size: FigureSize) throws -> Data {
+    public static func render(_ figure: Figure, format: OutputFormat, size: FigureSize,
+                              metadata: DocumentMetadata? = nil) throws -> Data {
         let list = figure.displayList(measurer: try CairoTextMeasurer())
-        return try Renderer.render(list, format: format, pixelsPerPoint: size.pixelsPerPoint)
+        return try Renderer.render(list, format: format, pixelsPerPoint: size.pixelsPerPoint, metadata: metadata)
     }
 }
 

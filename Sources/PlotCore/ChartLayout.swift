@@ -27,6 +27,10 @@ public struct ChartLayout {
     public let yTicks: TickSet
     let measurer: any TextMeasurer
     let legendWidth: Double
+    /// Entries per row of a legend placed above the plot (empty for a legend on the right).
+    let legendRows: [[Int]]
+    /// Ticks of `chart.secondaryX`, in its own units.
+    public let secondaryTicks: TickSet?
 
     /// `plotSpan` fixes the plot area's left and right edges (aligning panels stacked in a column).
     public init(chart: Chart, frame: Rect, style: Style, measurer: any TextMeasurer, plotSpan: ClosedRange<Double>? = nil) {
@@ -49,11 +53,18 @@ public struct ChartLayout {
 
         let tickText = style.text(style.fontSize)
         var legendWidth = 0.0
-        if !chart.legend.isEmpty {
+        if !chart.legend.isEmpty && style.legendPlacement == .right {
             let labelWidth = chart.legend.map { measurer.width(of: $0.label, style: tickText) }.max() ?? 0
             legendWidth = 0.8 * em + ChartLayout.symbolWidth(em) + 0.6 * em + labelWidth + 0.8 * em
         }
+        let legendRows = style.legendPlacement == .top
+            ? ChartLayout.legendRows(chart.legend, width: frame.width - 2 * pad, em: em, measurer: measurer, style: tickText) : []
+        // Above the plot, from the top: title, legend rows, the secondary axis's title and labels.
+        let topLegendHeight = legendRows.isEmpty ? 0 : Double(legendRows.count) * 1.5 * em + 0.4 * em
+        let secondaryHeight = chart.secondaryX == nil ? 0
+            : TextMetrics.lineHeight(style.labelSize) + 0.6 * em + TextMetrics.lineHeight(style.fontSize) + 0.5 * em
         let top = frame.minY + pad + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
+            + topLegendHeight + secondaryHeight
         let bottom = frame.maxY - pad - TextMetrics.lineHeight(style.labelSize) - 0.7 * em
             - TextMetrics.lineHeight(style.fontSize) - 0.5 * em
         let plotHeight = max(10, bottom - top)
@@ -65,7 +76,7 @@ public struct ChartLayout {
         let plotWidth0 = max(10, right - left)
 
         // Fewer x ticks until neighbouring labels keep at least one em between them.
-        var xTicks = Ticks.make(chart.xAxis.labeling, lower: xDomain.lowerBound, upper: xDomain.upperBound,
+        var xTicks = chart.xAxis.ticks(lower: xDomain.lowerBound, upper: xDomain.upperBound,
                                   maxCount: max(2, Int(plotWidth0 / (5 * em))))
         var maxCount = xTicks.major.count
         while maxCount > 1 {
@@ -76,10 +87,18 @@ public struct ChartLayout {
             let spacing = closest / (xDomain.upperBound - xDomain.lowerBound) * plotWidth0
             if widest + em <= spacing { break }
             maxCount -= 1
-            xTicks = Ticks.make(chart.xAxis.labeling, lower: xDomain.lowerBound, upper: xDomain.upperBound, maxCount: maxCount)
+            xTicks = chart.xAxis.ticks(lower: xDomain.lowerBound, upper: xDomain.upperBound, maxCount: maxCount)
+        }
+        var secondaryTicks: TickSet?
+        if let secondary = chart.secondaryX {
+            secondaryTicks = ChartLayout.secondaryTicks(secondary, domain: xDomain, width: plotWidth0, em: em,
+                                                        measurer: measurer, style: tickText)
         }
         // A label centred on the right edge must not run off the figure.
         if plotSpan == nil, legendWidth == 0, let last = xTicks.labels.last {
+            right = min(right, frame.maxX - max(pad, measurer.width(of: last, style: tickText) / 2 + 2))
+        }
+        if plotSpan == nil, legendWidth == 0, let last = secondaryTicks?.labels.last {
             right = min(right, frame.maxX - max(pad, measurer.width(of: last, style: tickText) / 2 + 2))
         }
         let plotRect = Rect(x: left, y: top, width: max(10, right - left), height: plotHeight)
@@ -88,6 +107,8 @@ public struct ChartLayout {
         self.xTicks = xTicks
         self.yTicks = yTicks
         self.legendWidth = legendWidth
+        self.legendRows = legendRows
+        self.secondaryTicks = secondaryTicks
         self.xScale = LinearScale(domain: xDomain,
                                   from: chart.xAxis.inverted ? plotRect.maxX : plotRect.minX,
                                   to: chart.xAxis.inverted ? plotRect.minX : plotRect.maxX)
@@ -128,6 +149,8 @@ public struct ChartLayout {
         }
 
         out.append(DisplayItem("plot.clip", .pushClip(plotRect)))
+        let verticalMarkers = verticalMarkerItems()
+        out += verticalMarkers.lines
         for line in chart.referenceLines {
             let y = yScale(line.y)
             out.append(DisplayItem("reference.\(line.role)",
@@ -147,14 +170,16 @@ public struct ChartLayout {
                                    .markers(series.points.map { Point(xScale($0.x), yScale($0.y)) }, style: series.marker)))
         }
         out.append(DisplayItem("plot.clip", .popClip))
+        out += verticalMarkers.labels
 
         // Ticks point inwards on all four sides, the usual style of astronomy journals.
-        func ticks(_ values: [Double], length: Double) -> [Segment] {
+        // A secondary axis takes over the top edge.
+        func ticks(_ values: [Double], length: Double, bottom: Bool = true, top: Bool = true) -> [Segment] {
             var s: [Segment] = []
             for v in values where xScale.domain.contains(v) {
                 let x = xScale(v)
-                s.append(Segment(Point(x, plotRect.maxY), Point(x, plotRect.maxY - length)))
-                s.append(Segment(Point(x, plotRect.minY), Point(x, plotRect.minY + length)))
+                if bottom { s.append(Segment(Point(x, plotRect.maxY), Point(x, plotRect.maxY - length))) }
+                if top { s.append(Segment(Point(x, plotRect.minY), Point(x, plotRect.minY + length))) }
             }
             return s
         }
@@ -167,9 +192,17 @@ public struct ChartLayout {
             }
             return s
         }
-        out.append(DisplayItem("axis.x.minortick", .segments(ticks(xTicks.minor, length: style.minorTickLength), stroke: tickStroke)))
+        let mirror = chart.secondaryX == nil
+        out.append(DisplayItem("axis.x.minortick", .segments(ticks(xTicks.minor, length: style.minorTickLength, top: mirror), stroke: tickStroke)))
         out.append(DisplayItem("axis.y.minortick", .segments(yticks(yTicks.minor, length: style.minorTickLength), stroke: tickStroke)))
-        out.append(DisplayItem("axis.x.tick", .segments(ticks(xTicks.major, length: style.majorTickLength), stroke: tickStroke)))
+        out.append(DisplayItem("axis.x.tick", .segments(ticks(xTicks.major, length: style.majorTickLength, top: mirror), stroke: tickStroke)))
+        if let secondary = chart.secondaryX, let t = secondaryTicks {
+            let toPrimary = { (v: [Double]) in v.map(secondary.primary(value:)) }
+            out.append(DisplayItem("axis.x2.minortick", .segments(
+                ticks(toPrimary(t.minor), length: style.minorTickLength, bottom: false), stroke: tickStroke)))
+            out.append(DisplayItem("axis.x2.tick", .segments(
+                ticks(toPrimary(t.major), length: style.majorTickLength, bottom: false), stroke: tickStroke)))
+        }
         out.append(DisplayItem("axis.y.tick", .segments(yticks(yTicks.major, length: style.majorTickLength), stroke: tickStroke)))
         out.append(DisplayItem("axis.frame", .rect(plotRect, fill: nil, stroke: axisStroke)))
 
@@ -188,12 +221,24 @@ public struct ChartLayout {
         out.append(DisplayItem("axis.y.title", .text(TextItem(
             chart.yAxis.title, at: Point(frame.minX + 0.9 * em, plotRect.midY), horizontal: .middle, vertical: .top,
             style: labelText, rotation: 90))))
+        if let secondary = chart.secondaryX, let t = secondaryTicks {
+            for (v, label) in zip(t.major, t.labels) where xScale.domain.contains(secondary.primary(value: v)) {
+                out.append(DisplayItem("axis.x2.ticklabel", .text(TextItem(
+                    label, at: Point(xScale(secondary.primary(value: v)), plotRect.minY - 0.5 * em), horizontal: .middle,
+                    vertical: .bottom, style: tickText))))
+            }
+            out.append(DisplayItem("axis.x2.title", .text(TextItem(
+                secondary.title, at: Point(plotRect.midX, plotRect.minY - 0.5 * em - TextMetrics.lineHeight(style.fontSize) - 0.6 * em),
+                horizontal: .middle, vertical: .bottom, style: labelText))))
+        }
         if let title = chart.title {
             out.append(DisplayItem("title", .text(TextItem(
                 title, at: Point(plotRect.midX, frame.minY + 0.9 * em), horizontal: .middle, vertical: .top,
                 style: style.text(style.titleSize, weight: .bold)))))
         }
-        if !chart.legend.isEmpty { out += legendItems(textStyle: tickText) }
+        if !chart.legend.isEmpty {
+            out += style.legendPlacement == .top ? topLegendItems(textStyle: tickText) : legendItems(textStyle: tickText)
+        }
         return out
     }
 
@@ -203,28 +248,100 @@ public struct ChartLayout {
         let box = Rect(x: plotRect.maxX + 1.2 * em, y: plotRect.minY, width: legendWidth,
                        height: Double(chart.legend.count) * rowHeight + 0.8 * em)
         var out = [DisplayItem("legend.frame", .rect(box, fill: style.background,
-                                                     stroke: Stroke(color: Color(hex: "#BBBBBB"), width: style.lineWidth * 0.7)))]
+                                                     stroke: Stroke(color: style.legendFrameColor, width: style.lineWidth * 0.7)))]
         for (i, entry) in chart.legend.enumerated() {
             let cy = box.minY + 0.4 * em + (Double(i) + 0.5) * rowHeight
-            let cx = box.minX + 0.8 * em + ChartLayout.symbolWidth(em) / 2
-            switch entry.symbol {
-            case let .marker(marker, errorBar):
-                if let bar = errorBar {
-                    let h = marker.size * 0.95
-                    out.append(DisplayItem("legend.symbol", .segments([Segment(Point(cx, cy - h), Point(cx, cy + h))], stroke: bar)))
-                }
-                out.append(DisplayItem("legend.symbol", .markers([Point(cx, cy)], style: marker)))
-            case let .swatch(color):
-                let s = 0.8 * em
-                out.append(DisplayItem("legend.symbol", .rect(Rect(x: cx - s / 2, y: cy - s / 2, width: s, height: s),
-                                                              fill: color, stroke: nil)))
-            case let .line(stroke):
-                let w = ChartLayout.symbolWidth(em) / 2
-                out.append(DisplayItem("legend.symbol", .polyline([Point(cx - w, cy), Point(cx + w, cy)], stroke: stroke)))
+            out += legendEntry(entry, symbolLeft: box.minX + 0.8 * em, cy: cy, textStyle: textStyle)
+        }
+        return out
+    }
+
+    /// One legend entry: its symbol centred in a box `symbolWidth` wide from `symbolLeft`, then its label.
+    func legendEntry(_ entry: LegendEntry, symbolLeft: Double, cy: Double, textStyle: TextStyle) -> [DisplayItem] {
+        let em = style.fontSize
+        var out: [DisplayItem] = []
+        let cx = symbolLeft + ChartLayout.symbolWidth(em) / 2
+        switch entry.symbol {
+        case let .marker(marker, errorBar):
+            if let bar = errorBar {
+                let h = marker.size * 0.95
+                out.append(DisplayItem("legend.symbol", .segments([Segment(Point(cx, cy - h), Point(cx, cy + h))], stroke: bar)))
             }
-            out.append(DisplayItem("legend.label", .text(TextItem(
-                entry.label, at: Point(box.minX + 0.8 * em + ChartLayout.symbolWidth(em) + 0.6 * em, cy),
-                horizontal: .start, vertical: .middle, style: textStyle))))
+            out.append(DisplayItem("legend.symbol", .markers([Point(cx, cy)], style: marker)))
+        case let .swatch(color):
+            let s = 0.8 * em
+            out.append(DisplayItem("legend.symbol", .rect(Rect(x: cx - s / 2, y: cy - s / 2, width: s, height: s),
+                                                          fill: color, stroke: nil)))
+        case let .line(stroke):
+            let w = ChartLayout.symbolWidth(em) / 2
+            out.append(DisplayItem("legend.symbol", .polyline([Point(cx - w, cy), Point(cx + w, cy)], stroke: stroke)))
+        }
+        out.append(DisplayItem("legend.label", .text(TextItem(
+            entry.label, at: Point(symbolLeft + ChartLayout.symbolWidth(em) + 0.6 * em, cy),
+            horizontal: .start, vertical: .middle, style: textStyle))))
+        return out
+    }
+}
+
+extension ChartLayout {
+    /// Width of one legend entry laid out in a row: symbol, gap, label.
+    static func entryWidth(_ entry: LegendEntry, em: Double, measurer: any TextMeasurer, style: TextStyle) -> Double {
+        symbolWidth(em) + 0.6 * em + measurer.width(of: entry.label, style: style)
+    }
+
+    /// Greedy rows of legend entries no wider than `width` (at least one entry per row).
+    static func legendRows(_ legend: [LegendEntry], width: Double, em: Double, measurer: any TextMeasurer,
+                           style: TextStyle) -> [[Int]] {
+        var rows: [[Int]] = [], row: [Int] = [], used = 0.0
+        for (i, entry) in legend.enumerated() {
+            let w = entryWidth(entry, em: em, measurer: measurer, style: style)
+            if !row.isEmpty && used + 1.2 * em + w > width {
+                rows.append(row); row = []; used = 0
+            }
+            used += (row.isEmpty ? 0 : 1.2 * em) + w
+            row.append(i)
+        }
+        if !row.isEmpty { rows.append(row) }
+        return rows
+    }
+
+    /// Secondary-axis ticks, fewer until neighbouring labels keep an em between them. Spacing is
+    /// measured between actual ticks, as calendar ticks have no constant step.
+    static func secondaryTicks(_ axis: SecondaryAxis, domain: ClosedRange<Double>, width: Double, em: Double,
+                               measurer: any TextMeasurer, style: TextStyle) -> TickSet {
+        var maxCount = max(2, Int(width / (5 * em)))
+        var ticks = axis.ticks(domain: domain, maxCount: maxCount)
+        let span = domain.upperBound - domain.lowerBound
+        while maxCount > 1 {
+            let positions = ticks.major.map { axis.primary(value: $0) }.sorted()
+            let gaps = zip(positions.dropFirst(), positions).map { ($0 - $1) / span * width }
+            let widest = ticks.labels.map { measurer.width(of: $0, style: style) }.max() ?? 0
+            if widest + em <= (gaps.min() ?? .infinity) { break }
+            maxCount -= 1
+            ticks = axis.ticks(domain: domain, maxCount: maxCount)
+        }
+        return ticks
+    }
+
+    /// A legend in centred rows between the title and the plot (see `LegendPlacement.top`).
+    func topLegendItems(textStyle: TextStyle) -> [DisplayItem] {
+        let em = style.fontSize
+        let rowHeight = 1.5 * em
+        let secondaryHeight = chart.secondaryX == nil ? 0
+            : TextMetrics.lineHeight(style.labelSize) + 0.6 * em + TextMetrics.lineHeight(style.fontSize) + 0.5 * em
+        let firstRowTop = plotRect.minY - secondaryHeight - Double(legendRows.count) * rowHeight - 0.4 * em
+        var out: [DisplayItem] = []
+        let pad = 0.9 * em
+        for (r, row) in legendRows.enumerated() {
+            let widths = row.map { ChartLayout.entryWidth(chart.legend[$0], em: em, measurer: measurer, style: textStyle) }
+            let total = widths.reduce(0, +) + Double(row.count - 1) * 1.2 * em
+            var x = min(max(frame.minX + pad, plotRect.midX - total / 2), frame.maxX - pad - total)
+            x = max(x, frame.minX + pad)
+            let cy = firstRowTop + (Double(r) + 0.5) * rowHeight
+            for (i, w) in zip(row, widths) {
+                out += legendEntry(chart.legend[i], symbolLeft: x, cy: cy, textStyle: textStyle)
+                x += w + 1.2 * em
+            }
         }
         return out
     }

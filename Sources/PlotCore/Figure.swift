@@ -41,6 +41,8 @@ public struct Axis: Sendable, Equatable {
     public var minimumSpan: Double
     /// Numeric ticks, or calendar dates for values in days.
     public var labeling: AxisLabeling
+    /// Numeric ticks never step by 2.5 (counts of days: 0, 5, 10, not 0.0, 2.5, 5.0).
+    public var wholeNumberSteps: Bool = false
 
     public init(title: String, inverted: Bool = false, limits: ClosedRange<Double>? = nil,
                 padding: Double = 0.05, minimumSpan: Double = 1, labeling: AxisLabeling = .numeric) {
@@ -70,15 +72,19 @@ public struct Chart: Sendable, Equatable {
     public var series: [Series]
     public var referenceLines: [ReferenceLine]
     public var legend: [LegendEntry]
+    /// Vertical lines at data x values (e.g. a chosen epoch), drawn beneath the series.
+    public var markers: [VerticalMarker]
+    /// An optional second x axis on top, a mapping of the primary one; nil mirrors the bottom ticks.
+    public var secondaryX: SecondaryAxis? = nil
     /// Vertical bars and lines, drawn under `series` (see Bars.swift).
     public var bars: [BarSeries]
     public var lines: [LineSeries]
 
     public init(title: String? = nil, xAxis: Axis, yAxis: Axis, series: [Series],
-                referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = [],
+                referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = [], markers: [VerticalMarker] = [],
                 bars: [BarSeries] = [], lines: [LineSeries] = []) {
         self.title = title; self.xAxis = xAxis; self.yAxis = yAxis; self.series = series
-        self.referenceLines = referenceLines; self.legend = legend
+        self.referenceLines = referenceLines; self.legend = legend; self.markers = markers
         self.bars = bars; self.lines = lines
     }
 }
@@ -100,6 +106,12 @@ public struct Style: Sendable, Equatable {
     public var gridColor: Color?
     public var majorTickLength: Double
     public var minorTickLength: Double
+    // Added for the presets; set by assignment, so the initializer above stays as it was.
+    /// Outline of filled markers, drawn in the background colour so overlapping points stay apart.
+    public var markerEdgeWidth: Double = 0.4
+    /// Where a chart's legend goes: right of the plot, or in rows above it (narrow columns).
+    public var legendPlacement: LegendPlacement = .right
+    public var legendFrameColor: Color = Color(hex: "#BBBBBB")
 
     public init(fontFamily: String = "DejaVu Sans", fontSize: Double = 9, labelSize: Double = 10,
                 titleSize: Double = 11, lineWidth: Double = 0.8, markerSize: Double = 5,
@@ -124,6 +136,8 @@ public enum PanelContent: Sendable, Equatable {
     case chart(Chart)
     /// Images in rows and columns, placed at the frame's top-left corner (see `ImageGridLayout.size`).
     case imageGrid(ImageGrid)
+    /// Key/value rows and notes placed inside the frame (see `TextBlockLayout`).
+    case textBlock(TextBlock)
     /// Labelled horizontal bars (counts per category), see `HorizontalBarChart`.
     case horizontalBars(HorizontalBarChart)
 }
@@ -173,6 +187,8 @@ public struct Figure: Sendable, Equatable {
             case let .imageGrid(grid):
                 list.items += ImageGridLayout(grid: grid, style: style, measurer: measurer)
                     .items(origin: Point(panel.frame.x, panel.frame.y))
+            case let .textBlock(block):
+                list.items += TextBlockLayout(block: block, frame: panel.frame, style: style, measurer: measurer).items()
             case let .horizontalBars(chart):
                 list.items += HorizontalBarLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).items()
             }

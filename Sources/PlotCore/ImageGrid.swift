@@ -77,21 +77,24 @@ public struct ImageGridLayout {
     }
 
     var pad: Double { 0.9 * em }
-    var gap: Double { 0.7 * em }
+    /// Wider with colour bars, so one bar's end label never runs into the next bar's start label.
+    var gap: Double { grid.hasColorbars ? 1.6 * em : 0.7 * em }
     var titleHeight: Double { grid.title == nil ? 0 : TextMetrics.lineHeight(style.titleSize) + 0.8 * em }
     var headerHeight: Double { TextMetrics.lineHeight(style.labelSize) + 0.6 * em }
     var colorbarHeight: Double { grid.hasColorbars ? 0.4 * em + 0.7 * em + 0.3 * em + TextMetrics.lineHeight(style.fontSize * 0.85) : 0 }
     var labelColumn: Double { labelWidth > 0 ? labelWidth + 1.2 * em : 0 }
     var columns: Int { max(grid.columnTitles.count, grid.rows.map(\.tiles.count).max() ?? 0) }
-    var rowHeight: Double {
-        let lines = Double(grid.rows.map(\.labels.count).max() ?? 0) * 1.3 * em
-        return max(cell.height + colorbarHeight, lines)
+    /// A row keeps room for colour bars only if one of its tiles has one ("no data" rows don't).
+    func rowHeight(_ row: ImageGridRow) -> Double {
+        let lines = Double(row.labels.count) * 1.3 * em
+        let bars = row.tiles.contains { $0.colorbar != nil } ? colorbarHeight : 0
+        return max(cell.height + bars, lines)
     }
 
     /// The page this grid needs, in points.
     public var size: Size {
         let width = pad + labelColumn + Double(columns) * cell.width + Double(max(0, columns - 1)) * gap + pad
-        let height = pad + titleHeight + headerHeight + Double(grid.rows.count) * rowHeight
+        let height = pad + titleHeight + headerHeight + grid.rows.map(rowHeight).reduce(0, +)
             + Double(max(0, grid.rows.count - 1)) * gap + pad
         return Size(width, height)
     }
@@ -149,7 +152,7 @@ public struct ImageGridLayout {
                     }
                 }
             }
-            y += rowHeight + gap
+            y += rowHeight(row) + gap
         }
         return out
     }

@@ -14,8 +14,9 @@ public enum Ticks {
 
     /// Ticks inside `lower...upper` with at most `maxCount` major intervals and a step of 1, 2, 2.5
     /// or 5 × 10^k. Labels carry exactly the decimals the step needs, never an exponent, so an MJD
-    /// axis reads `58800`, not `5.88e+04`.
-    public static func linear(lower: Double, upper: Double, maxCount: Int) -> TickSet {
+    /// axis reads `58800`, not `5.88e+04`. With `wholeNumberSteps`, a step of 2.5 is skipped (2 or 5
+    /// instead), so a day axis reads 0, 5, 10 rather than 0.0, 2.5, 5.0.
+    public static func linear(lower: Double, upper: Double, maxCount: Int, wholeNumberSteps: Bool = false) -> TickSet {
         let lo = min(lower, upper), hi = max(lower, upper)
         let span = hi - lo
         guard span > 0, span.isFinite, maxCount >= 1 else {
@@ -24,7 +25,7 @@ public enum Ticks {
         let raw = span / Double(maxCount)
         let magnitude = pow(10, floor(log10(raw)))
         var mantissa = 10.0
-        for m in mantissas where m * magnitude >= raw * (1 - 1e-9) {
+        for m in mantissas where m * magnitude >= raw * (1 - 1e-9) && !(wholeNumberSteps && m == 2.5 && magnitude == 1) {
             mantissa = m
             break
         }

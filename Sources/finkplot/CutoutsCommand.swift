@@ -121,6 +121,21 @@ struct CutoutsCommand: AsyncParsableCommand {
         return r
     }
 
+    /// The options that shape the grid, as one normalised command line for the file's metadata.
+    func normalizedOptions(format: OutputFormat) -> String {
+        var parts = ["cutouts", "--format", format.rawValue, "--scale", "\(scale)",
+                     "--dpi", dpi == dpi.rounded() ? String(Int(dpi)) : String(dpi)]
+        if let candid { parts += ["--candid", "\(candid)"] } else { parts += ["--alert", alert] }
+        if noFlip { parts.append("--no-flip") }
+        if keepSign { parts.append("--keep-sign") }
+        if let interval { parts += ["--interval", interval] }
+        if let stretch { parts += ["--stretch", stretch] }
+        if let cmap { parts += ["--cmap", cmap] }
+        parts += ["--mask-color", maskColor]
+        if colorbar { parts.append("--colorbar") }
+        return parts.joined(separator: " ")
+    }
+
     func run() async throws {
         let format = try OutputFormat.resolve(explicit: format, outputPath: output)
         let path = output ?? (objectIds.count == 1 ? "\(objectIds[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
@@ -133,9 +148,11 @@ struct CutoutsCommand: AsyncParsableCommand {
         let choice: AlertChoice = if let candid { .candid(candid) } else {
             switch alert { case "peak": .peak; case "all": .all; default: .latest }
         }
-        let run = CutoutRun(source: try source.makeStampSource(), choice: choice, rendering: try rendering(), scale: scale,
+        var run = CutoutRun(source: try source.makeStampSource(), choice: choice, rendering: try rendering(), scale: scale,
                             dpi: dpi, colorbars: colorbar, format: format, output: URL(fileURLWithPath: path),
                             rawDirectory: rawDirectory)
+        run.provenance = Provenance(source: try source.specSource().description, objectIds: objectIds,
+                                    queryTime: Provenance.now(), options: normalizedOptions(format: format))
         // One grid for all objects: report failures and notes per object, the file once.
         let outcomes = await run.run(ids: objectIds) { outcome in
             if case let .failed(reason) = outcome.status { printError("error: \(outcome.objectId): \(reason)") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FinkPlotKit
 
 @main
 struct FinkPlot: AsyncParsableCommand {
@@ -9,7 +10,7 @@ struct FinkPlot: AsyncParsableCommand {
             Data comes from the Fink REST API (\(SourceOptions.defaultURLText)), or from saved \
             responses with --from DIR. Run 'finkplot help <subcommand>' for details.
             """,
-        version: "0.1.0",
-        subcommands: [LightcurveCommand.self, CutoutsCommand.self, AnomalyCommand.self, StatsCommand.self]
+        version: FinkPlotVersion.current,
+        subcommands: [LightcurveCommand.self, CutoutsCommand.self, CardCommand.self, RenderCommand.self, AnomalyCommand.self, StatsCommand.self]
     )
 }

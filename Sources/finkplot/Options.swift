@@ -31,6 +31,19 @@ struct SourceOptions: ParsableArguments {
 
     /// A source that also serves stamps (the API's /cutouts, or saved rows).
     func makeStampSource() throws -> any ObjectSource & StampProvider {
+        try Self.makeStampSource(apiURL: apiURL, directory: directory, timeout: timeout)
+    }
+
+    /// Where the data come from, as a figure spec records it: the resolved URL or an absolute directory.
+    func specSource() throws -> FigureSpec.Source {
+        if let directory {
+            return .init(directory: URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL.path)
+        }
+        return .init(apiURL: try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment).absoluteString)
+    }
+
+    /// The one place a source is built from settings (also used by `render` for a spec's source).
+    static func makeStampSource(apiURL: String?, directory: String?, timeout: Double) throws -> any ObjectSource & StampProvider {
         if let directory {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
@@ -58,31 +71,16 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
     var format: String?
 
-    @Option(help: ArgumentHelp("Figure width in pixels (PNG, SVG; PDF pages are width/dpi inches).", valueName: "px"))
-    var width: Int = 1200
-
-    @Option(help: ArgumentHelp("Figure height in pixels.", valueName: "px"))
-    var height: Int = 600
-
-    @Option(help: ArgumentHelp("Pixels per inch: sets how large text and lines are relative to the figure.", valueName: "dpi"))
-    var dpi: Double = 150
-
     func validate() throws {
         if output != nil && outputDirectory != nil {
             throw ValidationError("-o and --output-dir exclude each other")
         }
-        guard (16...20000).contains(width), (16...20000).contains(height) else {
-            throw ValidationError("--width and --height must be between 16 and 20000 pixels")
-        }
-        guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") }
         do { _ = try resolvedFormat() } catch { throw ValidationError("\(error)") }
     }
 
     func resolvedFormat() throws -> OutputFormat {
         try OutputFormat.resolve(explicit: format, outputPath: output)
     }
-
-    var size: FigureSize { FigureSize(widthPixels: width, heightPixels: height, dpi: dpi) }
 
     func target() throws -> OutputTarget {
         if let output { return .file(URL(fileURLWithPath: output)) }

@@ -219,9 +219,14 @@ import Testing
                                                           directory: dir, format: .png, size: FigureSize())
         #expect(outcomes.map(\.succeeded) == [true, false], "ZTF25ackyyzk is served; the next object is unknown here")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF25ackyyzk.png").path))
-        await #expect(throws: AnomalyObjectsError.self) {
-            _ = try await AnomalyRun.renderObjects(result.objectIds, as: .card, source: client, directory: dir, format: .png, size: FigureSize())
-        }
+        // Cards need the alert's stamps from /cutouts: the fixtures have them for ZTF18acefvuh.
+        _ = try await server.load(objectsFile: fixturesDirectory().appendingPathComponent("ZTF18acefvuh.json"))
+        let stamps = fixturesDirectory().appendingPathComponent("cutouts/ZTF18acefvuh_1034527953215010006.json")
+        await server.setCutouts(try Data(contentsOf: stamps), objectId: "ZTF18acefvuh", candid: 1_034_527_953_215_010_006)
+        let cards = try await AnomalyRun.renderObjects([try ObjectId(validating: "ZTF18acefvuh")], as: .card, source: client,
+                                                       directory: dir, format: .pdf, size: FigureSize())
+        #expect(cards.map(\.succeeded) == [true], "\(cards)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF18acefvuh.pdf").path))
     }
 
     @Test func statsRunFromServerAndFromFile() async throws {

@@ -1,0 +1,147 @@
+import Foundation
+
+public enum LightcurveOptionError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalid(option: String, value: String, expected: String)
+    case conflict(String)
+
+    public var description: String {
+        switch self {
+        case let .invalid(option, value, expected): "\(option) '\(value)': expected \(expected)"
+        case let .conflict(message): message
+        }
+    }
+}
+
+/// What the x axis counts. Every mode plots the same instants; only the numbers differ.
+public enum TimeAxisMode: Sendable, Equatable {
+    /// Modified Julian date.
+    case mjd
+    /// Calendar date and time, UTC.
+    case date
+    /// Days since the object's first valid alert.
+    case sinceFirst
+    /// Days since the given MJD.
+    case sinceT0(Double)
+
+    public static let names = "mjd, date, since-first or since-t0"
+
+    /// `mjd`, `date`, `since-first`, `since-t0` (which needs `t0`).
+    public init(parsing name: String, t0: Double?, option: String = "--time") throws(LightcurveOptionError) {
+        switch name.lowercased() {
+        case "mjd": self = .mjd
+        case "date", "utc": self = .date
+        case "since-first", "first": self = .sinceFirst
+        case "since-t0", "t0":
+            guard let t0 else { throw .conflict("\(option) since-t0 needs --t0 MJD") }
+            self = .sinceT0(t0)
+        default: throw .invalid(option: option, value: name, expected: TimeAxisMode.names)
+        }
+    }
+}
+
+/// What the y axis shows.
+public enum YQuantity: String, Sendable, CaseIterable {
+    /// Difference-image PSF magnitude `magpsf` (inverted axis).
+    case differenceMagnitude = "diffmag"
+    /// Apparent (DC) magnitude of reference plus difference flux, where a reference source lies
+    /// under the alert (inverted axis).
+    case apparentMagnitude = "dcmag"
+    /// Difference flux in mJy, negative when fainter than the template (normal axis).
+    case differenceFlux = "flux"
+
+    public init(parsing name: String) throws(LightcurveOptionError) {
+        guard let q = YQuantity(rawValue: name.lowercased()) else {
+            throw .invalid(option: "--y", value: name, expected: "diffmag, dcmag or flux")
+        }
+        self = q
+    }
+}
+
+/// Everything that shapes a lightcurve besides the style.
+public struct LightcurveOptions: Sendable, Equatable {
+    public var time: TimeAxisMode = .mjd
+    /// A secondary x axis along the top, in another time unit; nil for plain mirrored ticks.
+    public var topAxis: TimeAxisMode?
+    public var y: YQuantity = .differenceMagnitude
+    public var palette: BandPalette = .fink
+    /// Rows before `since` or after `until` (MJD) are not drawn.
+    public var since: Double?
+    public var until: Double?
+
+    public init(time: TimeAxisMode = .mjd, topAxis: TimeAxisMode? = nil, y: YQuantity = .differenceMagnitude,
+                palette: BandPalette = .fink, since: Double? = nil, until: Double? = nil) {
+        self.time = time; self.topAxis = topAxis; self.y = y; self.palette = palette
+        self.since = since; self.until = until
+    }
+}
+
+public enum TimeParsing {
+    /// MJD of 1970-01-01T00:00 UTC.
+    public static let unixEpochMJD = 40_587.0
+
+    /// An MJD (`59000.5`) or a UTC date (`2021-03-14`, `2021-03-14T12:30`, `2021-03-14T12:30:15`).
+    /// With `endOfDay`, a bare date means the end of that day, so `--until 2021-03-14` keeps it.
+    public static func mjd(_ text: String, option: String, endOfDay: Bool = false) throws(LightcurveOptionError) -> Double {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let v = Double(t), v.isFinite { return v }
+        let bad = LightcurveOptionError.invalid(option: option, value: text, expected: "an MJD such as 59000.5 or a UTC date YYYY-MM-DD[THH:MM[:SS]]")
+        let parts = t.split(separator: "T", maxSplits: 1)
+        guard let datePart = parts.first else { throw bad }
+        let ymd = datePart.split(separator: "-").map { Int($0) }
+        guard ymd.count == 3, let y = ymd[0], let m = ymd[1], let d = ymd[2], (1...12).contains(m), (1...31).contains(d) else {
+            throw bad
+        }
+        var seconds = 0.0
+        if parts.count == 2 {
+            let hms = parts[1].split(separator: ":").map { Double($0) }
+            guard (2...3).contains(hms.count), hms.allSatisfy({ $0 != nil }) else { throw bad }
+            let h = hms[0]!, mi = hms[1]!, s = hms.count == 3 ? hms[2]! : 0
+            guard (0..<24).contains(h), (0..<60).contains(mi), (0..<61).contains(s) else { throw bad }
+            seconds = h * 3600 + mi * 60 + s
+        } else if endOfDay {
+            seconds = 86_400
+        }
+        guard let days = daysFromCivil(year: y, month: m, day: d) else { throw bad }
+        return unixEpochMJD + Double(days) + seconds / 86_400
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm); nil for
+    /// a day the month lacks (2021-02-30).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int? {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day <= lengths[month - 1] else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// `2021-03-14T06:00` (UTC) for an MJD, or `2021-03-14T06:00:07` with `seconds`.
+    public static func utcString(mjd: Double, seconds: Bool = false) -> String {
+        let unit = seconds ? 86_400.0 : 1440.0
+        let total = Int(((mjd - unixEpochMJD) * unit).rounded())
+        let days = Int((Double(total) / unit).rounded(.down))
+        let rest = total - days * Int(unit)
+        let (y, m, d) = civilFromDays(days)
+        if seconds {
+            return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, rest / 3600, rest / 60 % 60, rest % 60)
+        }
+        return String(format: "%04d-%02d-%02dT%02d:%02d", y, m, d, rest / 60, rest % 60)
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}

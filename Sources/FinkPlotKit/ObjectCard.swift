@@ -1,0 +1,226 @@
+import CairoRender
+import FinkAPI
+import Foundation
+import PlotCore
+
+/// The facts shown in a card's metadata block, computed from an object's rows.
+public struct CardFacts: Sendable, Equatable {
+    public var objectId: String
+    /// Mean position of the valid alerts, degrees; nil when no row carries one.
+    public var ra: Double?
+    public var dec: Double?
+    public var positionCount: Int
+    public var first: Detection?
+    public var last: Detection?
+    /// Valid detections per band name, blue to red.
+    public var validPerBand: [(band: String, count: Int)]
+    public var upperLimits: Int
+    public var badQuality: Int
+    public var classification: String?
+    public var simbad: String?
+
+    public static func == (a: CardFacts, b: CardFacts) -> Bool {
+        a.objectId == b.objectId && a.ra == b.ra && a.dec == b.dec && a.positionCount == b.positionCount
+            && a.first == b.first && a.last == b.last && a.validPerBand.map(\.band) == b.validPerBand.map(\.band)
+            && a.validPerBand.map(\.count) == b.validPerBand.map(\.count) && a.upperLimits == b.upperLimits
+            && a.badQuality == b.badQuality && a.classification == b.classification && a.simbad == b.simbad
+    }
+
+    public init(objectId: String, rows: [Detection]) {
+        self.objectId = objectId
+        let valid = rows.filter { $0.tag == .valid && $0.jd.isFinite }.sorted { $0.jd < $1.jd }
+        first = valid.first
+        last = valid.last
+        upperLimits = rows.filter { $0.tag == .upperLimit }.count
+        badQuality = rows.filter { $0.tag == .badQuality }.count
+        var perBand: [Int: Int] = [:]
+        for d in valid { perBand[d.fid, default: 0] += 1 }
+        validPerBand = perBand.keys.sorted { ZTFBands.style(fid: $0).order < ZTFBands.style(fid: $1).order }
+            .map { (ZTFBands.style(fid: $0).name, perBand[$0]!) }
+        let positions = valid.compactMap { d -> (Double, Double)? in
+            guard let ra = d.ra, let dec = d.dec, ra.isFinite, dec.isFinite else { return nil }
+            return (ra, dec)
+        }
+        positionCount = positions.count
+        if let reference = positions.first?.0 {
+            // RA offsets are taken from the first alert so an object at RA ≈ 0° does not average to 180°.
+            let offsets = positions.map { ($0.0 - reference + 540).truncatingRemainder(dividingBy: 360) - 180 }
+            var mean = reference + offsets.reduce(0, +) / Double(offsets.count)
+            mean = mean.truncatingRemainder(dividingBy: 360)
+            ra = mean < 0 ? mean + 360 : mean
+            dec = positions.map(\.1).reduce(0, +) / Double(positions.count)
+        }
+        // Fink's classification is computed per alert at query time: the latest alert's is current.
+        classification = valid.last?.classification.flatMap(Self.meaningful)
+        simbad = valid.reversed().lazy.compactMap { $0.cdsxmatch.flatMap(Self.meaningful) }.first
+    }
+
+    /// nil for the placeholders Fink sends when there is nothing to say.
+    static func meaningful(_ s: String) -> String? {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        return ["", "Unknown", "Fail", "nan", "NaN", "null", "None"].contains(t) ? nil : t
+    }
+
+    /// `2018-02-04 07:12 UTC` and `MJD 58153.300` on two lines.
+    static func epoch(_ d: Detection) -> String {
+        let date = String(CutoutFigure.utcDate(jd: d.jd).dropLast(7))   // drop ":ss UTC"
+        return "\(date) UTC\nMJD \(String(format: "%.3f", d.mjd))"
+    }
+
+    /// The metadata block: position in degrees and sexagesimal, first and last detection,
+    /// counts, and Fink's and SIMBAD's classes when known.
+    public var textBlock: TextBlock {
+        var rows: [TextBlock.Row] = []
+        if let ra, let dec {
+            rows.append(.init("RA", "\(Sexagesimal.rightAscension(ra))\n\(String(format: "%.6f", ra))°"))
+            rows.append(.init("Dec", "\(Sexagesimal.declination(dec))\n\(String(format: "%+.6f", dec))°"))
+        } else {
+            rows.append(.init("Position", "not in the data"))
+        }
+        if let first { rows.append(.init("First", Self.epoch(first))) }
+        if let last { rows.append(.init("Last", Self.epoch(last))) }
+        let total = validPerBand.reduce(0) { $0 + $1.count }
+        let bands = validPerBand.map { "\($0.band) \($0.count)" }.joined(separator: ", ")
+        rows.append(.init("Detections", total > 0 ? "\(total) (\(bands))" : "none"))
+        rows.append(.init("Upper limits", "\(upperLimits)"))
+        rows.append(.init("Bad quality", "\(badQuality)"))
+        if let classification { rows.append(.init("Fink class", classification)) }
+        if let simbad { rows.append(.init("SIMBAD", simbad)) }
+        var notes: [String] = []
+        if positionCount > 1 { notes.append("Position: mean of \(positionCount) valid alerts.") }
+        return TextBlock(title: objectId, rows: rows, notes: notes)
+    }
+}
+
+/// One page per object: the lightcurve with the chosen alert marked, the metadata block beside it,
+/// and that alert's Science, Template and Difference stamps below, drawn as `finkplot cutouts` does.
+public enum ObjectCard {
+    /// 1200×900 px at 150 dpi: 8×6 in, readable on screen and on an A4/letter page.
+    public static let size = FigureSize(widthPixels: 1200, heightPixels: 900, dpi: 150)
+    /// Output pixels per stamp pixel: a 63-pixel stamp is 252 px (1.68 in) wide at 150 dpi.
+    public static let stampScale = 4
+
+    /// What to call `choice` on the page.
+    public static func describe(_ choice: AlertChoice) -> String {
+        switch choice {
+        case .latest, .all: "latest alert"
+        case .peak: "brightest alert"
+        case .candid: "chosen alert"
+        }
+    }
+
+    /// The card as a figure. `alert` is one of `rows`' valid alerts; `stamps` are its stamps
+    /// (missing kinds are drawn as "no data" tiles and named in a note).
+    public static func figure(objectId: ObjectId, rows: [Detection], alert: Detection, choice: AlertChoice,
+                              stamps: [StampKind: Stamp], rendering: StampRendering, style: Style = .screen,
+                              measurer: any TextMeasurer) throws -> Figure {
+        let page = size.points
+        // Stamps row at the bottom, sized by the grid itself.
+        let cutoutRow = CutoutRow(objectId: objectId, alert: alert, stamps: stamps)
+        var grid = CutoutFigure.grid(rows: [cutoutRow], rendering: rendering, scale: stampScale, dpi: size.dpi, colorbars: false)
+        var labels = CutoutFigure.labels(for: cutoutRow)
+        labels[0] = "Stamps: \(describe(choice))"
+        grid.rows[0].labels = labels
+        let gridSize = ImageGridLayout(grid: grid, style: style, measurer: measurer).size
+        let gridFrame = Rect(x: ((page.width - gridSize.width) / 2).rounded(), y: page.height - gridSize.height,
+                             width: gridSize.width, height: gridSize.height)
+
+        // Lightcurve top left, metadata top right.
+        var chart = try LightcurveBuilder.build(objectId: objectId.rawValue, detections: rows, style: style).chart
+        chart.title = nil   // the metadata block is headed by the objectId
+        let ring = MarkerStyle(shape: .circle, size: style.markerSize * 2.4, fill: nil,
+                               stroke: Stroke(color: Color(hex: "#C0392B"), width: style.lineWidth * 1.4))
+        if let m = alert.magpsf, m.isFinite {
+            chart.series.append(Series(role: "chosen", points: [DataPoint(x: alert.mjd, y: m)], marker: ring))
+        }
+        chart.markers.append(VerticalMarker(role: "chosen", x: alert.mjd,
+                                            stroke: Stroke(color: Color(hex: "#C0392B").withAlpha(0.7), width: style.lineWidth, dash: [3, 2]),
+                                            label: nil))
+        chart.legend.append(LegendEntry("stamps' alert", symbol: .marker(ring, errorBar: nil)))
+        let topHeight = gridFrame.minY
+        let blockWidth = (page.width * 0.36).rounded()
+        let chartFrame = Rect(x: 0, y: 0, width: page.width - blockWidth, height: topHeight)
+        let blockFrame = Rect(x: page.width - blockWidth, y: 0, width: blockWidth, height: topHeight)
+
+        var block = CardFacts(objectId: objectId.rawValue, rows: rows).textBlock
+        let missing = StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
+        if !missing.isEmpty {
+            let names = missing.map { $0.rawValue.lowercased() }
+            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!
+            block.notes.append("No \(list) stamp for this alert in the data.")
+        }
+        return Figure(size: page, style: style, panels: [
+            Panel(frame: chartFrame, content: .chart(chart)),
+            Panel(frame: blockFrame, content: .textBlock(block)),
+            Panel(frame: gridFrame, content: .imageGrid(grid)),
+        ])
+    }
+
+    /// The card's bytes: the per-object step a batch runner can call once rows and stamps are in hand.
+    public static func render(objectId: ObjectId, rows: [Detection], alert: Detection, choice: AlertChoice,
+                              stamps: [StampKind: Stamp], rendering: StampRendering, format: OutputFormat,
+                              metadata: DocumentMetadata? = nil) throws -> Data {
+        let measurer = try CairoTextMeasurer()
+        let figure = try figure(objectId: objectId, rows: rows, alert: alert, choice: choice, stamps: stamps,
+                                rendering: rendering, measurer: measurer)
+        return try Renderer.render(figure.displayList(measurer: measurer), format: format,
+                                   pixelsPerPoint: size.pixelsPerPoint, metadata: metadata)
+    }
+}
+
+/// Fetches each object's rows and its chosen alert's stamps, and writes one card per object.
+public struct CardRun: Sendable {
+    public var source: any ObjectSource & StampProvider
+    public var target: OutputTarget
+    public var format: OutputFormat
+    public var choice: AlertChoice
+    public var rendering: StampRendering
+    /// Stamped into every card (per object); nil for none.
+    public var provenance: Provenance?
+
+    public init(source: any ObjectSource & StampProvider, target: OutputTarget, format: OutputFormat,
+                choice: AlertChoice = .latest, rendering: StampRendering, provenance: Provenance? = nil) {
+        self.source = source; self.target = target; self.format = format; self.choice = choice
+        self.rendering = rendering; self.provenance = provenance
+    }
+
+    /// Full rows, not a column list: the server computes `v:classification` only when no
+    /// `columns` are given. Upper limits for the lightcurve; no stamps (those come from /cutouts).
+    static let fetchOptions = FetchOptions(withUpperLimits: true, withCutouts: false, columns: nil)
+
+    public func run(ids: [String], report: (ObjectOutcome) -> Void = { _ in }) async -> [ObjectOutcome] {
+        var outcomes: [ObjectOutcome] = []
+        for raw in ids {
+            let outcome: ObjectOutcome
+            do {
+                outcome = await render(try ObjectId(validating: raw))
+            } catch {
+                outcome = ObjectOutcome(objectId: raw, status: .failed(reason: "\(error)"), notes: [])
+            }
+            outcomes.append(outcome)
+            report(outcome)
+        }
+        return outcomes
+    }
+
+    public func render(_ id: ObjectId) async -> ObjectOutcome {
+        do {
+            let rows = try await source.detections(of: id, options: Self.fetchOptions)
+            let alert = try CutoutFigure.choose(choice, from: rows, of: id)[0]
+            let stamps = try await source.stamps(of: id, alerts: [alert]).first ?? [:]
+            let data = try ObjectCard.render(objectId: id, rows: rows, alert: alert, choice: choice, stamps: stamps,
+                                             rendering: rendering, format: format,
+                                             metadata: provenance?.forObject(id.rawValue).metadata(title: "\(id.rawValue) object card"))
+            let url = target.url(for: id, format: format)
+            try AtomicFile.write(data, to: url)
+            var notes: [String] = []
+            let missing = StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
+            if !missing.isEmpty {
+                notes.append("candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))")
+            }
+            return ObjectOutcome(objectId: id.rawValue, status: .rendered(path: url.path), notes: notes)
+        } catch {
+            return ObjectOutcome(objectId: id.rawValue, status: .failed(reason: "\(error)"), notes: [])
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import FinkAPI
+
+/// Magnitudes and fluxes derived from an alert, with the formulas Fink's own tools use.
+public enum Photometry {
+    /// 1.0857 = 2.5 / ln 10: turns a magnitude error into a relative flux error.
+    static let magToFlux = 2.5 / log(10.0)
+
+    /// A reference source counts as "under the alert" within this distance (pixels), as in Fink.
+    public static let maxReferenceDistance = 1.5
+
+    /// The apparent (DC) magnitude and its 1σ error: the reference source's flux plus (or minus,
+    /// for a negative alert) the difference flux. Nil without a reference source within 1.5 px,
+    /// without the needed values, for a non-positive total flux, or when σ_m ≥ 1 (Fink drops those).
+    public static func apparentMagnitude(_ d: Detection) -> (mag: Double, sigma: Double)? {
+        guard let magnr = d.magnr, let sigmagnr = d.sigmagnr, let distnr = d.distnr,
+              let magpsf = d.magpsf, let sigmapsf = d.sigmapsf, let positive = d.isdiffpos,
+              magnr.isFinite, sigmagnr.isFinite, sigmagnr >= 0, magpsf.isFinite, sigmapsf.isFinite, sigmapsf >= 0,
+              distnr.isFinite, distnr >= 0, distnr <= maxReferenceDistance else { return nil }
+        let fRef = pow(10, -0.4 * magnr)
+        let fDiff = pow(10, -0.4 * magpsf)
+        let f = positive ? fRef + fDiff : fRef - fDiff
+        guard f > 0 else { return nil }
+        let sRef = sigmagnr / magToFlux * fRef
+        let sDiff = sigmapsf / magToFlux * fDiff
+        let sigma = (sRef * sRef + sDiff * sDiff).squareRoot()
+        let sigmaMag = magToFlux * sigma / f
+        guard sigmaMag < 1 else { return nil }
+        return (-2.5 * log10(f), sigmaMag)
+    }
+
+    /// Flux in mJy of an AB magnitude: 3631 Jy × 10^(−0.4 m) × 1000.
+    public static func millijansky(_ mag: Double) -> Double { 3631e3 * pow(10, -0.4 * mag) }
+
+    /// The difference flux in mJy and its 1σ error, negative when the source is fainter than the
+    /// template (`isdiffpos` f). Nil without magnitude or sign; the error is nil without `sigmapsf`.
+    public static func differenceFlux(_ d: Detection) -> (flux: Double, sigma: Double?)? {
+        guard let magpsf = d.magpsf, let positive = d.isdiffpos, magpsf.isFinite else { return nil }
+        let f = millijansky(magpsf)
+        let sigma = d.sigmapsf.flatMap { $0.isFinite && $0 > 0 ? $0 / magToFlux * f : nil }
+        return (positive ? f : -f, sigma)
+    }
+}

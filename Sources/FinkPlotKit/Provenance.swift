@@ -1,0 +1,56 @@
+import CairoRender
+import Foundation
+
+/// Where a figure came from, recorded inside the file: PNG text chunks, PDF document information,
+/// an SVG `<metadata>` element.
+public struct Provenance: Sendable, Equatable {
+    /// `finkplot 0.1.0`.
+    public var software: String
+    /// The API base URL, or `directory <path>` for saved answers.
+    public var source: String
+    public var objectIds: [String]
+    /// When the data were asked for, ISO 8601 UTC. A re-rendering from a saved spec reuses the
+    /// original time, so the same data and options give the same bytes.
+    public var queryTime: String
+    /// The options that shaped the figure, normalised (`--alert latest --width 1200 ...`).
+    public var options: String
+    /// The figure spec as JSON (`finkplot render` input), stored in PNG and SVG; nil for none.
+    public var specJSON: String?
+
+    public init(software: String = FinkPlotVersion.software, source: String, objectIds: [String], queryTime: String,
+                options: String, specJSON: String? = nil) {
+        self.software = software; self.source = source; self.objectIds = objectIds
+        self.queryTime = queryTime; self.options = options; self.specJSON = specJSON
+    }
+
+    /// The current time as ISO 8601 UTC to the second.
+    public static func now() -> String { iso8601(Date()) }
+
+    public static func iso8601(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: date)
+    }
+
+    /// This provenance for one object of a run over several.
+    public func forObject(_ id: String) -> Provenance {
+        var p = self
+        p.objectIds = [id]
+        return p
+    }
+
+    /// The file metadata: `title` names the figure ("ZTF21aaxtctv lightcurve").
+    public func metadata(title: String) -> DocumentMetadata {
+        var extra = [PNGText.Chunk("Source", source), PNGText.Chunk("finkplot:objectIds", objectIds.joined(separator: ",")),
+                     PNGText.Chunk("finkplot:options", options)]
+        if let specJSON { extra.append(PNGText.Chunk("finkplot:spec", specJSON)) }
+        return DocumentMetadata(
+            title: title,
+            subject: "Fink alert broker (ZTF) data from \(source), queried \(queryTime); options: \(options)",
+            keywords: (["Fink", "ZTF"] + objectIds).joined(separator: ", "),
+            creator: software,
+            creationDate: queryTime,
+            extraText: extra)
+    }
+}

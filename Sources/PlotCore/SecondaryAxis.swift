@@ -1,0 +1,40 @@
+/// A second x axis along the top of a chart, showing the same positions in other units:
+/// `secondary = primary × scale + offset` (e.g. MJD on the bottom and days since discovery on top).
+/// Its ticks are chosen in its own units and placed through the primary scale, so both axes
+/// always agree.
+public struct SecondaryAxis: Sendable, Equatable {
+    public var title: String
+    public var labeling: AxisLabeling
+    public var offset: Double
+    public var scale: Double
+    /// As `Axis.wholeNumberSteps`.
+    public var wholeNumberSteps: Bool = false
+
+    public init(title: String, labeling: AxisLabeling = .numeric, offset: Double = 0, scale: Double = 1) {
+        precondition(scale != 0 && scale.isFinite, "a secondary axis needs a finite, non-zero scale")
+        self.title = title; self.labeling = labeling; self.offset = offset; self.scale = scale
+    }
+
+    public func value(primary v: Double) -> Double { v * scale + offset }
+    public func primary(value s: Double) -> Double { (s - offset) / scale }
+
+    /// Ticks for the primary range `domain`, in this axis's units.
+    public func ticks(domain: ClosedRange<Double>, maxCount: Int) -> TickSet {
+        let a = value(primary: domain.lowerBound), b = value(primary: domain.upperBound)
+        if labeling == .numeric && wholeNumberSteps {
+            return Ticks.linear(lower: min(a, b), upper: max(a, b), maxCount: maxCount, wholeNumberSteps: true)
+        }
+        return Ticks.make(labeling, lower: min(a, b), upper: max(a, b), maxCount: maxCount)
+    }
+}
+
+extension Axis {
+    /// This axis's ticks: its labeling, and whole-number steps when asked.
+    func ticks(lower: Double, upper: Double, maxCount: Int) -> TickSet {
+        if labeling == .numeric && wholeNumberSteps {
+            return Ticks.linear(lower: lower, upper: upper, maxCount: maxCount, wholeNumberSteps: true)
+        }
+        return Ticks.make(labeling, lower: lower, upper: upper, maxCount: maxCount)
+    }
+}
+

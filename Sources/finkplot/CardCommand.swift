@@ -1,0 +1,95 @@
+import ArgumentParser
+import FinkAPI
+import FinkPlotKit
+import Foundation
+
+struct CardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "card",
+        abstract: "Draw a one-page card per object: lightcurve, metadata and one alert's stamps.",
+        discussion: """
+            The page (1200×900 px at 150 dpi; PDF 8×6 in) holds the lightcurve with the chosen \
+            alert's epoch marked and its point ringed, a metadata block (position in degrees and \
+            sexagesimal, first and last detection, counts, Fink's classification and the SIMBAD \
+            cross-match when known), and the alert's Science, Template and Difference stamps, \
+            drawn as 'finkplot cutouts' draws them.
+
+            Examples:
+              finkplot card ZTF21aaxtctv -o ZTF21aaxtctv_card.pdf
+              finkplot card ZTF18aabjigr ZTF25ackyyzk --from samples --output-dir cards
+              finkplot card ZTF18aabjigr --alert peak --save-spec card.json
+            """
+    )
+
+    @Argument(help: ArgumentHelp("ZTF objectIds, such as ZTF21aaxtctv.", valueName: "objectId"))
+    var objectIds: [String]
+
+    @OptionGroup(title: "Data source") var source: SourceOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Card file for a single object; its extension picks the format (default: <objectId>_card.<format>).",
+        valueName: "path"))
+    var output: String?
+
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp(
+        "Directory for <objectId>.<format> cards (created if missing).", valueName: "dir"))
+    var outputDirectory: String?
+
+    @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("Whose stamps: latest or peak (brightest).", valueName: "latest|peak"))
+    var alert: String = "latest"
+
+    @Option(help: ArgumentHelp("Show this alert (one object only).", valueName: "candid"))
+    var candid: Int64?
+
+    @Option(name: .customLong("save-spec"), help: ArgumentHelp(
+        "Also write a figure spec that 'finkplot render' turns into the same card(s).", valueName: "file.json"))
+    var saveSpec: String?
+
+    func validate() throws {
+        guard !objectIds.isEmpty else { throw ValidationError("give at least one objectId") }
+        guard ["latest", "peak"].contains(alert) else { throw ValidationError("--alert must be latest or peak") }
+        if candid != nil && objectIds.count > 1 { throw ValidationError("--candid names an alert of one object") }
+        if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
+        if output != nil && objectIds.count > 1 {
+            throw ValidationError("-o names one file; with \(objectIds.count) objects use --output-dir")
+        }
+        do { _ = try OutputFormat.resolve(explicit: format, outputPath: output) } catch { throw ValidationError("\(error)") }
+    }
+
+    func run() async throws {
+        let format = try OutputFormat.resolve(explicit: format, outputPath: output)
+        let out: FigureSpec.Output
+        if let output {
+            out = .init(file: output)
+        } else if let outputDirectory {
+            try AtomicFile.ensureDirectory(URL(fileURLWithPath: outputDirectory, isDirectory: true))
+            out = .init(directory: outputDirectory)
+        } else if objectIds.count == 1 {
+            out = .init(file: "\(objectIds[0])_card.\(format.rawValue)")
+        } else {
+            out = .init(directory: ".")
+        }
+        let spec = FigureSpec(command: .card, objectIds: objectIds, source: try source.specSource(),
+                              options: .init(format: format.rawValue, alert: candid == nil ? alert : nil, candid: candid),
+                              output: out)
+        try await runSpec(spec, source: try source.makeStampSource(), saveSpec: saveSpec)
+    }
+}
+
+/// Writes the spec when asked, runs it, reports each object, and exits 1 when any failed.
+func runSpec(_ spec: FigureSpec, source: any ObjectSource & StampProvider, target: OutputTarget? = nil,
+             saveSpec: String?) async throws {
+    if let saveSpec {
+        try AtomicFile.write(try spec.json(), to: URL(fileURLWithPath: saveSpec))
+    }
+    let outcomes = try await spec.run(source: source, target: target, report: printOutcome)
+    if let saveSpec { print("wrote spec \(saveSpec)") }
+    let failed = outcomes.filter { !$0.succeeded }.count
+    if failed > 0 {
+        printError("\(failed) of \(outcomes.count) objects failed")
+        throw ExitCode(1)
+    }
+}

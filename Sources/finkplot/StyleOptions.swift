@@ -1,0 +1,115 @@
+import ArgumentParser
+import FinkPlotKit
+import PlotCore
+
+/// The look of a figure: a preset and its overrides.
+struct StyleOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Preset: screen (8×4 in, 150 dpi), paper (one journal column, 3.4 in), paper-wide (two columns, 7.1 in), talk (16:9 slide, 1920×1080), dark (talk on a dark background).",
+        valueName: "name"))
+    var style: String = "screen"
+
+    @Option(help: ArgumentHelp("Band colours: default (Fink's Portal) or colorblind (Okabe–Ito, with a marker shape per band).",
+                               valueName: "name"))
+    var palette: String = "default"
+
+    @Option(help: ArgumentHelp(
+        "Figure width: 1200 or 1200px (pixels), 3.4in, 8.6cm, 245pt (default: the preset's; one side alone keeps its aspect).",
+        valueName: "length"))
+    var width: String?
+
+    @Option(help: ArgumentHelp("Figure height, as --width.", valueName: "length"))
+    var height: String?
+
+    @Option(help: ArgumentHelp(
+        "Pixels per inch of PNG and SVG (default: the preset's). Lengths in in/cm keep their size; PDF is always vector.",
+        valueName: "dpi"))
+    var dpi: Double?
+
+    @Option(name: .customLong("font-size"), help: ArgumentHelp(
+        "Tick-label and legend size in points; axis titles and the title scale with it.", valueName: "pt"))
+    var fontSize: Double?
+
+    func validate() throws {
+        do {
+            _ = try StylePreset(parsing: style)
+            _ = try BandPalette(parsing: palette)
+            if let width { _ = try Length(parsing: width, option: "--width") }
+            if let height { _ = try Length(parsing: height, option: "--height") }
+        } catch { throw ValidationError("\(error)") }
+        if let dpi { guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") } }
+        if let fontSize { guard fontSize >= 3, fontSize <= 72 else { throw ValidationError("--font-size must be between 3 and 72 points") } }
+        let size = try figureSize()
+        guard (16...20000).contains(size.widthPixels), (16...20000).contains(size.heightPixels) else {
+            throw ValidationError("the figure would be \(size.widthPixels)×\(size.heightPixels) px: each side must be between 16 and 20000 pixels")
+        }
+    }
+
+    func preset() throws -> StylePreset { try StylePreset(parsing: style) }
+
+    /// Records the look in a figure spec (defaults are left out).
+    func record(in options: inout FigureSpec.Options) throws {
+        let preset = try preset()
+        options.style = preset == .screen ? nil : preset.rawValue
+        let palette = try BandPalette(parsing: palette)
+        options.palette = palette == .fink ? nil : palette.rawValue
+        options.fontSize = fontSize
+    }
+
+    func figureSize() throws -> FigureSize {
+        try preset().size(width: try width.map { try Length(parsing: $0, option: "--width") },
+                          height: try height.map { try Length(parsing: $0, option: "--height") },
+                          dpi: dpi)
+    }
+}
+
+/// What the lightcurve's axes show, and which points.
+struct LightcurveAxisOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "x axis: mjd, date (calendar, UTC), since-first (days since the first valid alert) or since-t0 (days since --t0).",
+        valueName: "mode"))
+    var time: String?
+
+    @Option(help: ArgumentHelp("The zero of since-t0, an MJD (giving it alone implies --time since-t0).", valueName: "mjd"))
+    var t0: Double?
+
+    @Option(name: .customLong("top-axis"), help: ArgumentHelp(
+        "A second time axis along the top: mjd, date, since-first, since-t0 or none.", valueName: "mode"))
+    var topAxis: String = "none"
+
+    @Option(help: ArgumentHelp("Draw only rows from this MJD or UTC date (YYYY-MM-DD[THH:MM]) on.", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Draw only rows up to this MJD or UTC date (a bare date includes that day).", valueName: "time"))
+    var until: String?
+
+    @Option(help: ArgumentHelp(
+        "y axis: diffmag (difference magnitude), dcmag (apparent magnitude where a reference source lies under the alert), flux (difference flux, mJy).",
+        valueName: "quantity"))
+    var y: String = "diffmag"
+
+    @Option(help: ArgumentHelp("Also write the drawn points as CSV (one object only).", valueName: "file.csv"))
+    var table: String?
+
+    func validate() throws {
+        if let t0, !t0.isFinite { throw ValidationError("--t0 must be a finite MJD") }
+        do { _ = try options(palette: .fink) } catch { throw ValidationError("\(error)") }
+    }
+
+    func options(palette: BandPalette) throws -> LightcurveOptions {
+        var o = FigureSpec.Options(format: "png")
+        try record(in: &o)
+        o.palette = palette.rawValue
+        return try FigureSpec(command: .lightcurve, objectIds: [], source: .init(), options: o, output: nil).lightcurveOptions()
+    }
+
+    /// Records the axes in a figure spec: names as given, times resolved to MJD.
+    func record(in options: inout FigureSpec.Options) throws {
+        options.time = time?.lowercased()
+        options.t0 = t0
+        options.topAxis = topAxis.lowercased() == "none" ? nil : topAxis.lowercased()
+        options.since = try since.map { try TimeParsing.mjd($0, option: "--since") }
+        options.until = try until.map { try TimeParsing.mjd($0, option: "--until", endOfDay: true) }
+        options.y = y.lowercased() == "diffmag" ? nil : y.lowercased()
+    }
+}
