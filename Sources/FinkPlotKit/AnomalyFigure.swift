@@ -49,12 +49,13 @@ public enum AnomalyFigure {
     }
 
     /// A page height that fits the bars at their natural thickness (2.4 em rows, as the layout
-    /// caps them), so a chart of two classes is not a thin strip on an empty page. 300 to 1500 px.
+    /// caps them), so a chart of two classes is not a thin strip on an empty page. 200 to 1500 px.
     public static func naturalHeightPixels(_ alerts: [AnomalyAlert], dpi: Double, style: Style = .screen) -> Int {
         let (classes, failures) = classCounts(alerts)
         let rows = Double(max(1, classes.count)) + (failures.isEmpty ? 0 : Double(failures.count) + 1.6)
-        let points = 9.5 * style.fontSize + rows * 2.4 * style.fontSize
-        return min(1500, max(300, Int((points * dpi / 72).rounded(.up))))
+        // Title and value axis take about 8 em; a little more keeps the page from feeling cramped.
+        let points = 8.5 * style.fontSize + rows * 2.4 * style.fontSize
+        return min(1500, max(200, Int((points * dpi / 72).rounded(.up))))
     }
 
     /// Bars that fit a page of `height` points with readable rows.

@@ -98,14 +98,14 @@ public struct HorizontalBarLayout {
             domain = limits
         } else {
             let room = max(0.3, (width - valueLabelWidth - 0.6 * em) / width)
-            let upper = maxValue > 0 ? maxValue / room : (chart.integerValues ? 1 : 1)
+            let upper = maxValue > 0 ? maxValue / room : 1
             domain = 0...upper
         }
         func makeTicks(_ count: Int) -> TickSet {
             var t = Ticks.make(chart.valueAxis.labeling, lower: domain.lowerBound, upper: domain.upperBound, maxCount: count)
             if chart.integerValues && t.step < 1 && chart.valueAxis.labeling == .numeric {
                 t = Ticks.linear(lower: domain.lowerBound, upper: domain.upperBound,
-                                 maxCount: max(1, Int(domain.upperBound - domain.lowerBound)))
+                                 maxCount: max(1, Int((domain.upperBound - domain.lowerBound).rounded(.up))))
                 t.minor = []
             }
             return t

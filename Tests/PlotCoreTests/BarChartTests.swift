@@ -65,6 +65,19 @@ import Testing
         }
     }
 
+    @Test(arguments: [1.0, 2, 3, 4, 7]) func wholeStepsForSmallCounts(largest: Double) throws {
+        for width in [576.0, 400, 300] {
+            let list = horizontal([.init(role: "class", color: .black, bars: [.init(label: "Unknown", value: largest, valueLabel: "n")])],
+                                  size: Size(width, 200))
+            let values = list.items(role: "axis.x.ticklabel").compactMap { $0.text.flatMap { Double($0.string) } }
+            #expect(values.allSatisfy { $0 == $0.rounded() }, "whole alerts only: \(values)")
+            if largest <= 3 {
+                // Up to three, every count gets its tick (a step of 2 over 0…3.1 once left 3 unmarked).
+                #expect(values == Array(stride(from: 0, through: largest, by: 1)), "\(values) at \(width) pt")
+            }
+        }
+    }
+
     @Test func integerAxisForSmallCounts() throws {
         let list = horizontal([.init(role: "class", color: .black, bars: [.init(label: "Unknown", value: 2, valueLabel: "2")])])
         let labels = list.items(role: "axis.x.ticklabel").compactMap(\.text?.string)
