@@ -202,7 +202,7 @@ public struct HorizontalBarLayout {
             let box = Rect(x: plotRect.maxX + 1.2 * em, y: plotRect.minY, width: legendWidth,
                            height: Double(chart.legend.count) * rowH + 0.8 * em)
             out.append(DisplayItem("legend.frame", .rect(box, fill: style.background,
-                                                         stroke: Stroke(color: Color(hex: "#BBBBBB"), width: style.lineWidth * 0.7))))
+                                                         stroke: Stroke(color: style.legendFrameColor, width: style.lineWidth * 0.7))))
             for (i, entry) in chart.legend.enumerated() {
                 let cy = box.minY + 0.4 * em + (Double(i) + 0.5) * rowH
                 let cx = box.minX + 0.8 * em + ChartLayout.symbolWidth(em) / 2
