@@ -59,6 +59,11 @@ import Testing
         let strings = "[" + (0..<26).map { "\"\($0).5\"" }.joined(separator: ",") + "]"
         #expect(LightcurveFeatures.parse(.text(strings)).values.last == 25.5, "numeric strings inside are numbers")
         #expect(LightcurveFeatures.parse(.integer(3)).problem != nil)
+        // Sent as a real array rather than a string: read the same.
+        let numbers = (0..<26).map { $0 == 3 ? "null" : String($0) }.joined(separator: ", ")
+        let row = #"[{"i:objectId": "ZTF21aaxtctv", "i:jd": 2459500.5, "d:lc_features_r": [\#(numbers)]}]"#
+        let alert = try? AnomalyAlert.decode(Data(row.utf8), source: "s").alerts.first
+        #expect(alert?.featuresR.values.count == 26 && alert?.featuresR.values[3] == nil && alert?.featuresR.values[25] == 25)
     }
 
     @Test func anomalyRowsToleratePlaceholdersAndStrings() throws {
@@ -106,6 +111,10 @@ import Testing
         let bad = #"[{"key:key": "ztf_20210314", "basic:raw": "lots"}]"#
         let error = try #require(throws: FinkError.self) { try NightStatistics.decode(Data(bad.utf8), source: "s") }
         #expect(error.description.contains("night 2021-03-14, basic:raw") && error.description.contains("\"lots\""))
+        let truncated = try #require(throws: FinkError.self) { try NightStatistics.decode(Data(#"[{"key:key": "ztf_2021"#.utf8), source: "s") }
+        #expect(truncated.description.contains("not valid JSON"))
+        let notRows = try #require(throws: FinkError.self) { try NightStatistics.decode(Data("[1]".utf8), source: "s") }
+        #expect(notRows.description.contains("row 0 is not a JSON object"))
         let undated = #"[{"basic:raw": 3}]"#
         #expect(throws: FinkError.self) { try NightStatistics.decode(Data(undated.utf8), source: "s") }
     }

@@ -28,9 +28,13 @@ import Testing
         list.items(role: role).compactMap { if case let .rect(r, _, _) = $0.primitive { r } else { nil } }
     }
 
-    func statistics() throws -> [NightStatistics] {
+    /// Decoded once for the suite: a year of nights costs a noticeable second in a debug build,
+    /// and the other suites' timing bounds share the two cores.
+    static let decodedStatistics = Result {
         try NightStatistics.decode(try Data(contentsOf: fixturesDirectory().appendingPathComponent("statistics_2021.json")), source: "fixture")
     }
+
+    func statistics() throws -> [NightStatistics] { try Self.decodedStatistics.get() }
 
     // MARK: Anomaly
 
