@@ -37,15 +37,18 @@ public enum AnomalyFigure {
             // Its heading and grey say what it is: a legend would repeat them.
             groups.append(.init(role: "fail", title: "cross-match failed", color: failColor, bars: bars(failures)))
         }
-        return HorizontalBarChart(title: title(alerts), groups: groups, valueAxis: Axis(title: "anomalous alerts"))
+        return HorizontalBarChart(title: title(alerts), groups: groups, valueAxis: Axis(title: axisTitle(alerts)))
     }
 
+    /// A short title (it must fit a journal column); the dates go under the value axis.
     static func title(_ alerts: [AnomalyAlert]) -> String {
-        let n = alerts.count
-        let head = "SIMBAD cross-match of \(n) anomalous alert\(n == 1 ? "" : "s")"
+        "SIMBAD classes of \(alerts.count) anomalous alert\(alerts.count == 1 ? "" : "s")"
+    }
+
+    static func axisTitle(_ alerts: [AnomalyAlert]) -> String {
         let days = alerts.map { CivilDate(daysSinceUnixEpoch: JulianDate.daysSinceUnixEpoch(jd: $0.jd)) }
-        guard let first = days.min(), let last = days.max() else { return head }
-        return head + (first == last ? ", \(first)" : ", \(first) to \(last)")
+        guard let first = days.min(), let last = days.max() else { return "alerts" }
+        return "alerts, " + (first == last ? "\(first) (UTC)" : "\(first) to \(last) (UTC)")
     }
 
     /// A page height that fits the bars at their natural thickness (2.4 em rows, as the layout
@@ -127,9 +130,10 @@ public struct AnomalyRun: Sendable {
     }
 
     /// Writes the chart (and the table, when asked) atomically.
-    public static func write(_ result: Result, chart: URL?, format: OutputFormat, size: FigureSize, table: URL?) throws {
+    public static func write(_ result: Result, chart: URL?, format: OutputFormat, size: FigureSize, style: Style = .screen,
+                             table: URL?) throws {
         if let chart {
-            let data = try FigureRenderer.render(AnomalyFigure.figure(result.alerts, size: size), format: format, size: size)
+            let data = try FigureRenderer.render(AnomalyFigure.figure(result.alerts, size: size, style: style), format: format, size: size)
             try AtomicFile.write(data, to: chart)
         }
         if let table { try AtomicFile.write(AnomalyFigure.table(result.alerts), to: table) }

@@ -18,11 +18,22 @@ public enum StatsPlot: String, Sendable, CaseIterable {
 
 /// Charts of `/api/v1/statistics`. x is the night on a calendar axis (days since 1970-01-01,
 /// one bar per night centred on its date); counts are shown in thousands or millions when large.
+/// Titles and axis titles stay short: a journal column (`--style paper`) is 3.4 in wide.
 public enum StatsFigure {
     public static let rawColumn = "basic:raw"
     public static let sciColumn = "basic:sci"
     public static let rawColor = Color(hex: "#9DB9D9")
     public static let sciColor = Color(hex: "#15284F")
+
+    /// Received (light) and processed (strong) colours that read on the style's background: on a
+    /// dark page the strong one must be the light one.
+    /// `rawLine` is the received colour for a thin line, which needs more contrast than a bar.
+    static func countColors(_ style: Style) -> (raw: Color, sci: Color, rawLine: Color) {
+        let b = style.background
+        let dark = 0.2126 * b.red + 0.7152 * b.green + 0.0722 * b.blue < 0.5
+        return dark ? (Color(hex: "#3E5C80"), Color(hex: "#B8D3F0"), Color(hex: "#5F86B5"))
+            : (rawColor, sciColor, Color(hex: "#6F95C4"))
+    }
     /// Aggregates of other class columns: stacking them would count alerts twice.
     public static let aggregateClasses: Set<String> = ["class:simbad_tot", "class:simbad_gal"]
     static let palette = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22"]
@@ -61,21 +72,17 @@ public enum StatsFigure {
         return (Axis(title: title, padding: 0.04, minimumSpan: 1e-9), unit.divisor)
     }
 
-    static func span(_ nights: [NightStatistics]) -> String {
-        guard let first = nights.first?.night, let last = nights.last?.night else { return "" }
-        return first == last ? "\(first)" : "\(first) to \(last)"
-    }
-
     /// Received and processed alerts per night; a night missing one value still draws the other.
-    public static func nightly(_ nights: [NightStatistics]) -> Chart {
+    public static func nightly(_ nights: [NightStatistics], style: Style = .screen) -> Chart {
+        let (rawColor, sciColor, _) = countColors(style)
         let maximum = nights.map { max($0[rawColumn] ?? 0, $0[sciColumn] ?? 0) }.max() ?? 0
-        let (yAxis, divisor) = countAxis("alerts per night", maximum: maximum)
+        let (yAxis, divisor) = countAxis("alerts", maximum: maximum)
         let width = barWidth(nights)
         func bars(_ column: String) -> [BarSeries.Bar] {
             nights.compactMap { n in n[column].map { .init(x: day(n), width: width, top: $0 / divisor) } }
         }
         return Chart(
-            title: "Alerts per night, \(span(nights))", xAxis: xAxis(nights), yAxis: yAxis, series: [],
+            title: "Alerts per night", xAxis: xAxis(nights), yAxis: yAxis, series: [],
             legend: [LegendEntry("received (basic:raw)", symbol: .swatch(rawColor)),
                      LegendEntry("processed (basic:sci)", symbol: .swatch(sciColor))],
             // Processed alerts are a subset of received ones: drawn in front, they show the share.
@@ -92,24 +99,25 @@ public enum StatsFigure {
         }
     }
 
-    public static func cumulativeChart(_ nights: [NightStatistics]) -> Chart {
+    public static func cumulativeChart(_ nights: [NightStatistics], style: Style = .screen) -> Chart {
+        let (_, sciColor, rawColor) = countColors(style)
         let raw = cumulative(nights, column: rawColumn), sci = cumulative(nights, column: sciColumn)
-        let (yAxis, divisor) = countAxis("alerts since \(nights.first.map { "\($0.night)" } ?? "the first night")",
+        let (yAxis, divisor) = countAxis("total alerts",
                                          maximum: max(raw.last?.y ?? 0, sci.last?.y ?? 0))
         func scaled(_ points: [DataPoint]) -> [DataPoint] { points.map { DataPoint(x: $0.x, y: $0.y / divisor) } }
-        let rawStroke = Stroke(color: Color(hex: "#6F95C4"), width: 1.6)
-        let sciStroke = Stroke(color: sciColor, width: 1.6)
+        let rawStroke = Stroke(color: rawColor, width: 2 * style.lineWidth)
+        let sciStroke = Stroke(color: sciColor, width: 2 * style.lineWidth)
         // With few nights a line is too short to see (one night: a single point): mark each night.
         let marked = nights.count <= 40
         func markers(_ role: String, _ points: [DataPoint], _ color: Color) -> [Series] {
-            marked ? [Series(role: role, points: scaled(points), marker: MarkerStyle(shape: .circle, size: 3.5, fill: color, stroke: nil))] : []
+            marked ? [Series(role: role, points: scaled(points), marker: MarkerStyle(shape: .circle, size: 0.7 * style.markerSize, fill: color, stroke: nil))] : []
         }
         // Totals start from nothing: the axis starts at 0.
         var yAxisZero = yAxis
         let top = max(raw.last?.y ?? 0, sci.last?.y ?? 0) / divisor
         if top > 0 { yAxisZero.limits = 0...(top * 1.05) }
         return Chart(
-            title: "Cumulative alerts, \(span(nights))", xAxis: xAxis(nights), yAxis: yAxisZero,
+            title: "Cumulative alerts" + (nights.first.map { " since \($0.night)" } ?? ""), xAxis: xAxis(nights), yAxis: yAxisZero,
             series: markers("raw", raw, rawStroke.color) + markers("sci", sci, sciColor),
             legend: [LegendEntry("received (basic:raw)", symbol: .line(rawStroke)),
                      LegendEntry("processed (basic:sci)", symbol: .line(sciStroke))],
@@ -149,7 +157,7 @@ public enum StatsFigure {
             return total
         }
         let maximum = nights.map { n -> Double in sum(shown, n) + (withOther ? sum(others, n) : 0) }.max() ?? 0
-        let (yAxis, divisor) = countAxis("alerts per night", maximum: maximum)
+        let (yAxis, divisor) = countAxis("alerts", maximum: maximum)
         let width = barWidth(nights)
         var base = [Double](repeating: 0, count: nights.count)
         var series: [BarSeries] = []
@@ -169,7 +177,7 @@ public enum StatsFigure {
         }
         let what = chosen.isEmpty ? "top \(shown.count)\(withOther ? " + other" : "")" : "chosen"
         // The legend reads top-down like the stack.
-        return Chart(title: "Classes per night (\(what)), \(span(nights))", xAxis: xAxis(nights), yAxis: yAxis, series: [],
+        return Chart(title: "Classes per night (\(what))", xAxis: xAxis(nights), yAxis: yAxis, series: [],
                      legend: legend.reversed(), bars: series)
     }
 
@@ -179,8 +187,8 @@ public enum StatsFigure {
         let page = size.points
         let charts: [Chart] = plot.panels.map { kind in
             switch kind {
-            case .nightly, .all: nightly(nights)
-            case .cumulative: cumulativeChart(nights)
+            case .nightly, .all: nightly(nights, style: style)
+            case .cumulative: cumulativeChart(nights, style: style)
             case .classes: classesChart(nights, top: top, chosen: chosen)
             }
         }

@@ -193,9 +193,13 @@ public struct HorizontalBarLayout {
         out.append(DisplayItem("axis.x.title", .text(TextItem(
             chart.valueAxis.title, at: Point(plotRect.midX, titleY), horizontal: .middle, vertical: .top, style: style.text(style.labelSize)))))
         if let title = chart.title {
+            // A title wider than the page (a journal column) is set smaller rather than cut.
+            var titleStyle = style.text(style.titleSize, weight: .bold)
+            let room = frame.width - 1.8 * em
+            let width = measurer.width(of: title, style: titleStyle)
+            if width > room { titleStyle.size *= room / width }
             out.append(DisplayItem("title", .text(TextItem(
-                title, at: Point(frame.midX, frame.minY + 0.9 * em), horizontal: .middle, vertical: .top,
-                style: style.text(style.titleSize, weight: .bold)))))
+                title, at: Point(frame.midX, frame.minY + 0.9 * em), horizontal: .middle, vertical: .top, style: titleStyle))))
         }
         if !chart.legend.isEmpty {
             let rowH = 1.6 * em

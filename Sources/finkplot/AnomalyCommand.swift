@@ -76,10 +76,10 @@ struct AnomalyCommand: AsyncParsableCommand {
         for note in result.notes { printError("note: \(note)") }
         let chart = try output.outputURL(defaultName: "anomaly")
         let table = output.table.map { URL(fileURLWithPath: $0) }
+        let style = try output.preset().style
+        let size = try output.size { AnomalyFigure.naturalHeightPixels(result.alerts, dpi: $0.dpi, style: style) }
         do {
-            try AnomalyRun.write(result, chart: chart, format: try output.resolvedFormat(),
-                                 size: output.size(defaultHeight: AnomalyFigure.naturalHeightPixels(result.alerts, dpi: output.dpi)),
-                                 table: table)
+            try AnomalyRun.write(result, chart: chart, format: try output.resolvedFormat(), size: size, style: style, table: table)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
@@ -101,7 +101,7 @@ struct AnomalyCommand: AsyncParsableCommand {
         do {
             outcomes = try await AnomalyRun.renderObjects(
                 result.objectIds, as: kind, source: objects, directory: dir, format: format,
-                size: FigureSize(widthPixels: output.width, heightPixels: 600, dpi: output.dpi), report: printOutcome)
+                size: FigureSize(), report: printOutcome)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)

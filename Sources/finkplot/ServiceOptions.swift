@@ -37,7 +37,7 @@ struct ServiceSourceOptions: ParsableArguments {
     }
 }
 
-/// One figure and an optional table.
+/// One figure and an optional table, with the looks of `--style` (the lightcurve's presets).
 struct FigureFileOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp("Figure file; its extension picks the format.", valueName: "path"))
     var output: String?
@@ -48,27 +48,45 @@ struct FigureFileOptions: ParsableArguments {
     @Option(name: .customLong("table"), help: ArgumentHelp("Also write the data as CSV (RFC 4180) to this file.", valueName: "file.csv"))
     var table: String?
 
-    @Option(help: ArgumentHelp("Figure width in pixels (PNG, SVG; PDF pages are width/dpi inches).", valueName: "px"))
-    var width: Int = 1200
+    @Option(help: ArgumentHelp("Preset: screen, paper, paper-wide, talk or dark (as for lightcurve).", valueName: "name"))
+    var style: String = "screen"
 
-    @Option(help: ArgumentHelp("Figure height in pixels (default depends on the figure).", valueName: "px"))
-    var height: Int?
+    @Option(help: ArgumentHelp("Figure width: 1200 or 1200px, 3.4in, 8.6cm, 245pt (default: the preset's).", valueName: "length"))
+    var width: String?
 
-    @Option(help: ArgumentHelp("Pixels per inch: sets how large text and lines are relative to the figure.", valueName: "dpi"))
-    var dpi: Double = 150
+    @Option(help: ArgumentHelp("Figure height, as --width (default: fitted to the figure).", valueName: "length"))
+    var height: String?
+
+    @Option(help: ArgumentHelp("Pixels per inch of PNG and SVG (default: the preset's).", valueName: "dpi"))
+    var dpi: Double?
 
     func validate() throws {
-        guard (16...20000).contains(width), (16...20000).contains(height ?? 600) else {
-            throw ValidationError("--width and --height must be between 16 and 20000 pixels")
-        }
-        guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") }
-        do { _ = try resolvedFormat() } catch { throw ValidationError("\(error)") }
+        do {
+            _ = try StylePreset(parsing: style)
+            _ = try lengths()
+            _ = try resolvedFormat()
+        } catch { throw ValidationError("\(error)") }
+        if let dpi { guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") } }
+    }
+
+    func lengths() throws -> (Length?, Length?) {
+        (try width.map { try Length(parsing: $0, option: "--width") }, try height.map { try Length(parsing: $0, option: "--height") })
     }
 
     func resolvedFormat() throws -> OutputFormat { try OutputFormat.resolve(explicit: format, outputPath: output) }
 
-    func size(defaultHeight: Int) -> FigureSize {
-        FigureSize(widthPixels: width, heightPixels: height ?? defaultHeight, dpi: dpi)
+    func preset() throws -> StylePreset { try StylePreset(parsing: style) }
+
+    /// The preset's page, `--width`/`--dpi` applied; the height is `--height` when given, else
+    /// `fitted(size)` in pixels (the figure knows how tall it wants to be at that width and dpi).
+    func size(fitted: (FigureSize) -> Int) throws -> FigureSize {
+        let (w, h) = try lengths()
+        var size = try preset().size(width: w, height: h, dpi: dpi)
+        if h == nil { size.heightPixels = fitted(size) }
+        guard (16...20000).contains(size.widthPixels), (16...20000).contains(size.heightPixels) else {
+            throw ValidationError("the figure would be \(size.widthPixels)×\(size.heightPixels) px: each side must be between 16 and 20000 pixels")
+        }
+        return size
     }
 
     func outputURL(defaultName: String) throws -> URL {

@@ -15,7 +15,8 @@ struct StatsCommand: AsyncParsableCommand {
               classes      the --top N classes per night as stacked bars, plus "other"
                            (or the --class columns given); class:simbad_tot and
                            class:simbad_gal are sums of other columns and never stacked
-              all          the three, one above the other (default; 1200×1500 px)
+              all          the three, one above the other (default; 1200×1500 px with
+                           the screen style)
             Large counts read in thousands or millions (the axis title says which). A night \
             with a missing value still draws its other values and adds nothing to the totals.
 
@@ -53,11 +54,13 @@ struct StatsCommand: AsyncParsableCommand {
         let run = StatsRun(source: try source.makeSource(), date: try StatisticsDate(validating: date))
         let chart = try output.outputURL(defaultName: "stats")
         let table = output.table.map { URL(fileURLWithPath: $0) }
+        let preset = try output.preset()
+        // The preset's page per panel: three panels make a page two and a half times as tall.
+        let size = try output.size { Int(($0.points.width * preset.page.height / preset.page.width * (plot == .all ? 2.5 : 1) * $0.dpi / 72).rounded()) }
         do {
             let (nights, notes) = try await run.fetch()
             for note in notes { printError("note: \(note)") }
-            let size = output.size(defaultHeight: plot == .all ? 1500 : 600)
-            let figure = StatsFigure.figure(nights, plot: plot, size: size, top: top, chosen: classes)
+            let figure = StatsFigure.figure(nights, plot: plot, size: size, top: top, chosen: classes, style: preset.style)
             let missing = classes.filter { name in
                 let column = name.hasPrefix("class:") ? name : "class:" + name
                 return !nights.contains { $0.counters[column] != nil }

@@ -11,7 +11,7 @@ import Testing
     }
 
     func horizontal(_ groups: [HorizontalBarChart.Group], size: Size = Size(576, 288)) -> DisplayList {
-        let chart = HorizontalBarChart(title: "Classes", groups: groups, valueAxis: Axis(title: "alerts"))
+        let chart = HorizontalBarChart(title: "SIMBAD classes of 1234 anomalous alerts", groups: groups, valueAxis: Axis(title: "alerts"))
         return Figure(size: size, panels: [Panel(frame: Rect(x: 0, y: 0, width: size.width, height: size.height),
                                                  content: .horizontalBars(chart))]).displayList(measurer: measurer)
     }
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func labelsAndValuesStayOnThePage() throws {
-        for size in [Size(576, 288), Size(300, 160)] {
+        for size in [Size(576, 288), Size(300, 160), Size(160, 160)] {
             let list = horizontal([classes, failures], size: size)
             let page = Rect(x: 0, y: 0, width: size.width, height: size.height)
             let texts = list.items.compactMap(\.text)
@@ -52,6 +52,8 @@ import Testing
                 #expect(page.contains(Point(b.minX, b.minY), tolerance: 0.5) && page.contains(Point(b.maxX, b.maxY), tolerance: 0.5),
                         "\(t.string) leaves the \(size.width)×\(size.height) page: \(b)")
             }
+            // The title may shrink to fit, never leave the page (checked above with its own size).
+            #expect(list.items(role: "title").first?.text?.style.size ?? 0 > 4)
             let labels = list.items(role: "bar.label").compactMap(\.text)
             #expect(labels.contains { $0.string.hasSuffix("…") }, "the long label is shortened")
             // Each value label sits right after its bar, inside the frame.
