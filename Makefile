@@ -31,6 +31,9 @@ demo: build
 	$(BIN) card --from samples ZTF18acefvuh -o $(OUT)/ZTF18acefvuh_card.pdf --save-spec $(OUT)/ZTF18acefvuh_card.json
 	$(BIN) render $(OUT)/ZTF18acefvuh_card.json -o $(OUT)/ZTF18acefvuh_card_again.pdf
 	cmp $(OUT)/ZTF18acefvuh_card.pdf $(OUT)/ZTF18acefvuh_card_again.pdf
+	$(BIN) anomaly --from samples/anomaly.json -o $(OUT)/anomaly.png --table $(OUT)/anomaly.csv
+	$(BIN) stats --from samples/statistics_2021.json --date 2021 -o $(OUT)/stats_2021.png --table $(OUT)/stats_2021.csv
+	$(BIN) stats --from samples/statistics_2021.json --date 202103 --plot classes --top 4 -o $(OUT)/stats_202103_classes.pdf
 	@echo "figures are in $(OUT)/"
 
 # Every style preset, axis mode and y quantity, drawn from samples/ into docs/gallery (README).

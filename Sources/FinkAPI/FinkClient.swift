@@ -109,6 +109,9 @@ public final class FinkClient: Sendable {
         baseURL.appendingPathComponent("api").appendingPathComponent("v1").appendingPathComponent(name)
     }
 
+    /// POST JSON, for the routes defined in other files (`/anomaly`, `/statistics`).
+    func postJSON(_ url: URL, body: some Encodable) async throws -> HTTPResponse { try await post(url, body: body) }
+
     private func post(_ url: URL, body: some Encodable) async throws -> HTTPResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -76,6 +76,9 @@ public typealias FaultHook = @Sendable (RecordedRequest) -> Fault?
 /// keeps one; `columns` keeps only those (a 500 when `withupperlim` lacks `i:jd`, as live).
 /// Only `output-format: json` is served.
 ///
+/// `/api/v1/anomaly` and `/api/v1/statistics` serve registered rows (`setAnomalyRows`,
+/// `setStatisticsRows`) with the server's argument handling: see their handlers.
+///
 /// `/api/v1/cutouts` serves registered raw bodies (`output-format: array`), by objectId and
 /// candid, the highest candid (latest alert: ZTF candids grow with time) when none is given;
 /// unknown → 500.
@@ -153,6 +156,32 @@ public final class FixtureServer: Sendable {
             byId[row["i:objectId"]?.stringValue ?? "", default: []].append(row)
         }
         for (id, rows) in byId { await state.setRows(rows, for: id) }
+        return rows
+    }
+
+    /// Replaces the rows `/api/v1/anomaly` serves (any order: it answers newest first).
+    public func setAnomalyRows(_ rows: [FixtureRow]) async {
+        await state.setAnomaly(rows)
+    }
+
+    /// Serves a saved `/api/v1/anomaly` answer. Returns its rows.
+    @discardableResult
+    public func load(anomalyFile url: URL) async throws -> [FixtureRow] {
+        let rows = try Self.rows(fromFile: url)
+        await state.setAnomaly(rows)
+        return rows
+    }
+
+    /// Replaces the nights `/api/v1/statistics` serves (rows with `key:key` = `ztf_YYYYMMDD`).
+    public func setStatisticsRows(_ rows: [FixtureRow]) async {
+        await state.setStatistics(rows)
+    }
+
+    /// Serves a saved `/api/v1/statistics` answer. Returns its rows.
+    @discardableResult
+    public func load(statisticsFile url: URL) async throws -> [FixtureRow] {
+        let rows = try Self.rows(fromFile: url)
+        await state.setStatistics(rows)
         return rows
     }
 
@@ -261,6 +290,8 @@ public final class FixtureServer: Sendable {
         switch request.path {
         case "/api/v1/objects": return await objects(request.arguments, state: state)
         case "/api/v1/cutouts": return await cutouts(request.arguments, state: state)
+        case "/api/v1/anomaly": return await anomaly(request.arguments, state: state)
+        case "/api/v1/statistics": return await statistics(request.arguments, state: state)
         default: return .text(404, "FixtureServer has no route \(request.path)")
         }
     }
@@ -353,6 +384,66 @@ public final class FixtureServer: Sendable {
         return .json([column: stamp], cutouts: 1)
     }
 
+    /// `/api/v1/anomaly`: `n` (default 10) newest alerts with `start_date` ≤ day of `i:jd` ≤
+    /// `stop_date` (inclusive, `YYYY-MM-DD`, UTC days), `columns` keeping only those.
+    private static func anomaly(_ args: [String: String], state: State) async -> Answer {
+        if let format = args["output-format"], format != "json" {
+            return .text(501, "FixtureServer serves output-format json only, not \(format)")
+        }
+        let nText = args["n"] ?? "10"
+        guard let n = Int(nText) else { return .serverError("ValueError: invalid literal for int() with base 10: '\(nText)'") }
+        // Julian dates of the window's edges: start_date at 00:00, the day after stop_date at 00:00.
+        var lower = -Double.infinity, upper = Double.infinity
+        for (name, isStart) in [("start_date", true), ("stop_date", false)] {
+            guard let text = args[name] else { continue }
+            guard let days = daysSinceEpoch(iso: text) else {
+                return .serverError("ValueError: Input values did not match the format class iso: \(text)")
+            }
+            if isStart { lower = days + 2_440_587.5 } else { upper = days + 1 + 2_440_587.5 }
+        }
+        var rows = await state.anomaly.filter { row in
+            guard let jd = row["i:jd"]?.doubleValue else { return false }
+            return jd >= lower && jd < upper
+        }
+        rows.sort { ($0["i:jd"]?.doubleValue ?? -.infinity) > ($1["i:jd"]?.doubleValue ?? -.infinity) }
+        rows = Array(rows.prefix(max(0, n)))
+        if let columns = args["columns"].map({ Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }) {
+            rows = rows.map { $0.filter { columns.contains($0.key) } }
+        }
+        return .json(.array(rows.map { .object($0) }))
+    }
+
+    /// `/api/v1/statistics`: nights whose key starts with `ztf_` + `date` (so `""` is every night),
+    /// ascending; `columns` keeps those plus `key:key` and `key:time`.
+    private static func statistics(_ args: [String: String], state: State) async -> Answer {
+        guard let date = args["date"] else {
+            return .pythonError("A value for `date` is required. See \(docURL) \n")
+        }
+        if let format = args["output-format"], format != "json" {
+            return .text(501, "FixtureServer serves output-format json only, not \(format)")
+        }
+        let prefix = "ztf_" + date
+        var rows = await state.statistics.filter { ($0["key:key"]?.stringValue ?? "").hasPrefix(prefix) }
+        rows.sort { ($0["key:key"]?.stringValue ?? "") < ($1["key:key"]?.stringValue ?? "") }
+        if let columns = args["columns"].map({ Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }) {
+            let keep = columns.union(["key:key", "key:time"])
+            rows = rows.map { $0.filter { keep.contains($0.key) } }
+        }
+        return .json(.array(rows.map { .object($0) }))
+    }
+
+    /// Days from 1970-01-01 of a strict `YYYY-MM-DD`.
+    static func daysSinceEpoch(iso text: String) -> Double? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        let yy = m <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1
+        return Double(era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468)
+    }
+
     /// Python's `repr()` of a string: single quotes unless the text holds one and no double quote.
     static func pythonRepr(_ text: String) -> String {
         let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
@@ -393,6 +484,8 @@ public final class FixtureServer: Sendable {
 private actor State {
     var objects: [String: [FixtureRow]] = [:]
     var cutouts: [String: [Int64: Data]] = [:]
+    var anomaly: [FixtureRow] = []
+    var statistics: [FixtureRow] = []
     var requests: [RecordedRequest] = []
     var hook: FaultHook?
     var latencyPerRequest: Double
@@ -407,6 +500,8 @@ private actor State {
 
     func setRows(_ rows: [FixtureRow], for id: String) { objects[id] = rows }
     func setCutouts(_ body: Data, objectId: String, candid: Int64) { cutouts[objectId, default: [:]][candid] = body }
+    func setAnomaly(_ rows: [FixtureRow]) { anomaly = rows }
+    func setStatistics(_ rows: [FixtureRow]) { statistics = rows }
     func clearRequests() { requests = [] }
     func setHook(_ hook: FaultHook?) { self.hook = hook }
     func setLatency(perRequest: Double, perCutout: Double) {

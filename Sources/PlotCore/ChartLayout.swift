@@ -32,22 +32,24 @@ public struct ChartLayout {
     /// Ticks of `chart.secondaryX`, in its own units.
     public let secondaryTicks: TickSet?
 
-    public init(chart: Chart, frame: Rect, style: Style, measurer: any TextMeasurer) {
+    /// `plotSpan` fixes the plot area's left and right edges (aligning panels stacked in a column).
+    public init(chart: Chart, frame: Rect, style: Style, measurer: any TextMeasurer, plotSpan: ClosedRange<Double>? = nil) {
         self.chart = chart
         self.frame = frame
         self.style = style
         self.measurer = measurer
         let em = style.fontSize
         let pad = 0.9 * em
-        let xDomain = ChartLayout.domain(for: chart.xAxis, values: chart.series.flatMap { $0.points.map { ($0.x, $0.x) } })
-        let yDomain = ChartLayout.domain(
+        let extents = ChartLayout.barAndLineExtents(chart)
+        let xDomain = ChartLayout.domain(for: chart.xAxis, values: chart.series.flatMap { $0.points.map { ($0.x, $0.x) } } + extents.x)
+        let yDomain = ChartLayout.anchoredAtZero(ChartLayout.domain(
             for: chart.yAxis,
             values: chart.series.flatMap { s in
                 s.points.map { p in
                     let e = (s.errorBar != nil ? p.yError : nil).flatMap { $0.isFinite ? abs($0) : nil } ?? 0
                     return (p.y - e, p.y + e)
                 }
-            } + chart.referenceLines.map { ($0.y, $0.y) })
+            } + chart.referenceLines.map { ($0.y, $0.y) } + extents.y), chart: chart)
 
         let tickText = style.text(style.fontSize)
         var legendWidth = 0.0
@@ -69,8 +71,8 @@ public struct ChartLayout {
         let yTicks = Ticks.make(chart.yAxis.labeling, lower: yDomain.lowerBound, upper: yDomain.upperBound,
                                   maxCount: max(2, Int(plotHeight / (2.8 * em))))
         let yLabelWidth = yTicks.labels.map { measurer.width(of: $0, style: tickText) }.max() ?? 0
-        let left = frame.minX + pad + TextMetrics.lineHeight(style.labelSize) + 0.7 * em + yLabelWidth + 0.5 * em
-        var right = frame.maxX - pad - (legendWidth > 0 ? legendWidth + 1.2 * em : 0)
+        let left = plotSpan?.lowerBound ?? frame.minX + pad + TextMetrics.lineHeight(style.labelSize) + 0.7 * em + yLabelWidth + 0.5 * em
+        var right = plotSpan?.upperBound ?? frame.maxX - pad - (legendWidth > 0 ? legendWidth + 1.2 * em : 0)
         let plotWidth0 = max(10, right - left)
 
         // Fewer x ticks until neighbouring labels keep at least one em between them.
@@ -93,10 +95,10 @@ public struct ChartLayout {
                                                         measurer: measurer, style: tickText)
         }
         // A label centred on the right edge must not run off the figure.
-        if legendWidth == 0, let last = xTicks.labels.last {
+        if plotSpan == nil, legendWidth == 0, let last = xTicks.labels.last {
             right = min(right, frame.maxX - max(pad, measurer.width(of: last, style: tickText) / 2 + 2))
         }
-        if legendWidth == 0, let last = secondaryTicks?.labels.last {
+        if plotSpan == nil, legendWidth == 0, let last = secondaryTicks?.labels.last {
             right = min(right, frame.maxX - max(pad, measurer.width(of: last, style: tickText) / 2 + 2))
         }
         let plotRect = Rect(x: left, y: top, width: max(10, right - left), height: plotHeight)
@@ -154,6 +156,7 @@ public struct ChartLayout {
             out.append(DisplayItem("reference.\(line.role)",
                                    .polyline([Point(plotRect.minX, y), Point(plotRect.maxX, y)], stroke: line.stroke)))
         }
+        out += barAndLineItems()
         for series in chart.series where !series.points.isEmpty {
             if let bar = series.errorBar {
                 let segments: [Segment] = series.points.compactMap { p in

@@ -76,11 +76,16 @@ public struct Chart: Sendable, Equatable {
     public var markers: [VerticalMarker]
     /// An optional second x axis on top, a mapping of the primary one; nil mirrors the bottom ticks.
     public var secondaryX: SecondaryAxis? = nil
+    /// Vertical bars and lines, drawn under `series` (see Bars.swift).
+    public var bars: [BarSeries]
+    public var lines: [LineSeries]
 
     public init(title: String? = nil, xAxis: Axis, yAxis: Axis, series: [Series],
-                referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = [], markers: [VerticalMarker] = []) {
+                referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = [], markers: [VerticalMarker] = [],
+                bars: [BarSeries] = [], lines: [LineSeries] = []) {
         self.title = title; self.xAxis = xAxis; self.yAxis = yAxis; self.series = series
         self.referenceLines = referenceLines; self.legend = legend; self.markers = markers
+        self.bars = bars; self.lines = lines
     }
 }
 
@@ -133,6 +138,8 @@ public enum PanelContent: Sendable, Equatable {
     case imageGrid(ImageGrid)
     /// Key/value rows and notes placed inside the frame (see `TextBlockLayout`).
     case textBlock(TextBlock)
+    /// Labelled horizontal bars (counts per category), see `HorizontalBarChart`.
+    case horizontalBars(HorizontalBarChart)
 }
 
 /// A panel placed in the figure; `frame` is in points from the figure's top-left corner.
@@ -148,6 +155,9 @@ public struct Figure: Sendable, Equatable {
     public var size: Size
     public var style: Style
     public var panels: [Panel]
+    /// Chart panels stacked in one column share their plot areas' left and right edges (the
+    /// innermost of each), so their x axes line up.
+    public var alignsPlotAreas = false
 
     public init(size: Size, style: Style = .screen, panels: [Panel]) {
         self.size = size; self.style = style; self.panels = panels
@@ -162,15 +172,25 @@ public struct Figure: Sendable, Equatable {
     /// Lays the figure out into the primitives a renderer draws.
     public func displayList(measurer: any TextMeasurer) -> DisplayList {
         var list = DisplayList(size: size, background: style.background)
+        var span: ClosedRange<Double>?
+        if alignsPlotAreas {
+            let rects = panels.compactMap { panel -> Rect? in
+                guard case let .chart(chart) = panel.content else { return nil }
+                return ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).plotRect
+            }
+            if let left = rects.map(\.minX).max(), let right = rects.map(\.maxX).min(), right > left { span = left...right }
+        }
         for panel in panels {
             switch panel.content {
             case let .chart(chart):
-                list.items += ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).items()
+                list.items += ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer, plotSpan: span).items()
             case let .imageGrid(grid):
                 list.items += ImageGridLayout(grid: grid, style: style, measurer: measurer)
                     .items(origin: Point(panel.frame.x, panel.frame.y))
             case let .textBlock(block):
                 list.items += TextBlockLayout(block: block, frame: panel.frame, style: style, measurer: measurer).items()
+            case let .horizontalBars(chart):
+                list.items += HorizontalBarLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).items()
             }
         }
         return list

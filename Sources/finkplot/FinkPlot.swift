@@ -11,6 +11,6 @@ struct FinkPlot: AsyncParsableCommand {
             responses with --from DIR. Run 'finkplot help <subcommand>' for details.
             """,
         version: FinkPlotVersion.current,
-        subcommands: [LightcurveCommand.self, CutoutsCommand.self, CardCommand.self, RenderCommand.self]
+        subcommands: [LightcurveCommand.self, CutoutsCommand.self, CardCommand.self, RenderCommand.self, AnomalyCommand.self, StatsCommand.self]
     )
 }

@@ -1,0 +1,172 @@
+import FinkAPI
+import Foundation
+import PlotCore
+
+/// The figure and table of `finkplot anomaly`.
+public enum AnomalyFigure {
+    public static let classColor = Color(hex: "#3A6EA5")
+    /// Failed cross-matches are no class: a neutral grey, in their own group below a gap.
+    public static let failColor = Color(hex: "#A0A0A0")
+    static let noValue = "(no cdsxmatch)"
+
+    /// Counts of `d:cdsxmatch`, most frequent first (ties alphabetical), `Fail NNN` labels apart.
+    public static func classCounts(_ alerts: [AnomalyAlert]) -> (classes: [(String, Int)], failures: [(String, Int)]) {
+        var counts: [String: Int] = [:]
+        for alert in alerts {
+            let label = alert.cdsxmatch?.trimmingCharacters(in: .whitespaces) ?? noValue
+            counts[label.isEmpty ? noValue : label, default: 0] += 1
+        }
+        let sorted = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+        return (sorted.filter { !AnomalyAlert.isFailureLabel($0.0) }, sorted.filter { AnomalyAlert.isFailureLabel($0.0) })
+    }
+
+    /// A horizontal bar chart of the classes. At most `maxRows` bars: beyond, the rarest classes
+    /// are summed into one "other classes" bar (failures are few labels and always shown).
+    public static func chart(_ alerts: [AnomalyAlert], maxRows: Int = 30) -> HorizontalBarChart {
+        var (classes, failures) = classCounts(alerts)
+        let room = max(2, maxRows - failures.count - (failures.isEmpty ? 0 : 1))
+        if classes.count > room {
+            let rest = classes[(room - 1)...]
+            classes = Array(classes.prefix(room - 1)) + [("other classes (\(rest.count))", rest.reduce(0) { $0 + $1.1 })]
+        }
+        func bars(_ list: [(String, Int)]) -> [HorizontalBarChart.Bar] {
+            list.map { HorizontalBarChart.Bar(label: $0.0, value: Double($0.1), valueLabel: CountFormat.grouped(Double($0.1))) }
+        }
+        var groups = [HorizontalBarChart.Group(role: "class", color: classColor, bars: bars(classes))]
+        if !failures.isEmpty {
+            // Its heading and grey say what it is: a legend would repeat them.
+            groups.append(.init(role: "fail", title: "cross-match failed", color: failColor, bars: bars(failures)))
+        }
+        return HorizontalBarChart(title: title(alerts), groups: groups, valueAxis: Axis(title: axisTitle(alerts)))
+    }
+
+    /// A short title (it must fit a journal column); the dates go under the value axis.
+    static func title(_ alerts: [AnomalyAlert]) -> String {
+        "SIMBAD classes of \(alerts.count) anomalous alert\(alerts.count == 1 ? "" : "s")"
+    }
+
+    static func axisTitle(_ alerts: [AnomalyAlert]) -> String {
+        let days = alerts.map { CivilDate(daysSinceUnixEpoch: JulianDate.daysSinceUnixEpoch(jd: $0.jd)) }
+        guard let first = days.min(), let last = days.max() else { return "alerts" }
+        return "alerts, " + (first == last ? "\(first) (UTC)" : "\(first) to \(last) (UTC)")
+    }
+
+    /// A page height that fits the bars at their natural thickness (2.4 em rows, as the layout
+    /// caps them), so a chart of two classes is not a thin strip on an empty page. 200 to 1500 px.
+    public static func naturalHeightPixels(_ alerts: [AnomalyAlert], dpi: Double, style: Style = .screen) -> Int {
+        let (classes, failures) = classCounts(alerts)
+        let rows = Double(max(1, classes.count)) + (failures.isEmpty ? 0 : Double(failures.count) + 1.6)
+        // Title and value axis take about 8 em; a little more keeps the page from feeling cramped.
+        let points = 8.5 * style.fontSize + rows * 2.4 * style.fontSize
+        return min(1500, max(200, Int((points * dpi / 72).rounded(.up))))
+    }
+
+    /// Bars that fit a page of `height` points with readable rows.
+    public static func maxRows(height: Double, style: Style) -> Int {
+        max(4, Int((height - 8 * style.fontSize) / (1.45 * style.fontSize)))
+    }
+
+    public static func figure(_ alerts: [AnomalyAlert], size: FigureSize, style: Style = .screen) -> Figure {
+        let page = size.points
+        return Figure(size: page, style: style, panels: [
+            Panel(frame: Rect(x: 0, y: 0, width: page.width, height: page.height),
+                  content: .horizontalBars(chart(alerts, maxRows: maxRows(height: page.height, style: style)))),
+        ])
+    }
+
+    /// The alerts with their 26 features per band as named columns (`g_mean` … `r_stetson_K`), in
+    /// Fink's order; a feature string that could not be read leaves its cells empty and says why
+    /// in `note`.
+    public static func table(_ alerts: [AnomalyAlert]) -> Data {
+        let header = ["objectId", "candid", "jd", "mjd", "date_utc", "anomaly_score", "cdsxmatch"]
+            + LightcurveFeatures.names.map { "g_\($0)" } + LightcurveFeatures.names.map { "r_\($0)" } + ["note"]
+        let rows: [[String?]] = alerts.map { a in
+            var notes: [String] = []
+            if let p = a.featuresG.problem { notes.append("d:lc_features_g: \(p)") }
+            if let p = a.featuresR.problem { notes.append("d:lc_features_r: \(p)") }
+            let candid: String? = a.candid.map { String($0) }
+            let score: String? = a.anomalyScore.map { String($0) }
+            var row: [String?] = [a.objectId, candid, String(a.jd), String(format: "%.7f", a.mjd), JulianDate.isoString(jd: a.jd), score, a.cdsxmatch]
+            for value in a.featuresG.values + a.featuresR.values {
+                row.append(value.map { String($0) })
+            }
+            row.append(notes.isEmpty ? nil : notes.joined(separator: "; "))
+            return row
+        }
+        return CSVWriter.table(header: header, rows: rows)
+    }
+}
+
+/// `finkplot anomaly`: asks for the anomalous alerts, writes the class chart and the table, and
+/// names the objects for the second step (their own figures).
+public struct AnomalyRun: Sendable {
+    public var source: ServiceSource
+    public var n: Int
+    public var since: CivilDate?
+    public var until: CivilDate?
+
+    public init(source: ServiceSource, n: Int = 10, since: CivilDate? = nil, until: CivilDate? = nil) {
+        self.source = source; self.n = n; self.since = since; self.until = until
+    }
+
+    public struct Result: Sendable {
+        public var alerts: [AnomalyAlert]
+        /// Distinct objects of the alerts, newest alert first (step two of Fink's workflow).
+        public var objectIds: [ObjectId]
+        public var notes: [String]
+    }
+
+    public func fetch() async throws -> Result {
+        let alerts = try await source.anomalousAlerts(n: n, since: since, until: until)
+        let (ids, invalid) = AnomalyAlert.objectIds(of: alerts)
+        var notes: [String] = []
+        if alerts.isEmpty { notes.append("no anomalous alerts at \(source.description) for these dates") }
+        if !invalid.isEmpty { notes.append("not valid objectIds, not drawn: \(invalid.joined(separator: ", "))") }
+        for a in alerts {
+            if let p = a.featuresG.problem { notes.append("\(a.objectId) candid \(a.candid.map(String.init) ?? "?"): d:lc_features_g \(p)") }
+            if let p = a.featuresR.problem { notes.append("\(a.objectId) candid \(a.candid.map(String.init) ?? "?"): d:lc_features_r \(p)") }
+        }
+        return Result(alerts: alerts, objectIds: ids, notes: notes)
+    }
+
+    /// Writes the chart (and the table, when asked) atomically.
+    public static func write(_ result: Result, chart: URL?, format: OutputFormat, size: FigureSize, style: Style = .screen,
+                             table: URL?) throws {
+        if let chart {
+            let data = try FigureRenderer.render(AnomalyFigure.figure(result.alerts, size: size, style: style), format: format, size: size)
+            try AtomicFile.write(data, to: chart)
+        }
+        if let table { try AtomicFile.write(AnomalyFigure.table(result.alerts), to: table) }
+    }
+}
+
+/// What to draw of each anomalous object.
+public enum AnomalyObjectFigure: String, Sendable, CaseIterable {
+    case lightcurve, cutouts, card
+}
+
+extension AnomalyRun {
+    /// Draws the figures of the anomalous objects into `directory`: the one place that hands the
+    /// objects on, so it can move to the batch runner without touching the command.
+    /// Lightcurves and cards are `<objectId>.<format>`; cutouts one grid `anomaly_cutouts.<format>`
+    /// (latest alert of each).
+    public static func renderObjects(
+        _ ids: [ObjectId], as kind: AnomalyObjectFigure, source: any ObjectSource & StampProvider,
+        directory: URL, format: OutputFormat, size: FigureSize, report: (ObjectOutcome) -> Void = { _ in }
+    ) async throws -> [ObjectOutcome] {
+        let raw = ids.map(\.rawValue)
+        switch kind {
+        case .lightcurve:
+            return await LightcurveRun(source: source, target: .directory(directory), format: format, size: size)
+                .run(ids: raw, report: report)
+        case .cutouts:
+            let run = CutoutRun(source: source, choice: .latest, rendering: try StampRendering(), scale: 4, dpi: size.dpi,
+                                colorbars: false, format: format,
+                                output: directory.appendingPathComponent("anomaly_cutouts.\(format.rawValue)"), rawDirectory: nil)
+            return await run.run(ids: raw, report: report)
+        case .card:
+            return await CardRun(source: source, target: .directory(directory), format: format, rendering: try StampRendering())
+                .run(ids: raw, report: report)
+        }
+    }
+}

@@ -1,0 +1,250 @@
+import FinkAPI
+import Foundation
+import PlotCore
+
+/// Which panels `finkplot stats` draws.
+public enum StatsPlot: String, Sendable, CaseIterable {
+    /// Alerts received (`basic:raw`) and processed (`basic:sci`) per night.
+    case nightly
+    /// Running totals of both.
+    case cumulative
+    /// The most frequent classes per night, stacked.
+    case classes
+    /// The three, stacked vertically on one page.
+    case all
+
+    public var panels: [StatsPlot] { self == .all ? [.nightly, .cumulative, .classes] : [self] }
+}
+
+/// Charts of `/api/v1/statistics`. x is the night on a calendar axis (days since 1970-01-01,
+/// one bar per night centred on its date); counts are shown in thousands or millions when large.
+/// Titles and axis titles stay short: a journal column (`--style paper`) is 3.4 in wide.
+public enum StatsFigure {
+    public static let rawColumn = "basic:raw"
+    public static let sciColumn = "basic:sci"
+    public static let rawColor = Color(hex: "#9DB9D9")
+    public static let sciColor = Color(hex: "#15284F")
+
+    /// Received (light) and processed (strong) colours that read on the style's background: on a
+    /// dark page the strong one must be the light one.
+    /// `rawLine` is the received colour for a thin line, which needs more contrast than a bar.
+    static func countColors(_ style: Style) -> (raw: Color, sci: Color, rawLine: Color) {
+        let b = style.background
+        let dark = 0.2126 * b.red + 0.7152 * b.green + 0.0722 * b.blue < 0.5
+        return dark ? (Color(hex: "#3E5C80"), Color(hex: "#B8D3F0"), Color(hex: "#5F86B5"))
+            : (rawColor, sciColor, Color(hex: "#6F95C4"))
+    }
+    /// Aggregates of other class columns: stacking them would count alerts twice.
+    public static let aggregateClasses: Set<String> = ["class:simbad_tot", "class:simbad_gal"]
+    static let palette = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22"]
+        .map { Color(hex: $0) }
+    public static let otherColor = Color(hex: "#C7C7C7")
+
+    /// Bars 0.8 night wide leave a gap between neighbours; over more than four months a night is
+    /// a pixel or two, gaps would only make stripes of paler colour, so bars fill their night.
+    static func barWidth(_ nights: [NightStatistics]) -> Double {
+        guard let first = nights.first, let last = nights.last else { return 0.8 }
+        return day(last) - day(first) > 120 ? 1 : 0.8
+    }
+
+    static func day(_ night: NightStatistics) -> Double { Double(night.night.daysSinceUnixEpoch) }
+
+    /// The same limits in every panel, so stacked panels get the same ticks (each panel's own
+    /// padding would differ by a bar's width and could tip the tick step). A week at least: one
+    /// night still gets day ticks either side of its bar.
+    static func xAxis(_ nights: [NightStatistics]) -> Axis {
+        var axis = Axis(title: "night (UTC)", labeling: .calendar(unixEpochAt: 0))
+        guard let first = nights.first.map(day), let last = nights.last.map(day) else { return axis }
+        var lo = first - 0.5, hi = last + 0.5
+        lo -= (hi - lo) * 0.01
+        hi += (hi - lo) * 0.01
+        if hi - lo < 7 {
+            let mid = (first + last) / 2
+            (lo, hi) = (mid - 3.5, mid + 3.5)
+        }
+        axis.limits = lo...hi
+        return axis
+    }
+
+    static func countAxis(_ what: String, maximum: Double) -> (Axis, Double) {
+        let unit = CountFormat.unit(forMaximum: maximum)
+        let title = unit.words.map { "\(what) (\($0))" } ?? what
+        return (Axis(title: title, padding: 0.04, minimumSpan: 1e-9), unit.divisor)
+    }
+
+    /// Received and processed alerts per night; a night missing one value still draws the other.
+    public static func nightly(_ nights: [NightStatistics], style: Style = .screen) -> Chart {
+        let (rawColor, sciColor, _) = countColors(style)
+        let maximum = nights.map { max($0[rawColumn] ?? 0, $0[sciColumn] ?? 0) }.max() ?? 0
+        let (yAxis, divisor) = countAxis("alerts", maximum: maximum)
+        let width = barWidth(nights)
+        func bars(_ column: String) -> [BarSeries.Bar] {
+            nights.compactMap { n in n[column].map { .init(x: day(n), width: width, top: $0 / divisor) } }
+        }
+        return Chart(
+            title: "Alerts per night", xAxis: xAxis(nights), yAxis: yAxis, series: [],
+            legend: [LegendEntry("received (basic:raw)", symbol: .swatch(rawColor)),
+                     LegendEntry("processed (basic:sci)", symbol: .swatch(sciColor))],
+            // Processed alerts are a subset of received ones: drawn in front, they show the share.
+            bars: [BarSeries(role: "raw", bars: bars(rawColumn), fill: rawColor),
+                   BarSeries(role: "sci", bars: bars(sciColumn), fill: sciColor)])
+    }
+
+    /// Running totals of `column`; a missing night adds nothing, so totals never decrease.
+    public static func cumulative(_ nights: [NightStatistics], column: String) -> [DataPoint] {
+        var total = 0.0
+        return nights.map { n in
+            total += n[column] ?? 0
+            return DataPoint(x: day(n), y: total)
+        }
+    }
+
+    public static func cumulativeChart(_ nights: [NightStatistics], style: Style = .screen) -> Chart {
+        let (_, sciColor, rawColor) = countColors(style)
+        let raw = cumulative(nights, column: rawColumn), sci = cumulative(nights, column: sciColumn)
+        let (yAxis, divisor) = countAxis("total alerts",
+                                         maximum: max(raw.last?.y ?? 0, sci.last?.y ?? 0))
+        func scaled(_ points: [DataPoint]) -> [DataPoint] { points.map { DataPoint(x: $0.x, y: $0.y / divisor) } }
+        let rawStroke = Stroke(color: rawColor, width: 2 * style.lineWidth)
+        let sciStroke = Stroke(color: sciColor, width: 2 * style.lineWidth)
+        // With few nights a line is too short to see (one night: a single point): mark each night.
+        let marked = nights.count <= 40
+        func markers(_ role: String, _ points: [DataPoint], _ color: Color) -> [Series] {
+            marked ? [Series(role: role, points: scaled(points), marker: MarkerStyle(shape: .circle, size: 0.7 * style.markerSize, fill: color, stroke: nil))] : []
+        }
+        // Totals start from nothing: the axis starts at 0.
+        var yAxisZero = yAxis
+        let top = max(raw.last?.y ?? 0, sci.last?.y ?? 0) / divisor
+        if top > 0 { yAxisZero.limits = 0...(top * 1.05) }
+        return Chart(
+            title: "Cumulative alerts" + (nights.first.map { " since \($0.night)" } ?? ""), xAxis: xAxis(nights), yAxis: yAxisZero,
+            series: markers("raw", raw, rawStroke.color) + markers("sci", sci, sciColor),
+            legend: [LegendEntry("received (basic:raw)", symbol: .line(rawStroke)),
+                     LegendEntry("processed (basic:sci)", symbol: .line(sciStroke))],
+            lines: [LineSeries(role: "raw", points: scaled(raw), stroke: rawStroke, steps: true),
+                    LineSeries(role: "sci", points: scaled(sci), stroke: sciStroke, steps: true)])
+    }
+
+    /// The class columns present (without the `class:` aggregates), by total over all nights, largest first.
+    public static func classTotals(_ nights: [NightStatistics]) -> [(column: String, total: Double)] {
+        var totals: [String: Double] = [:]
+        for n in nights {
+            for (column, value) in n.counters where column.hasPrefix("class:") && !aggregateClasses.contains(column) {
+                totals[column, default: 0] += value ?? 0
+            }
+        }
+        return totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// Stacked bars per night: the `top` classes (or the `chosen` ones, without "other"), then
+    /// "other" summing every remaining class column.
+    public static func classesChart(_ nights: [NightStatistics], top: Int = 6, chosen: [String] = []) -> Chart {
+        let totals = classTotals(nights)
+        let shown: [String]
+        let withOther: Bool
+        if chosen.isEmpty {
+            shown = Array(totals.prefix(top).map(\.column))
+            withOther = totals.dropFirst(shown.count).contains { $0.total > 0 }
+        } else {
+            shown = chosen.map { $0.hasPrefix("class:") ? $0 : "class:" + $0 }
+            withOther = false
+        }
+        // Classes never seen in these nights are no part of "other".
+        let others = Set(totals.filter { $0.total > 0 }.map(\.column)).subtracting(shown)
+        func sum(_ columns: some Sequence<String>, _ n: NightStatistics) -> Double {
+            var total = 0.0
+            for c in columns { total += n[c] ?? 0 }
+            return total
+        }
+        let maximum = nights.map { n -> Double in sum(shown, n) + (withOther ? sum(others, n) : 0) }.max() ?? 0
+        let (yAxis, divisor) = countAxis("alerts", maximum: maximum)
+        let width = barWidth(nights)
+        var base = [Double](repeating: 0, count: nights.count)
+        var series: [BarSeries] = []
+        var legend: [LegendEntry] = []
+        let layers = shown.map { ($0, String($0.dropFirst("class:".count))) } + (withOther ? [("", "other (\(others.count) classes)")] : [])
+        for (k, (column, name)) in layers.enumerated() {
+            let color = column.isEmpty ? otherColor : palette[k % palette.count]
+            var bars: [BarSeries.Bar] = []
+            for (i, n) in nights.enumerated() {
+                let value = column.isEmpty ? sum(others, n) : (n[column] ?? 0)
+                guard value > 0 else { continue }
+                bars.append(.init(x: day(n), width: width, base: base[i], top: base[i] + value / divisor))
+                base[i] += value / divisor
+            }
+            series.append(BarSeries(role: column.isEmpty ? "class.other" : "class.\(name)", bars: bars, fill: color))
+            legend.append(LegendEntry(name, symbol: .swatch(color)))
+        }
+        let what = chosen.isEmpty ? "top \(shown.count)\(withOther ? " + other" : "")" : "chosen"
+        // The legend reads top-down like the stack.
+        return Chart(title: "Classes per night (\(what))", xAxis: xAxis(nights), yAxis: yAxis, series: [],
+                     legend: legend.reversed(), bars: series)
+    }
+
+    /// One page; with several panels they share the width and split the height, x axes aligned.
+    public static func figure(_ nights: [NightStatistics], plot: StatsPlot, size: FigureSize, top: Int = 6,
+                              chosen: [String] = [], style: Style = .screen) -> Figure {
+        let page = size.points
+        let charts: [Chart] = plot.panels.map { kind in
+            switch kind {
+            case .nightly, .all: nightly(nights, style: style)
+            case .cumulative: cumulativeChart(nights, style: style)
+            case .classes: classesChart(nights, top: top, chosen: chosen)
+            }
+        }
+        let height = page.height / Double(charts.count)
+        let panels = charts.enumerated().map { i, chart in
+            Panel(frame: Rect(x: 0, y: Double(i) * height, width: page.width, height: height), content: .chart(chart))
+        }
+        var figure = Figure(size: page, style: style, panels: panels)
+        // Stacked panels read as one figure only if their time axes line up.
+        figure.alignsPlotAreas = true
+        return figure
+    }
+
+    /// One row per night: the date, its key, `basic:` counters in the server's order, then every
+    /// `class:` column (the aggregates first, then alphabetical), empty where missing.
+    public static func table(_ nights: [NightStatistics]) -> Data {
+        let basic = ["basic:raw", "basic:sci", "basic:n_g", "basic:n_r", "basic:exposures", "basic:fields"]
+        let all = Set(nights.flatMap(\.counters.keys))
+        let extraBasic = all.filter { $0.hasPrefix("basic:") && !basic.contains($0) }.sorted()
+        let classes = all.filter { $0.hasPrefix("class:") }.sorted { a, b in
+            let ka = aggregateClasses.contains(a), kb = aggregateClasses.contains(b)
+            return ka != kb ? ka : a < b
+        }
+        let rest = all.subtracting(basic).subtracting(extraBasic).subtracting(classes).sorted()
+        let columns = basic.filter(all.contains) + extraBasic + classes + rest
+        let header = ["night", "key:key"] + columns
+        let rows: [[String?]] = nights.map { n in
+            [n.night.description, n.key] + columns.map { CSVWriter.number(n[$0]) }
+        }
+        return CSVWriter.table(header: header, rows: rows)
+    }
+}
+
+/// `finkplot stats`: fetch the nights, write the figure and (when asked) the table.
+public struct StatsRun: Sendable {
+    public var source: ServiceSource
+    public var date: StatisticsDate
+
+    public init(source: ServiceSource, date: StatisticsDate) {
+        self.source = source; self.date = date
+    }
+
+    /// The nights, with notes on missing values. No nights is an error: there is nothing to draw.
+    public func fetch() async throws -> (nights: [NightStatistics], notes: [String]) {
+        let nights = try await source.statistics(date: date)
+        guard !nights.isEmpty else {
+            throw FinkError.noData(objectId: "statistics for \(date)", source: source.description)
+        }
+        var notes: [String] = []
+        for column in [StatsFigure.rawColumn, StatsFigure.sciColumn] {
+            let missing = nights.filter { $0[column] == nil }.map { "\($0.night)" }
+            if !missing.isEmpty {
+                let list = missing.count > 5 ? missing.prefix(5).joined(separator: ", ") + " …" : missing.joined(separator: ", ")
+                notes.append("\(missing.count) night\(missing.count == 1 ? "" : "s") without \(column) (\(list)): no bar, nothing added to the total")
+            }
+        }
+        return (nights, notes)
+    }
+}

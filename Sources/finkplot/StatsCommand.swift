@@ -1,0 +1,78 @@
+import ArgumentParser
+import FinkAPI
+import FinkPlotKit
+import Foundation
+
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Chart Fink's nightly statistics: alerts per night, cumulative totals, classes.",
+        discussion: """
+            Asks /api/v1/statistics for the nights matching --date (YYYY, YYYYMM or YYYYMMDD; \
+            empty or omitted for every night) and draws, on a calendar axis, --plot:
+              nightly      alerts received (basic:raw) and processed (basic:sci) per night
+              cumulative   running totals of both
+              classes      the --top N classes per night as stacked bars, plus "other"
+                           (or the --class columns given); class:simbad_tot and
+                           class:simbad_gal are sums of other columns and never stacked
+              all          the three, one above the other (default; 1200×1500 px with
+                           the screen style)
+            Large counts read in thousands or millions (the axis title says which). A night \
+            with a missing value still draws its other values and adds nothing to the totals.
+
+            Examples:
+              finkplot stats --date 2021 -o stats_2021.png --table stats_2021.csv
+              finkplot stats --date 202103 --plot classes --top 4 -o march.pdf
+              finkplot stats --from samples/statistics_2021.json --plot nightly
+            """
+    )
+
+    @Option(help: ArgumentHelp("Nights: YYYY, YYYYMM or YYYYMMDD; empty for all.", valueName: "date"))
+    var date: String = ""
+
+    @Option(help: ArgumentHelp("nightly, cumulative, classes or all.", valueName: "plot"))
+    var plot: String = "all"
+
+    @Option(help: ArgumentHelp("How many classes to stack before 'other'.", valueName: "N"))
+    var top: Int = 6
+
+    @Option(name: .customLong("class"), help: ArgumentHelp(
+        "Stack these classes instead of the top N (repeatable), e.g. --class 'SN candidate'.", valueName: "name"))
+    var classes: [String] = []
+
+    @OptionGroup(title: "Data source") var source: ServiceSourceOptions
+    @OptionGroup(title: "Output") var output: FigureFileOptions
+
+    func validate() throws {
+        do { _ = try StatisticsDate(validating: date) } catch { throw ValidationError("\(error)") }
+        guard StatsPlot(rawValue: plot) != nil else { throw ValidationError("--plot \(plot): use nightly, cumulative, classes or all") }
+        guard (1...20).contains(top) else { throw ValidationError("--top must be between 1 and 20") }
+    }
+
+    func run() async throws {
+        let plot = StatsPlot(rawValue: plot)!
+        let run = StatsRun(source: try source.makeSource(), date: try StatisticsDate(validating: date))
+        let chart = try output.outputURL(defaultName: "stats")
+        let table = output.table.map { URL(fileURLWithPath: $0) }
+        let preset = try output.preset()
+        // The preset's page per panel: three panels make a page two and a half times as tall.
+        let size = try output.size { Int(($0.points.width * preset.page.height / preset.page.width * (plot == .all ? 2.5 : 1) * $0.dpi / 72).rounded()) }
+        do {
+            let (nights, notes) = try await run.fetch()
+            for note in notes { printError("note: \(note)") }
+            let figure = StatsFigure.figure(nights, plot: plot, size: size, top: top, chosen: classes, style: preset.style)
+            let missing = classes.filter { name in
+                let column = name.hasPrefix("class:") ? name : "class:" + name
+                return !nights.contains { $0.counters[column] != nil }
+            }
+            if !missing.isEmpty { printError("note: no such class column in these nights: \(missing.joined(separator: ", "))") }
+            try AtomicFile.write(try FigureRenderer.render(figure, format: try output.resolvedFormat(), size: size), to: chart)
+            if let table { try AtomicFile.write(StatsFigure.table(nights), to: table) }
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        print("wrote \(chart.path)")
+        if let table { print("wrote \(table.path)") }
+    }
+}

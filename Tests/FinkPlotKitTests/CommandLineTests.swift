@@ -1,0 +1,89 @@
+import FinkTestServer
+import Foundation
+import Testing
+
+/// The `finkplot` binary itself (built beside the test bundle), against the in-process server:
+/// exit status, messages and files as a user sees them.
+@Suite struct CommandLineTests {
+    /// The executable built with the tests: `swift build --build-tests` builds every product.
+    func finkplot() throws -> URL {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("finkplot") }
+        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                            "finkplot not built next to \(dir.path)")
+    }
+
+    /// Runs the binary on a Dispatch thread: waiting for it on the cooperative pool (two threads
+    /// on a two-core machine) would starve the in-process server it talks to.
+    func run(_ arguments: [String], in dir: URL) async throws -> (status: Int32, out: String, err: String) {
+        let executable = try finkplot()
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try Self.runBlocking(executable, arguments, in: dir) })
+            }
+        }
+    }
+
+    static func runBlocking(_ executable: URL, _ arguments: [String], in dir: URL) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = dir
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    @Test func anomalyAndStatsWriteFiguresAndTables() async throws {
+        let server = try await FixtureServer()
+        defer { Task { await server.stop() } }
+        try await server.load(anomalyFile: fixturesDirectory().appendingPathComponent("anomaly.json"))
+        try await server.load(statisticsFile: fixturesDirectory().appendingPathComponent("statistics_2021.json"))
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let api = server.baseURL.absoluteString
+
+        let anomaly = try await run(["anomaly", "--api-url", api, "--n", "5", "-o", "a.png", "--table", "a.csv"], in: dir)
+        #expect(anomaly.status == 0, "\(anomaly.err)")
+        #expect(anomaly.out.contains("/a.png\n") && anomaly.out.contains("/a.csv\n"), "\(anomaly.out)")
+        let csv = String(decoding: try Data(contentsOf: dir.appendingPathComponent("a.csv")), as: UTF8.self)
+        #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 6)
+
+        let stats = try await run(["stats", "--api-url", api, "--date", "202103", "--plot", "nightly", "-o", "s.svg", "--table", "s.csv"], in: dir)
+        #expect(stats.status == 0, "\(stats.err)")
+        let svg = String(decoding: try Data(contentsOf: dir.appendingPathComponent("s.svg")), as: UTF8.self)
+        #expect(svg.contains("<svg"))
+        let body = try #require(await server.requests.last?.json)
+        #expect(body["date"] == "202103")
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(files == ["a.csv", "a.png", "s.csv", "s.svg"], "no temporary files left")
+    }
+
+    @Test func badInputIsRefusedBeforeAnythingIsSentOrWritten() async throws {
+        let server = try await FixtureServer()
+        defer { Task { await server.stop() } }
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let api = server.baseURL.absoluteString
+
+        let since = try await run(["anomaly", "--api-url", api, "--since", "2026-02-30", "-o", "a.png"], in: dir)
+        #expect(since.status != 0)
+        #expect(since.err.contains("--since") && since.err.contains("2026-02-30"), "\(since.err)")
+        let date = try await run(["stats", "--api-url", api, "--date", "2021-3", "-o", "s.png"], in: dir)
+        #expect(date.status != 0)
+        #expect(date.err.contains("--date"), "\(date.err)")
+        #expect(await server.requests.isEmpty)
+
+        // The server has no nights: an error naming what and where, exit 1, no figure.
+        let empty = try await run(["stats", "--api-url", api, "--date", "2019", "-o", "s.png"], in: dir)
+        #expect(empty.status == 1)
+        #expect(empty.err.contains("no data for statistics for 2019 at \(api)"), "\(empty.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+}
