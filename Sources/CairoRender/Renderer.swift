@@ -86,11 +86,6 @@ public enum Renderer {
     }
 
     static func draw(_ list: DisplayList, _ context: Context) throws {
-        // Text shares Cairo's process-wide font caches: one thread draws at a time (see CairoLock).
-        try CairoLock.withLock { try drawLocked(list, context) }
-    }
-
-    private static func drawLocked(_ list: DisplayList, _ context: Context) throws {
         let cr = context.pointer
         if let bg = list.background {
             setColor(cr, bg)
@@ -187,6 +182,12 @@ public enum Renderer {
 
     static func drawText(_ item: TextItem, _ cr: OpaquePointer) {
         guard !item.string.isEmpty else { return }
+        // Fonts are shared by every thread's contexts: see CairoLock. The font is selected inside
+        // this save/restore, so no other drawing state ever holds a scaled font.
+        CairoLock.withLock { drawTextLocked(item, cr) }
+    }
+
+    private static func drawTextLocked(_ item: TextItem, _ cr: OpaquePointer) {
         cairo_save(cr)
         selectFont(cr, item.style)
         setColor(cr, item.style.color)

@@ -40,10 +40,16 @@ extension FixtureServer {
     /// Serves `count` synthetic objects, `SyntheticObjects.id(first)`, `id(first + 1)`, ..., cycling
     /// through the rows of `files`; object k's candids are shifted by k. When `cutouts` (a
     /// `/api/v1/cutouts` `kind: All` answer) is given, it is served for each object's latest alert.
-    /// Returns the ids in order.
+    /// `maxRows` keeps only each source's newest rows (cheaper answers when a test counts objects,
+    /// not points). Returns the ids in order.
     @discardableResult
-    public func loadSynthetic(count: Int, first: Int = 0, from files: [URL], cutouts: Data? = nil) async throws -> [String] {
-        let sources = try files.map { try Self.rows(fromFile: $0) }
+    public func loadSynthetic(count: Int, first: Int = 0, from files: [URL], cutouts: Data? = nil,
+                              maxRows: Int? = nil) async throws -> [String] {
+        let sources = try files.map { file in
+            let rows = try Self.rows(fromFile: file)
+                .sorted { ($0["i:jd"]?.doubleValue ?? 0) > ($1["i:jd"]?.doubleValue ?? 0) }
+            return maxRows.map { Array(rows.prefix($0)) } ?? rows
+        }
         var ids: [String] = []
         for k in 0..<count {
             let id = SyntheticObjects.id(first + k)

@@ -16,9 +16,10 @@ final class Recorder: @unchecked Sendable {
 
 @Suite struct RetryTests {
     /// A retrying client whose sleeps are recorded, not slept, and whose jitter is always the maximum.
+    /// The timeout is generous: a timeout on a loaded machine would be retried and change the counts.
     func retryingClient(_ server: FixtureServer, _ recorder: Recorder, attempts: Int = 4) -> FinkClient {
         let transport = RetryingTransport(
-            base: URLSessionTransport(timeout: 3), policy: RetryPolicy(maxAttempts: attempts, baseDelay: 0.25, maxDelay: 1),
+            base: URLSessionTransport(timeout: 30), policy: RetryPolicy(maxAttempts: attempts, baseDelay: 0.25, maxDelay: 1),
             sleep: { recorder.wait($0) }, random: { 0.999999 })
         return FinkClient(baseURL: server.baseURL, transport: transport)
     }
