@@ -6,9 +6,10 @@ import PlotCore
 /// What a batch does with each object: the one protocol a command implements to run over
 /// thousands of ids with chunked fetches, retries, the cache, the manifest, shards and progress.
 ///
-/// The runner fetches the object's rows (the standard column set, upper limits included: one
-/// cached entry serves every command), asks `stampAlerts` which alerts' stamps are needed,
-/// fetches those from `/api/v1/cutouts` (or the cache), then calls `render`.
+/// The runner fetches the object's rows (the job's `columns`, upper limits included), asks
+/// `stampAlerts` which alerts' stamps are needed, fetches those from `/api/v1/cutouts` (or the
+/// cache), then calls `render`. Jobs share the standard column set so that one cached entry
+/// serves every command.
 /// Implementations must be cheap to share across tasks (`render` runs concurrently) and must
 /// write only through `AtomicFile`, to paths derived from the validated `ObjectId`.
 public protocol BatchJob: Sendable {
