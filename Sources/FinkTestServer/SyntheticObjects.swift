@@ -45,12 +45,21 @@ extension FixtureServer {
     @discardableResult
     public func loadSynthetic(count: Int, first: Int = 0, from files: [URL], cutouts: Data? = nil,
                               maxRows: Int? = nil) async throws -> [String] {
-        let sources = try files.map { file in
-            let rows = try Self.rows(fromFile: file)
-                .sorted { ($0["i:jd"]?.doubleValue ?? 0) > ($1["i:jd"]?.doubleValue ?? 0) }
-            return maxRows.map { Array(rows.prefix($0)) } ?? rows
+        try await loadSynthetic(count: count, first: first, rows: files.map { try Self.rows(fromFile: $0) },
+                                cutouts: cutouts, maxRows: maxRows)
+    }
+
+    /// The same from rows already read (fixture files with stamps are slow to parse in debug
+    /// builds: tests read them once).
+    @discardableResult
+    public func loadSynthetic(count: Int, first: Int = 0, rows sourceRows: [[FixtureRow]], cutouts: Data? = nil,
+                              maxRows: Int? = nil) async throws -> [String] {
+        let sources = sourceRows.map { rows in
+            let sorted = rows.sorted { ($0["i:jd"]?.doubleValue ?? 0) > ($1["i:jd"]?.doubleValue ?? 0) }
+            return maxRows.map { Array(sorted.prefix($0)) } ?? sorted
         }
         var ids: [String] = []
+        guard !sources.isEmpty else { return ids }
         for k in 0..<count {
             let id = SyntheticObjects.id(first + k)
             let rows = SyntheticObjects.relabel(sources[k % sources.count], as: id, candidOffset: Int64(first + k))

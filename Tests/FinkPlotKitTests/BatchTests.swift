@@ -32,10 +32,10 @@ final class Calls: @unchecked Sendable {
     func next(_ key: String) -> Int { lock.withLock { counts[key, default: 0] += 1; return counts[key]! } }
 }
 
-func fixtureFiles() -> [URL] {
-    ["ZTF18aabjigr", "ZTF18acefvuh", "ZTF19acihgng", "ZTF25ackyyzk", "ZTF17aaacxxf"].map {
-        fixturesDirectory().appendingPathComponent("\($0).json")
-    }
+/// The five fixture objects' rows, parsed once for all tests (a global `let` is initialised
+/// lazily and once): parsing them, stamps included, costs the debug build about 0.4 s.
+let fixtureSources: [[FixtureRow]] = ["ZTF18aabjigr", "ZTF18acefvuh", "ZTF19acihgng", "ZTF25ackyyzk", "ZTF17aaacxxf"].map {
+    (try? FixtureServer.rows(fromFile: fixturesDirectory().appendingPathComponent("\($0).json"))) ?? []
 }
 
 func cutoutsFixture() throws -> Data {
@@ -67,7 +67,7 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         defer { Task { await server.stop() } }
         // Four rows per object: this test counts objects, and 300 full histories would cost the
         // whole suite's fixture servers their CPU.
-        let ids = try await server.loadSynthetic(count: 300, from: fixtureFiles(), maxRows: 4)
+        let ids = try await server.loadSynthetic(count: 300, rows: fixtureSources, maxRows: 4)
         let unknown = (0..<12).map { SyntheticObjects.id($0, year: 99) }
         let invalid = ["ZTF21", "../../etc/passwd", "ztf21aaxtctv", "ZTF21aaxtctv/.."]
         // Input order: known and unknown ids interleaved, a few repeated, invalid ones inside.
@@ -142,7 +142,7 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
     @Test func aCacheHitAsksNothingAndARerunSkipsWhatIsDone() async throws {
         let server = try await FixtureServer()
         defer { Task { await server.stop() } }
-        let ids = try await server.loadSynthetic(count: 12, from: fixtureFiles(), cutouts: try cutoutsFixture(), maxRows: 4)
+        let ids = try await server.loadSynthetic(count: 12, rows: fixtureSources, cutouts: try cutoutsFixture(), maxRows: 4)
         let dir = try makeTempDirectory(), cacheDir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir); try? FileManager.default.removeItem(at: cacheDir) }
         let job = RowCountJob(directory: dir, stampsOfLatest: true)
@@ -173,7 +173,7 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
     @Test func expiredCacheEntriesAreFetchedAgain() async throws {
         let server = try await FixtureServer()
         defer { Task { await server.stop() } }
-        let ids = try await server.loadSynthetic(count: 3, from: fixtureFiles())
+        let ids = try await server.loadSynthetic(count: 3, rows: fixtureSources)
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let cache = ObjectCache(directory: dir.appendingPathComponent("cache"))
@@ -203,7 +203,7 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
     @Test func anInterruptedRunResumesWhereItStopped() async throws {
         let server = try await FixtureServer()
         defer { Task { await server.stop() } }
-        let ids = try await server.loadSynthetic(count: 40, from: fixtureFiles(), maxRows: 4)
+        let ids = try await server.loadSynthetic(count: 40, rows: fixtureSources, maxRows: 4)
         // The first two chunks are answered, the third hangs: the run is cut exactly there.
         await server.setFaultHook { $0.index >= 2 ? .delay(60) : nil }
         let dir = try makeTempDirectory()
@@ -240,7 +240,7 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
     @Test func realJobsThroughTheServer() async throws {
         let server = try await FixtureServer()
         defer { Task { await server.stop() } }
-        let ids = try await server.loadSynthetic(count: 3, from: fixtureFiles(), cutouts: try cutoutsFixture())
+        let ids = try await server.loadSynthetic(count: 3, rows: fixtureSources, cutouts: try cutoutsFixture())
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let client = fastClient(server)
@@ -266,7 +266,7 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
     @Test func cardsAskForEveryColumnAndTheirCacheServesLightcurves() async throws {
         let server = try await FixtureServer()
         defer { Task { await server.stop() } }
-        let ids = try await server.loadSynthetic(count: 1, from: fixtureFiles(), cutouts: try cutoutsFixture())
+        let ids = try await server.loadSynthetic(count: 1, rows: fixtureSources, cutouts: try cutoutsFixture())
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let cache = ObjectCache(directory: dir.appendingPathComponent("cache"))
@@ -284,6 +284,20 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         #expect(try await lightcurves.run(BatchInput(raw: ids)).allDone)
         #expect(await server.requests.isEmpty, "an every-column entry serves any job")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[0]).png").path))
+    }
+
+    @Test func perObjectOutcomesComeInInputOrderFromOneChunkedRequest() async throws {
+        let server = try await FixtureServer()
+        defer { Task { await server.stop() } }
+        let ids = try await server.loadSynthetic(count: 3, rows: fixtureSources, maxRows: 4)
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let runner = BatchRunner(job: RowCountJob(directory: dir), origin: .api(fastClient(server)))
+        let outcomes = try await runner.outcomes(of: [ids[2], "ZTF99aaaaaaa", ids[0], ids[2]])
+        #expect(outcomes.map(\.objectId) == [ids[2], "ZTF99aaaaaaa", ids[0]])
+        #expect(outcomes.map(\.succeeded) == [true, false, true])
+        #expect(outcomes[0].status == .rendered(path: dir.appendingPathComponent("\(ids[2]).txt").standardizedFileURL.path))
+        #expect(await objectsRequests(server) == [[ids[2], "ZTF99aaaaaaa", ids[0]]], "anomaly --render asks once for all its objects")
     }
 
     @Test func theDirectorySourceStillWorks() async throws {

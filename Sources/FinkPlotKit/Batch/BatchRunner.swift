@@ -251,3 +251,36 @@ private final class ChunkTasks: @unchecked Sendable {
         }
     }
 }
+
+extension ObjectOutcome {
+    /// The outcome a per-object run reports for a manifest entry.
+    public init(_ entry: ManifestEntry) {
+        let status: Status = entry.status.isDone
+            ? .rendered(path: entry.outputs.first ?? "")
+            : .failed(reason: entry.reason ?? entry.status.rawValue)
+        self.init(objectId: entry.id, status: status, notes: entry.notes ?? [])
+    }
+}
+
+extension BatchRunner {
+    /// Runs `ids` and returns one outcome per distinct id, in input order: for callers that report
+    /// per object (no manifest, no progress display).
+    public func outcomes(of ids: [String]) async throws -> [ObjectOutcome] {
+        let collector = EntryCollector()
+        _ = try await run(BatchInput(raw: ids), observer: collector)
+        let entries = collector.entries
+        return BatchInput(raw: ids).items.compactMap { entries[$0.key].map(ObjectOutcome.init) }
+    }
+}
+
+/// Keeps every finished entry, by id.
+private final class EntryCollector: BatchObserver, @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var byId: [String: ManifestEntry] = [:]
+
+    var entries: [String: ManifestEntry] { lock.withLock { byId } }
+    func started(total: Int, alreadyDone: Int) {}
+    func finished(_ entry: ManifestEntry, summary: BatchSummary) { lock.withLock { byId[entry.id] = entry } }
+    func warning(_ message: String) {}
+}
