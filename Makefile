@@ -6,7 +6,7 @@ SAMPLES := ZTF18aabjigr ZTF18acefvuh ZTF19acihgng ZTF25ackyyzk ZTF17aaacxxf
 OUT ?= out
 BIN = $$($(SWIFT) build --show-bin-path)/finkplot
 
-.PHONY: deps build demo test gallery clean
+.PHONY: deps build demo test gallery clean bench
 
 # Installs the system libraries only when one is missing (apt, as root or through sudo).
 deps:
@@ -53,3 +53,7 @@ test: deps
 
 clean:
 	rm -rf .build $(OUT)
+
+# Timed benchmarks of the batch path (release build, about 4 minutes); results go in README.md.
+bench: deps
+	$(SWIFT) run -c release finkplot-bench

@@ -23,11 +23,12 @@ final class Surface {
         try check(cairo_surface_status(pointer), context)
     }
 
-    deinit { cairo_surface_destroy(pointer) }
+    // A vector surface holds font subsets: released under the font lock (see CairoLock).
+    deinit { CairoLock.withLock { cairo_surface_destroy(pointer) } }
 
     /// Flushes pending output (vector surfaces write their document here) and checks the result.
     func finish(_ context: String) throws {
-        cairo_surface_finish(pointer)
+        CairoLock.withLock { cairo_surface_finish(pointer) }
         try check(cairo_surface_status(pointer), context)
     }
 }
@@ -39,17 +40,20 @@ final class Context {
 
     init(_ surface: Surface) throws {
         self.surface = surface
-        pointer = cairo_create(surface.pointer)
+        pointer = CairoLock.withLock { cairo_create(surface.pointer) }
         try check(cairo_status(pointer), "creating a Cairo context")
         // Unhinted metrics: text widths (and so the layout) are the same at every scale and format.
-        let options = cairo_font_options_create()
-        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
-        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
-        cairo_set_font_options(pointer, options)
-        cairo_font_options_destroy(options)
+        CairoLock.withLock {
+            let options = cairo_font_options_create()
+            cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+            cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+            cairo_set_font_options(pointer, options)
+            cairo_font_options_destroy(options)
+        }
     }
 
-    deinit { cairo_destroy(pointer) }
+    // Releasing a context may release the last reference to a scaled font (see CairoLock).
+    deinit { CairoLock.withLock { cairo_destroy(pointer) } }
 
     func checkStatus(_ context: String) throws { try check(cairo_status(pointer), context) }
 }

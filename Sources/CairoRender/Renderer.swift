@@ -46,9 +46,7 @@ public enum Renderer {
         cairo_scale(context.pointer, pixelsPerPoint, pixelsPerPoint)
         try draw(list, context)
         cairo_surface_flush(surface.pointer)
-        let sink = ByteSink()
-        try check(cairo_surface_write_to_png_stream(surface.pointer, ByteSink.write, sink.opaque), "encoding PNG")
-        return Data(sink.bytes)
+        return try encodePNG(surface)
     }
 
     static func renderVector(_ list: DisplayList, format: OutputFormat, pixelsPerPoint: Double,
@@ -184,6 +182,12 @@ public enum Renderer {
 
     static func drawText(_ item: TextItem, _ cr: OpaquePointer) {
         guard !item.string.isEmpty else { return }
+        // Fonts are shared by every thread's contexts: see CairoLock. The font is selected inside
+        // this save/restore, so no other drawing state ever holds a scaled font.
+        CairoLock.withLock { drawTextLocked(item, cr) }
+    }
+
+    private static func drawTextLocked(_ item: TextItem, _ cr: OpaquePointer) {
         cairo_save(cr)
         selectFont(cr, item.style)
         setColor(cr, item.style.color)

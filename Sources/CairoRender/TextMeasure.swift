@@ -12,10 +12,12 @@ public final class CairoTextMeasurer: TextMeasurer {
     }
 
     public func width(of text: String, style: TextStyle) -> Double {
-        selectFont(context.pointer, style)
-        var extents = cairo_text_extents_t()
-        cairo_text_extents(context.pointer, text, &extents)
-        return extents.x_advance
+        CairoLock.withLock {
+            selectFont(context.pointer, style)
+            var extents = cairo_text_extents_t()
+            cairo_text_extents(context.pointer, text, &extents)
+            return extents.x_advance
+        }
     }
 }
 

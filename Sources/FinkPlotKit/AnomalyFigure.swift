@@ -155,6 +155,20 @@ extension AnomalyRun {
         directory: URL, format: OutputFormat, size: FigureSize, report: (ObjectOutcome) -> Void = { _ in }
     ) async throws -> [ObjectOutcome] {
         let raw = ids.map(\.rawValue)
+        // Lightcurves and cards go through the batch runner: the objects' rows in one chunked
+        // request instead of one request each, two objects drawn at a time.
+        let origin: BatchOrigin? = if let client = source as? FinkClient { .api(client) }
+            else if let directory = source as? DirectorySource { .directory(directory) } else { nil }
+        let job: (any BatchJob)? = switch kind {
+        case .lightcurve: LightcurveJob(target: .directory(directory), format: format, size: size)
+        case .card: CardJob(target: .directory(directory), format: format, rendering: try StampRendering())
+        case .cutouts: nil  // one grid of every object, not a figure per object
+        }
+        if let origin, let job {
+            let outcomes = try await BatchRunner(job: job, origin: origin).outcomes(of: raw)
+            outcomes.forEach(report)
+            return outcomes
+        }
         switch kind {
         case .lightcurve:
             return await LightcurveRun(source: source, target: .directory(directory), format: format, size: size)

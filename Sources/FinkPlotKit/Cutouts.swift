@@ -293,6 +293,11 @@ public struct CutoutRun: Sendable {
     }
 
     func writeRaw(_ row: CutoutRow, to dir: URL) throws {
+        try Self.writeRaw(row, rendering: rendering, to: dir)
+    }
+
+    /// Each stamp of `row` as its own PNG in `dir`, one pixel per stamp pixel.
+    static func writeRaw(_ row: CutoutRow, rendering: StampRendering, to dir: URL) throws {
         for kind in StampKind.allCases {
             guard let stamp = row.stamps[kind],
                   let (image, _) = rendering.image(stamp, kind: kind, negativeSubtraction: row.alert.isdiffpos == false)

@@ -127,23 +127,11 @@ public struct LightcurveRun: Sendable {
         do {
             let rows = try await source.detections(
                 of: id, options: FetchOptions(withUpperLimits: true, withCutouts: false, columns: Self.columns))
-            let lightcurve = try LightcurveBuilder.build(objectId: id.rawValue, detections: rows, style: style,
-                                                         options: options)
-            let figure = Figure(size: size.points, style: style, chart: lightcurve.chart)
-            let data = try FigureRenderer.render(figure, format: format, size: size,
-                                                 metadata: provenance?.forObject(id.rawValue).metadata(title: "\(id.rawValue) lightcurve"))
-            let url = target.url(for: id, format: format)
-            // Both files are fully made before either is written, so a failure leaves neither half-done.
-            let tableData = table.map { _ in Data(LightcurveTable.csv(lightcurve, objectId: id.rawValue).utf8) }
-            try AtomicFile.write(data, to: url)
-            if let table, let tableData { try AtomicFile.write(tableData, to: table) }
-            var notes: [String] = []
-            if lightcurve.skippedRows > 0 {
-                notes.append("\(lightcurve.skippedRows) of \(rows.count) rows had no magnitude or limit and were not drawn")
-            }
-            notes += lightcurve.notes
-            if let table { notes.append("wrote the \(lightcurve.points.count) drawn points to \(table.path)") }
-            return ObjectOutcome(objectId: id.rawValue, status: .rendered(path: url.path), notes: notes)
+            let provenance = self.provenance
+            let job = LightcurveJob(target: target, format: format, size: size, style: style, options: options, table: table,
+                                    metadata: { provenance?.forObject($0.rawValue).metadata(title: "\($0.rawValue) lightcurve") })
+            let rendered = try job.render(id, rows: rows, stamps: [:])
+            return ObjectOutcome(objectId: id.rawValue, status: .rendered(path: rendered.outputs[0].path), notes: rendered.notes)
         } catch {
             return ObjectOutcome(objectId: id.rawValue, status: .failed(reason: "\(error)"), notes: [])
         }

@@ -206,19 +206,13 @@ public struct CardRun: Sendable {
     public func render(_ id: ObjectId) async -> ObjectOutcome {
         do {
             let rows = try await source.detections(of: id, options: Self.fetchOptions)
-            let alert = try CutoutFigure.choose(choice, from: rows, of: id)[0]
+            let provenance = self.provenance
+            let job = CardJob(target: target, format: format, choice: choice, rendering: rendering,
+                              metadata: { provenance?.forObject($0.rawValue).metadata(title: "\($0.rawValue) object card") })
+            let alert = try job.stampAlerts(of: id, rows: rows)[0]
             let stamps = try await source.stamps(of: id, alerts: [alert]).first ?? [:]
-            let data = try ObjectCard.render(objectId: id, rows: rows, alert: alert, choice: choice, stamps: stamps,
-                                             rendering: rendering, format: format,
-                                             metadata: provenance?.forObject(id.rawValue).metadata(title: "\(id.rawValue) object card"))
-            let url = target.url(for: id, format: format)
-            try AtomicFile.write(data, to: url)
-            var notes: [String] = []
-            let missing = StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
-            if !missing.isEmpty {
-                notes.append("candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))")
-            }
-            return ObjectOutcome(objectId: id.rawValue, status: .rendered(path: url.path), notes: notes)
+            let rendered = try job.render(id, rows: rows, stamps: alert.candid.map { [$0: stamps] } ?? [:])
+            return ObjectOutcome(objectId: id.rawValue, status: .rendered(path: rendered.outputs[0].path), notes: rendered.notes)
         } catch {
             return ObjectOutcome(objectId: id.rawValue, status: .failed(reason: "\(error)"), notes: [])
         }

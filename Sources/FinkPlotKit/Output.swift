@@ -16,7 +16,9 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Writes files so that a reader (or a crash) never sees half of one: the bytes go to a temporary
 /// name beside the target, are flushed, then renamed over it in one step.
 public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
+    /// `sync: false` skips the fsync: still atomic for readers, but a power cut may leave an empty
+    /// file. Fine for the cache, where an unreadable entry is a miss.
+    public static func write(_ data: Data, to url: URL, sync: Bool = true) throws {
         let path = url.path
         let dir = url.deletingLastPathComponent().path
         let tmp = "\(dir)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
@@ -42,7 +44,7 @@ public enum AtomicFile {
             }
             return true
         }
-        guard written, fsync(fd) == 0 else { let e = failure("write failed"); close(fd); throw e }
+        guard written, !sync || fsync(fd) == 0 else { let e = failure("write failed"); close(fd); throw e }
         guard close(fd) == 0 else { throw failure("close failed") }
         guard rename(tmp, path) == 0 else { throw failure("rename failed") }
         ok = true

@@ -18,13 +18,15 @@ struct CardCommand: AsyncParsableCommand {
               finkplot card ZTF21aaxtctv -o ZTF21aaxtctv_card.pdf
               finkplot card ZTF18aabjigr ZTF25ackyyzk --from samples --output-dir cards
               finkplot card ZTF18aabjigr --alert peak --save-spec card.json
+              finkplot card --ids-file ids.txt --output-dir cards --shard 2/4
             """
     )
 
     @Argument(help: ArgumentHelp("ZTF objectIds, such as ZTF21aaxtctv.", valueName: "objectId"))
-    var objectIds: [String]
+    var objectIds: [String] = []
 
     @OptionGroup(title: "Data source") var source: SourceOptions
+    @OptionGroup(title: "Batch") var batch: BatchOptions
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
         "Card file for a single object; its extension picks the format (default: <objectId>_card.<format>).",
@@ -49,18 +51,20 @@ struct CardCommand: AsyncParsableCommand {
     var saveSpec: String?
 
     func validate() throws {
-        guard !objectIds.isEmpty else { throw ValidationError("give at least one objectId") }
+        guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
         guard ["latest", "peak"].contains(alert) else { throw ValidationError("--alert must be latest or peak") }
-        if candid != nil && objectIds.count > 1 { throw ValidationError("--candid names an alert of one object") }
+        let several = objectIds.count > 1 || batch.idsFile != nil
+        if candid != nil && several { throw ValidationError("--candid names an alert of one object") }
         if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
-        if output != nil && objectIds.count > 1 {
-            throw ValidationError("-o names one file; with \(objectIds.count) objects use --output-dir")
+        if output != nil && several {
+            throw ValidationError("-o names one file; with several objects use --output-dir")
         }
         do { _ = try OutputFormat.resolve(explicit: format, outputPath: output) } catch { throw ValidationError("\(error)") }
     }
 
     func run() async throws {
         let format = try OutputFormat.resolve(explicit: format, outputPath: output)
+        let objectIds = try batch.rawIds(arguments: objectIds)
         let out: FigureSpec.Output
         if let output {
             out = .init(file: output)
@@ -75,7 +79,7 @@ struct CardCommand: AsyncParsableCommand {
         let spec = FigureSpec(command: .card, objectIds: objectIds, source: try source.specSource(),
                               options: .init(format: format.rawValue, alert: candid == nil ? alert : nil, candid: candid),
                               output: out)
-        try await runSpec(spec, source: try source.makeStampSource(), saveSpec: saveSpec)
+        try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec)
     }
 }
 

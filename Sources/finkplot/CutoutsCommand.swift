@@ -29,17 +29,28 @@ struct CutoutsCommand: AsyncParsableCommand {
 
             Stamps come from /api/v1/cutouts for the chosen alert only.
 
+            With --output-dir, one grid per object (<objectId>.<format>) through the batch \
+            runner: chunked fetches, cache, retries, manifest.jsonl, resume, --shard. With -o, \
+            one grid holding every object.
+
             Examples:
               finkplot cutouts ZTF21aaxtctv -o ZTF21aaxtctv_cutouts.png
               finkplot cutouts ZTF18acefvuh ZTF18aabjigr --from samples -o grid.pdf --colorbar
               finkplot cutouts ZTF21aaxtctv --alert peak --interval zscale --stretch linear --cmap viridis
+              finkplot cutouts --ids-file ids.txt --output-dir grids
             """
     )
 
     @Argument(help: ArgumentHelp("ZTF objectIds, such as ZTF21aaxtctv.", valueName: "objectId"))
-    var objectIds: [String]
+    var objectIds: [String] = []
 
     @OptionGroup(title: "Data source") var source: SourceOptions
+    @OptionGroup(title: "Batch") var batch: BatchOptions
+
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp(
+        "One grid per object, <objectId>.<format>, in this directory (created if missing), with a manifest.",
+        valueName: "dir"))
+    var outputDirectory: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
         "Grid file; its extension picks the format (default: <objectId>_cutouts.png, or cutouts.png for several).",
@@ -87,9 +98,10 @@ struct CutoutsCommand: AsyncParsableCommand {
     var raw: String?
 
     func validate() throws {
-        guard !objectIds.isEmpty else { throw ValidationError("give at least one objectId") }
+        guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
+        if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
         guard ["latest", "peak", "all"].contains(alert) else { throw ValidationError("--alert must be latest, peak or all") }
-        if candid != nil && objectIds.count > 1 { throw ValidationError("--candid names an alert of one object") }
+        if candid != nil && (objectIds.count > 1 || batch.idsFile != nil) { throw ValidationError("--candid names an alert of one object") }
         guard (1...64).contains(scale) else { throw ValidationError("--scale must be between 1 and 64") }
         guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") }
         do {
@@ -138,16 +150,30 @@ struct CutoutsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let format = try OutputFormat.resolve(explicit: format, outputPath: output)
-        let path = output ?? (objectIds.count == 1 ? "\(objectIds[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
+        let choice: AlertChoice = if let candid { .candid(candid) } else {
+            switch alert { case "peak": .peak; case "all": .all; default: .latest }
+        }
         var rawDirectory: URL?
         if let raw {
             let dir = URL(fileURLWithPath: raw, isDirectory: true)
             try AtomicFile.ensureDirectory(dir)
             rawDirectory = dir
         }
-        let choice: AlertChoice = if let candid { .candid(candid) } else {
-            switch alert { case "peak": .peak; case "all": .all; default: .latest }
+        if let outputDirectory {
+            let dir = URL(fileURLWithPath: outputDirectory, isDirectory: true)
+            try AtomicFile.ensureDirectory(dir)
+            let provenance = Provenance(source: try source.specSource().description, objectIds: [],
+                                        queryTime: Provenance.now(), options: normalizedOptions(format: format))
+            let job = CutoutsJob(directory: dir, choice: choice, rendering: try rendering(), scale: scale, dpi: dpi,
+                                 colorbars: colorbar, format: format, rawDirectory: rawDirectory,
+                                 metadata: { provenance.forObject($0.rawValue).metadata(title: "\($0.rawValue) cutouts") })
+            let runner = BatchRunner(job: job, origin: try batch.origin(source),
+                                     configuration: try batch.configuration(manifestDirectory: dir))
+            try await runBatch(runner, input: try batch.input(arguments: objectIds), quiet: batch.quiet)
+            return
         }
+        let objectIds = try batch.rawIds(arguments: objectIds)
+        let path = output ?? (objectIds.count == 1 ? "\(objectIds[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
         var run = CutoutRun(source: try source.makeStampSource(), choice: choice, rendering: try rendering(), scale: scale,
                             dpi: dpi, colorbars: colorbar, format: format, output: URL(fileURLWithPath: path),
                             rawDirectory: rawDirectory)

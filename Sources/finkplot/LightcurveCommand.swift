@@ -22,6 +22,10 @@ struct LightcurveCommand: AsyncParsableCommand {
             dashed reference line per band); --y flux the difference flux in mJy (negative when \
             fainter than the template). --table FILE.csv writes the drawn points.
 
+            Many objects: ids as arguments and/or --ids-file. They are fetched in chunks \
+            (--chunk-size), cached, retried, and every id is recorded in manifest.jsonl in the \
+            output directory; a re-run skips what is done (--force redoes it).
+
             Examples:
               finkplot lightcurve ZTF21aaxtctv -o ZTF21aaxtctv.png
               finkplot lightcurve ZTF21aaxtctv --style paper --palette colorblind -o fig1.pdf
@@ -29,13 +33,15 @@ struct LightcurveCommand: AsyncParsableCommand {
               finkplot lightcurve ZTF21aaxtctv --y flux --table points.csv -o flux.svg
               finkplot lightcurve ZTF18aabjigr ZTF19acihgng --output-dir figures --format pdf
               finkplot lightcurve ZTF18aabjigr --from samples -o ZTF18aabjigr.svg
+              finkplot lightcurve --ids-file ids.txt --output-dir figures --shard 3/8
 
-            Exits with status 1 when any object failed; the others are still drawn.
+            Exit status: 0 when every id is rendered (now or by an earlier run), 1 when any is \
+            empty, invalid or failed, 130 when interrupted (Ctrl-C; run again to resume).
             """
     )
 
     @Argument(help: ArgumentHelp("ZTF objectIds, such as ZTF21aaxtctv.", valueName: "objectId"))
-    var objectIds: [String]
+    var objectIds: [String] = []
 
     @OptionGroup(title: "Data source") var source: SourceOptions
     @OptionGroup(title: "Output") var output: OutputOptions
@@ -46,18 +52,21 @@ struct LightcurveCommand: AsyncParsableCommand {
         "Also write a figure spec that 'finkplot render' turns into the same figure(s).", valueName: "file.json"))
     var saveSpec: String?
 
+    @OptionGroup(title: "Batch") var batch: BatchOptions
+
     func validate() throws {
-        guard !objectIds.isEmpty else { throw ValidationError("give at least one objectId") }
-        if output.output != nil && objectIds.count > 1 {
-            throw ValidationError("-o names one file; with \(objectIds.count) objects use --output-dir")
+        guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
+        if output.output != nil && (objectIds.count > 1 || batch.idsFile != nil) {
+            throw ValidationError("-o names one file; with several objects use --output-dir")
         }
-        if axes.table != nil && objectIds.count > 1 {
-            throw ValidationError("--table writes one object's points; with \(objectIds.count) objects run once per object")
+        if axes.table != nil && (objectIds.count > 1 || batch.idsFile != nil) {
+            throw ValidationError("--table writes one object's points; with several objects run once per object")
         }
     }
 
     func run() async throws {
         let format = try output.resolvedFormat()
+        let ids = try batch.rawIds(arguments: objectIds)
         let out: FigureSpec.Output
         if let file = output.output {
             out = .init(file: file)
@@ -71,9 +80,9 @@ struct LightcurveCommand: AsyncParsableCommand {
                                          dpi: size.dpi)
         try style.record(in: &options)
         try axes.record(in: &options)
-        var spec = FigureSpec(command: .lightcurve, objectIds: objectIds, source: try source.specSource(),
+        var spec = FigureSpec(command: .lightcurve, objectIds: ids, source: try source.specSource(),
                               options: options, output: out)
         spec.output?.table = axes.table
-        try await runSpec(spec, source: try source.makeStampSource(), saveSpec: saveSpec)
+        try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec)
     }
 }

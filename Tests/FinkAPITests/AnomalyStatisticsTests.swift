@@ -209,7 +209,7 @@ import Testing
     @Test func fixtureServerStatisticsNeedsADate() async throws {
         try await withServer { server in
             let url = server.baseURL.appendingPathComponent("api/v1/statistics")
-            let response = try await URLSessionTransport(timeout: 5).send(
+            let response = try await URLSessionTransport(timeout: 30).send(
                 HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"], body: Data(#"{"columns": "basic:raw"}"#.utf8)))
             #expect(response.status == 400)
             #expect(String(decoding: response.body, as: UTF8.self).contains("'text': 'A value for `date` is required"))

@@ -78,7 +78,7 @@ import Testing
     /// The server's own 400, reached without the client (which never omits objectId).
     @Test func serverAnswers400AsPythonRepr() async throws {
         try await withServer { server in
-            let transport = URLSessionTransport(timeout: 5)
+            let transport = URLSessionTransport(timeout: 30)
             let url = server.baseURL.appendingPathComponent("api/v1/objects")
             let response = try await transport.send(HTTPRequest(
                 method: "POST", url: url, headers: ["Content-Type": "application/json"],
@@ -93,7 +93,7 @@ import Testing
     @Test func serverBooleansAsPython() async throws {
         try await withServer { server in
             try await server.load(objectsFile: fixtureURL("ZTF18acefvuh.json"))
-            let transport = URLSessionTransport(timeout: 5)
+            let transport = URLSessionTransport(timeout: 30)
             func rowCount(_ query: String) async throws -> Int {
                 let url = URL(string: "\(server.baseURL.absoluteString)/api/v1/objects?\(query)")!
                 let response = try await transport.send(HTTPRequest(url: url))
@@ -141,7 +141,7 @@ import Testing
     @Test func slowServerTimesOut() async throws {
         try await withServer { server in
             try await server.load(objectsFile: fixtureURL("ZTF18acefvuh.json"))
-            await server.setFaultHook { _ in .delay(10) }
+            await server.setFaultHook { _ in .delay(60) }
             let client = client(for: server, timeout: 0.5)
             let clock = ContinuousClock()
             let start = clock.now
@@ -152,8 +152,9 @@ import Testing
             // URLSession's own timeout is a whole-second backstop (2 s here): this is the watchdog.
             #expect(error == .timeout(url: "\(server.baseURL.absoluteString)/api/v1/objects", seconds: 0.5))
             #expect(error?.description.contains("within 0.5 s") == true)
-            // Bounds far from both outcomes (0.5 s limit, 10 s answer) so a loaded machine cannot flip them.
-            #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(5), "gave up after \(elapsed)")
+            // Bounds far from both outcomes (0.5 s limit, 60 s answer) so a loaded machine cannot flip
+            // them (the whole suite once kept the watchdog waiting over 5 s).
+            #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(30), "gave up after \(elapsed)")
         }
     }
 
@@ -163,7 +164,8 @@ import Testing
             try await server.load(objectsFile: fixtureURL("ZTF18acefvuh.json"))
             await server.setFaultHook { _ in .truncated(afterBytes: 1000) }
             let error = await finkError {
-                _ = try await client(for: server, timeout: 3).detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
+                // A generous timeout: the error kind is tested, and a loaded machine must not turn it into a timeout.
+                _ = try await client(for: server, timeout: 30).detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
             }
             guard case let .transport(url, message)? = error else {
                 Issue.record("expected a transport error, got \(String(describing: error))")
@@ -178,7 +180,8 @@ import Testing
         try await withServer { server in
             await server.setFaultHook { _ in .dropConnection }
             let error = await finkError {
-                _ = try await client(for: server, timeout: 3).detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
+                // A generous timeout: the error kind is tested, and a loaded machine must not turn it into a timeout.
+                _ = try await client(for: server, timeout: 30).detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
             }
             guard case .transport? = error else {
                 Issue.record("expected a transport error, got \(String(describing: error))")
@@ -192,7 +195,7 @@ import Testing
         let server = try await FixtureServer()
         let baseURL = server.baseURL
         await server.stop()
-        let client = FinkClient(baseURL: baseURL, transport: URLSessionTransport(timeout: 5))
+        let client = FinkClient(baseURL: baseURL, transport: URLSessionTransport(timeout: 30))
         let error = await finkError {
             _ = try await client.detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
         }
@@ -231,8 +234,8 @@ import Testing
 
     @Test func cancellationEndsTheRequestPromptly() async throws {
         try await withServer { server in
-            await server.setFaultHook { _ in .delay(10) }
-            let client = client(for: server, timeout: 20)
+            await server.setFaultHook { _ in .delay(60) }
+            let client = client(for: server, timeout: 120)
             let clock = ContinuousClock()
             let start = clock.now
             let task = Task { try await client.detections(of: try id("ZTF18acefvuh"), options: FetchOptions()) }
@@ -240,8 +243,9 @@ import Testing
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }
-            // Waiting for the server would take 10 s; the bound only tells "cancelled" from "waited".
-            #expect(clock.now - start < .seconds(5))
+            // Waiting for the server would take 60 s; the bound only tells "cancelled" from "waited"
+            // (5 s was once exceeded on a loaded machine with a 10 s delay).
+            #expect(clock.now - start < .seconds(30))
         }
     }
 
@@ -267,12 +271,13 @@ import Testing
             await server.setLatency(perRequest: 0, perCutout: 0.1)
             let clock = ContinuousClock()
             var start = clock.now
-            _ = try await client(for: server).detections(
+            // 30 s timeouts: the answers take 1.6 s (or 4.8 s if wrongly charged); 5 s was too close under load.
+            _ = try await client(for: server, timeout: 30).detections(
                 of: try id("ZTF18acefvuh"), options: FetchOptions(withCutouts: true, cutoutKind: .science))
             // 16 valid alerts × 1 kind × 100 ms.
             #expect(clock.now - start >= .milliseconds(1600))
             start = clock.now
-            _ = try await client(for: server).detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
+            _ = try await client(for: server, timeout: 30).detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
             // Charging 16 alerts × 3 kinds here would take 4.8 s.
             #expect(clock.now - start < .milliseconds(2400), "no stamps asked, no charge")
         }
@@ -283,7 +288,7 @@ import Testing
             try await server.load(objectsFile: fixtureURL("ZTF18acefvuh.json"))
             let url = server.baseURL.appendingPathComponent("api/v1/objects")
             let body = #"{"objectId": "ZTF18acefvuh", "withupperlim": "True", "columns": "i:magpsf,i:fid"}"#
-            let response = try await URLSessionTransport(timeout: 5).send(
+            let response = try await URLSessionTransport(timeout: 30).send(
                 HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"], body: Data(body.utf8)))
             #expect(response.status == 500)
             #expect(response.headers["content-type"]?.hasPrefix("text/html") == true)

@@ -91,7 +91,7 @@ import Testing
             try await server.load(objectsFile: fixtureURL("ZTF18acefvuh.json"))
             try await server.load(objectsFile: fixtureURL("ZTF18aabjigr.json"))
             let url = URL(string: "\(server.baseURL.absoluteString)/api/v1/objects?objectId=ZTF18&withupperlim=True")!
-            let response = try await URLSessionTransport(timeout: 5).send(HTTPRequest(url: url))
+            let response = try await URLSessionTransport(timeout: 30).send(HTTPRequest(url: url))
             #expect(try RowDecoder.detections(from: response.body, source: "scan").count == 26 + 31)
         }
     }

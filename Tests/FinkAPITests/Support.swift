@@ -63,8 +63,10 @@ func withServer<T>(
     }
 }
 
-/// A client with a short timeout: a test must fail, not hang, when the server misbehaves.
-func client(for server: FixtureServer, timeout: Double = 5) -> FinkClient {
+/// A client with a timeout: a test must fail, not hang, when the server misbehaves. 30 s, not
+/// less: with the whole suite running on a shared two-core machine, answers of the in-process
+/// server have taken over 5 s, and a timeout must not replace the outcome under test.
+func client(for server: FixtureServer, timeout: Double = 30) -> FinkClient {
     FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: timeout))
 }
 

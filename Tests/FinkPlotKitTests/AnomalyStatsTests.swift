@@ -203,7 +203,7 @@ import Testing
         _ = try await server.load(objectsFile: fixturesDirectory().appendingPathComponent("ZTF25ackyyzk.json"))
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5))
+        let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))
 
         let since = try CivilDate(iso: "2026-03-22", name: "--since")
         let result = try await AnomalyRun(source: .api(client), n: 10, since: since).fetch()
@@ -239,7 +239,7 @@ import Testing
         defer { Task { await server.stop() } }
         let file = fixturesDirectory().appendingPathComponent("statistics_2021.json")
         _ = try await server.load(statisticsFile: file)
-        let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5))
+        let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))
         let date = try StatisticsDate(validating: "202103")
 
         let (served, notes) = try await StatsRun(source: .api(client), date: date).fetch()

@@ -140,7 +140,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let provenance = Provenance(source: server.baseURL.absoluteString, objectIds: ["ZTF18acefvuh", "ZTF99zzzzzzz"],
                                     queryTime: "2024-03-01T12:00:00Z", options: "card --format png --alert latest")
-        let run = CardRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5)),
+        let run = CardRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30)),
                           target: .directory(dir), format: .png, rendering: try StampRendering(), provenance: provenance)
         let outcomes = await run.run(ids: ["ZTF18acefvuh", "ZTF99zzzzzzz", "bad"])
         #expect(outcomes.map(\.succeeded) == [true, false, false])

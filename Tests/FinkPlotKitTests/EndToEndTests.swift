@@ -23,7 +23,7 @@ import Testing
         defer { Task { await server.stop() } }
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = LightcurveRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5)),
+        let run = LightcurveRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30)),
                                 target: .directory(dir), format: .png)
         let outcomes = await run.run(ids: ["ZTF18aabjigr", "ZTF99zzzzzzz", "ZTF21", "ZTF18acefvuh"])
         #expect(outcomes.map(\.objectId) == ["ZTF21", "ZTF18aabjigr", "ZTF99zzzzzzz", "ZTF18acefvuh"])
@@ -55,7 +55,7 @@ import Testing
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let output = dir.appendingPathComponent("grid.png")
-        let run = CutoutRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5)),
+        let run = CutoutRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30)),
                             choice: .latest, rendering: try StampRendering(), scale: 2, dpi: 150, colorbars: false,
                             format: .png, output: output, rawDirectory: dir)
         let outcomes = await run.run(ids: ["ZTF18acefvuh"])
@@ -85,7 +85,7 @@ import Testing
         #expect(offline.count == alerts.count)
         #expect(offline[0].count == 3 && offline.dropFirst().allSatisfy(\.isEmpty))
         // Online: one /cutouts request per alert, in the alerts' order, each naming its candid.
-        let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5))
+        let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))
         let newest = Array(alerts.prefix(1))
         let online = try await client.stamps(of: id, alerts: newest)
         #expect(online == offline.prefix(1).map { $0 })
@@ -99,7 +99,7 @@ import Testing
         await server.setFaultHook { _ in .respond(status: 503, body: "<html>Service Unavailable</html>", contentType: "text/html") }
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = LightcurveRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 5)),
+        let run = LightcurveRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30)),
                                 target: .file(dir.appendingPathComponent("x.png")), format: .png)
         let outcome = await run.render(try ObjectId(validating: "ZTF18aabjigr"))
         guard case let .failed(reason) = outcome.status else { Issue.record("should fail"); return }

@@ -1,0 +1,32 @@
+import FinkAPI
+import Foundation
+
+extension FigureSpec {
+    /// The spec narrowed to one object: what each file of a batch records, so `finkplot render`
+    /// of the spec read back from one figure remakes that figure (and 5,000 files do not each
+    /// carry a list of 5,000 ids).
+    public func forObject(_ id: ObjectId) -> FigureSpec {
+        var spec = self
+        spec.objectIds = [id.rawValue]
+        return spec
+    }
+
+    /// The batch job making this spec's figures, each file recording its own one-object spec.
+    public func batchJob(target: OutputTarget? = nil) throws -> any BatchJob {
+        let target = target ?? self.target
+        // Fail now on a spec that cannot be recorded, rather than once per object.
+        _ = try provenance()
+        let spec = self
+        switch command {
+        case .lightcurve:
+            return LightcurveJob(
+                target: target, format: format, size: figureSize, style: try lightcurveStyle(), options: try lightcurveOptions(),
+                table: output?.table.map { URL(fileURLWithPath: $0) },
+                metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.rawValue) lightcurve") })
+        case .card:
+            return CardJob(
+                target: target, format: format, choice: alertChoice, rendering: try StampRendering(),
+                metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.rawValue) object card") })
+        }
+    }
+}

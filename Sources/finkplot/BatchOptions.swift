@@ -1,0 +1,186 @@
+import ArgumentParser
+import Dispatch
+import FinkAPI
+import FinkPlotKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options of every rendering command that can run over many ids.
+struct BatchOptions: ParsableArguments {
+    @Option(name: .customLong("ids-file"), help: ArgumentHelp(
+        "Read objectIds from FILE ('-' for standard input): one per line, '#' comments and blank lines ignored.",
+        valueName: "file"))
+    var idsFile: String?
+
+    @Option(name: .customLong("chunk-size"), help: ArgumentHelp("ObjectIds per /api/v1/objects request.", valueName: "n"))
+    var chunkSize: Int = 50
+
+    @Option(help: ArgumentHelp("Objects fetched and drawn at once (also the cores used).", valueName: "n"))
+    var concurrency: Int = 2
+
+    @Option(help: ArgumentHelp("At most this many requests per second to the API, retries included.", valueName: "rate"))
+    var rps: Double = 5
+
+    @Option(help: ArgumentHelp(
+        "Retries of a request after a 429, 5xx, timeout or broken connection (exponential back-off with jitter; Retry-After honoured).",
+        valueName: "n"))
+    var retries: Int = 4
+
+    @Option(help: ArgumentHelp(
+        "Cache directory (default: $XDG_CACHE_HOME/finkplot, else ~/.cache/finkplot). Shareable between runs and machines.",
+        valueName: "dir"))
+    var cache: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache.")
+    var noCache = false
+
+    @Option(name: .customLong("max-age"), help: ArgumentHelp(
+        "Fetch objects again when their cached rows are older than this: seconds, or 30m, 12h, 3d. Stamps never expire.",
+        valueName: "age"))
+    var maxAge: String = "1d"
+
+    @Flag(help: "Use the cache alone, whatever its age; never ask the API. Objects not cached fail.")
+    var offline = false
+
+    @Flag(help: "Redo objects that an earlier run's manifest records as rendered.")
+    var force = false
+
+    @Option(help: ArgumentHelp(
+        "Take part K of N (K from 1 to N) of the ids, chosen by a stable hash of each id: N runs with K = 1…N cover the list once (e.g. a Slurm job array).",
+        valueName: "K/N"))
+    var shard: String?
+
+    @Flag(help: "No progress display (failures and the final counts are still printed).")
+    var quiet = false
+
+    func validate() throws {
+        guard (1...500).contains(chunkSize) else { throw ValidationError("--chunk-size must be between 1 and 500") }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        guard rps > 0, rps.isFinite else { throw ValidationError("--rps must be a positive number") }
+        guard (0...20).contains(retries) else { throw ValidationError("--retries must be between 0 and 20") }
+        if noCache && (cache != nil || offline) { throw ValidationError("--no-cache excludes --cache and --offline") }
+        do {
+            _ = try Self.parseAge(maxAge)
+            _ = try shard.map { try Shard(parsing: $0) }
+        } catch { throw ValidationError("\(error)") }
+    }
+
+    /// `90`, `30m`, `12h`, `3d`, `1w` → seconds.
+    static func parseAge(_ text: String) throws -> Double {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
+        var number = Substring(t), factor = 1.0
+        if let last = t.last, let unit = units[last] {
+            number = t.dropLast()
+            factor = unit
+        }
+        guard let value = Double(number), value >= 0, value.isFinite else {
+            throw FinkError.invalidSetting(name: "--max-age", value: text, reason: "use seconds or a number with s, m, h, d or w (12h, 3d)")
+        }
+        return value * factor
+    }
+
+    /// The ids from the arguments and then the ids file, in that order.
+    func rawIds(arguments: [String]) throws -> [String] {
+        var ids = arguments
+        if let idsFile {
+            do { ids += try BatchInput.readList(path: idsFile) } catch { throw ValidationError("\(error)") }
+        }
+        return ids
+    }
+
+    func input(arguments: [String]) throws -> BatchInput {
+        BatchInput(raw: try rawIds(arguments: arguments), shard: try shardValue())
+    }
+
+    func shardValue() throws -> Shard? {
+        do { return try shard.map { try Shard(parsing: $0) } } catch { throw ValidationError("\(error)") }
+    }
+
+    var cacheStore: ObjectCache? {
+        if noCache { return nil }
+        return ObjectCache(directory: cache.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ObjectCache.defaultDirectory())
+    }
+
+    func origin(_ source: SourceOptions) throws -> BatchOrigin {
+        if offline {
+            if source.directory != nil || source.apiURL != nil {
+                throw ValidationError("--offline reads the cache only: it excludes --from and --api-url")
+            }
+            return .offline
+        }
+        if let directory = source.directory {
+            if cache != nil { throw ValidationError("--from reads saved files and uses no cache: drop --cache") }
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+                throw ValidationError("--from \(directory): no such directory")
+            }
+            return .directory(DirectorySource(directory: URL(fileURLWithPath: directory, isDirectory: true)))
+        }
+        let url = try FinkAPIConfig.resolveBaseURL(flag: source.apiURL, environment: ProcessInfo.processInfo.environment)
+        let transport = RetryingTransport(
+            base: URLSessionTransport(timeout: source.timeout),
+            policy: RetryPolicy(maxAttempts: retries + 1),
+            limiter: RateLimiter(requestsPerSecond: rps, burst: max(1, rps)))
+        return .api(FinkClient(baseURL: url, transport: transport))
+    }
+
+    func configuration(manifestDirectory: URL?) throws -> BatchConfiguration {
+        let shard = try shardValue()
+        return BatchConfiguration(
+            chunkSize: chunkSize, concurrency: concurrency, cache: cacheStore, maxAge: try Self.parseAge(maxAge),
+            force: force, manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: shard)))
+    }
+}
+
+/// Runs a batch with Ctrl-C handling and progress, prints the summary line, and ends with the
+/// batch's exit status: 0 when every id is rendered (now or before), 1 otherwise, 130 when
+/// interrupted.
+func runBatch(_ runner: BatchRunner, input: BatchInput, quiet: Bool) async throws {
+    let observer = ConsoleProgress(mode: ConsoleProgress.automaticMode(quiet: quiet))
+    let task = Task { try await runner.run(input, observer: observer) }
+
+    // The first Ctrl-C cancels the run: in-flight requests stop, files are only ever renamed into
+    // place complete, and the manifest keeps what finished. A second one kills at once.
+    signal(SIGINT, SIG_IGN)
+    let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    interrupt.setEventHandler {
+        printError("\ninterrupted: stopping after the objects in progress (Ctrl-C again to quit at once)")
+        task.cancel()
+        interrupt.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+    interrupt.resume()
+    defer {
+        interrupt.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+
+    let summary: BatchSummary
+    do {
+        summary = try await task.value
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(1)
+    }
+    if let url = runner.configuration.manifestURL, !quiet { printError("manifest: \(url.path)") }
+    printError(summary.line)
+    if summary.interrupted { throw ExitCode(130) }
+    if !summary.allDone { throw ExitCode(1) }
+}
+
+/// Writes the spec when asked, then makes its figures through the batch runner (chunked fetches,
+/// cache, retries, manifest in an output directory, progress).
+func runSpecBatch(_ spec: FigureSpec, source: SourceOptions, batch: BatchOptions, saveSpec: String?) async throws {
+    if let saveSpec {
+        try AtomicFile.write(try spec.json(), to: URL(fileURLWithPath: saveSpec))
+        print("wrote spec \(saveSpec)")
+    }
+    let target = spec.target
+    let manifestDirectory: URL? = if case let .directory(dir) = target { dir } else { nil }
+    let runner = BatchRunner(job: try spec.batchJob(target: target), origin: try batch.origin(source),
+                             configuration: try batch.configuration(manifestDirectory: manifestDirectory))
+    try await runBatch(runner, input: BatchInput(raw: spec.objectIds, shard: try batch.shardValue()), quiet: batch.quiet)
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import FinkPlotKit
+
+/// The batch options as a user meets them: the `finkplot` binary built with the tests, on the
+/// repository's samples (no network).
+@Suite struct BatchCommandLineTests {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("samples")
+
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+        var lastLine: String { err.split(separator: "\n").last.map(String.init) ?? "" }
+    }
+
+    /// Runs the binary on a Dispatch thread (waiting on the cooperative pool could starve it).
+    func finkplot(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let executable = try #require([dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("finkplot") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }, "finkplot is not built next to \(dir.path)")
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result {
+                    let process = Process()
+                    process.executableURL = executable
+                    process.arguments = arguments
+                    let input = Pipe(), out = Pipe(), err = Pipe()
+                    process.standardInput = input
+                    process.standardOutput = out
+                    process.standardError = err
+                    try process.run()
+                    input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
+                    try input.fileHandleForWriting.close()
+                    let outData = out.fileHandleForReading.readDataToEndOfFile()
+                    let errData = err.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+                                  err: String(decoding: errData, as: UTF8.self))
+                })
+            }
+        }
+    }
+
+    @Test func idsFromStandardInputWithCommentsBlanksDuplicatesAndABadOne() async throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let list = "# my candidates\nZTF18aabjigr\n\n ZTF18acefvuh  # the negative one\nZTF18aabjigr\n../../x\n"
+        let first = try await finkplot(["lightcurve", "--from", Self.samples.path, "--ids-file", "-", "--output-dir", dir.path,
+                                         "--width", "400", "--height", "200", "--dpi", "50", "--quiet"], stdin: list)
+        #expect(first.status == 1, "an invalid id makes the run incomplete")
+        #expect(first.lastLine == "3 ids: 2 rendered, 0 skipped, 0 empty, 1 invalid, 0 failed (1 duplicate ignored)", "\(first.err)")
+        #expect(first.err.contains("error: ../../x: invalid objectId '../../x'"))
+        let manifest = Manifest.load(dir.appendingPathComponent("manifest.jsonl"))
+        #expect(manifest.count == 3 && manifest["../../x"]?.status == .invalid)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(files == ["ZTF18aabjigr.png", "ZTF18acefvuh.png", "manifest.jsonl"])
+
+        // The same list, good ids only, as arguments: both done already, exit 0.
+        let again = try await finkplot(["lightcurve", "ZTF18acefvuh", "ZTF18aabjigr", "--from", Self.samples.path,
+                                         "--output-dir", dir.path, "--width", "400", "--height", "200", "--dpi", "50", "--quiet"])
+        #expect(again.status == 0)
+        #expect(again.lastLine == "2 ids: 0 rendered, 2 skipped, 0 empty, 0 invalid, 0 failed", "\(again.err)")
+    }
+
+    @Test func conflictingOrMalformedBatchOptionsAreUsageErrors() async throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (arguments, message) in [
+            (["--shard", "9/8"], "K/N needs 1 ≤ K ≤ N"),
+            (["--max-age", "soon"], "--max-age"),
+            (["--offline", "--from", Self.samples.path], "--offline reads the cache only"),
+            (["--ids-file", dir.appendingPathComponent("none.txt").path], "none.txt"),
+        ] {
+            let result = try await finkplot(["lightcurve", "ZTF18aabjigr", "--output-dir", dir.path] + arguments)
+            #expect(result.status == 64, "\(arguments): \(result.err)")
+            #expect(result.err.contains(message), "\(arguments): \(result.err)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.hasSuffix(".png") })
+    }
+}
