@@ -1,3 +1,4 @@
+import FinkAPI
 import Foundation
 
 public enum LightcurveOptionError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -101,23 +102,9 @@ public enum TimeParsing {
         } else if endOfDay {
             seconds = 86_400
         }
-        guard let days = daysFromCivil(year: y, month: m, day: d) else { throw bad }
-        return unixEpochMJD + Double(days) + seconds / 86_400
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm); nil for
-    /// a day the month lacks (2021-02-30).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int? {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard day <= lengths[month - 1] else { return nil }
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        // The calendar arithmetic lives in FinkAPI's CivilDate (it also checks dates sent to the API).
+        guard let day = CivilDate(year: y, month: m, day: d) else { throw bad }
+        return unixEpochMJD + Double(day.daysSinceUnixEpoch) + seconds / 86_400
     }
 
     /// `2021-03-14T06:00` (UTC) for an MJD, or `2021-03-14T06:00:07` with `seconds`.
@@ -126,22 +113,11 @@ public enum TimeParsing {
         let total = Int(((mjd - unixEpochMJD) * unit).rounded())
         let days = Int((Double(total) / unit).rounded(.down))
         let rest = total - days * Int(unit)
-        let (y, m, d) = civilFromDays(days)
+        let date = CivilDate(daysSinceUnixEpoch: Double(days))
+        let (y, m, d) = (date.year, date.month, date.day)
         if seconds {
             return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, rest / 3600, rest / 60 % 60, rest % 60)
         }
         return String(format: "%04d-%02d-%02dT%02d:%02d", y, m, d, rest / 60, rest % 60)
-    }
-
-    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
