@@ -26,9 +26,8 @@ public struct DirectorySource: ObjectSource {
             path = csv.path
             decoded = try RowDecoder.decodeCSV(data, source: path)
         } else {
-            throw FinkError.file(
-                path: json.path,
-                message: "no saved response for \(id.rawValue): neither \(json.lastPathComponent) nor \(csv.lastPathComponent) exists in \(directory.path)")
+            throw FinkError.file(path: directory.path,
+                                 message: "no saved response for \(id.rawValue) (neither \(json.lastPathComponent) nor \(csv.lastPathComponent))")
         }
         let rows = Self.apply(options, to: decoded.detections, of: id)
         guard !rows.isEmpty else { throw FinkError.noData(objectId: id.rawValue, source: path) }
