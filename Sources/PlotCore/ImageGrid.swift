@@ -74,11 +74,16 @@ public struct ImageGridLayout {
         }.max() ?? 0
         let px = grid.cellPixels
         cell = Size(Double(px.width) * grid.pixelSize, Double(px.height) * grid.pixelSize)
+        let header = style.text(style.labelSize, weight: .bold)
+        titleOverhang = max(0, (grid.columnTitles.map { measurer.width(of: $0, style: header) }.max() ?? 0) - cell.width)
     }
 
     var pad: Double { 0.9 * em }
-    /// Wider with colour bars, so one bar's end label never runs into the next bar's start label.
-    var gap: Double { grid.hasColorbars ? 1.6 * em : 0.7 * em }
+    /// Wider with colour bars, so one bar's end label never runs into the next bar's start label,
+    /// and wide enough that column titles broader than their cells (large type, small stamps) keep
+    /// a space between them.
+    var gap: Double { max(grid.hasColorbars ? 1.6 * em : 0.7 * em, titleOverhang + 0.8 * em) }
+    let titleOverhang: Double
     var titleHeight: Double { grid.title == nil ? 0 : TextMetrics.lineHeight(style.titleSize) + 0.8 * em }
     var headerHeight: Double { TextMetrics.lineHeight(style.labelSize) + 0.6 * em }
     var colorbarHeight: Double { grid.hasColorbars ? 0.4 * em + 0.7 * em + 0.3 * em + TextMetrics.lineHeight(style.fontSize * 0.85) : 0 }
