@@ -104,6 +104,15 @@ public struct ImageGridLayout {
         return Size(width, height)
     }
 
+    /// A "no data" tile: light grey on a light page; on a dark page a shade just off the
+    /// background, so an empty tile does not outshine the stamps beside it.
+    var isDark: Bool { 0.2126 * style.background.red + 0.7152 * style.background.green + 0.0722 * style.background.blue < 0.4 }
+    var placeholderFill: Color { isDark ? mix(style.background, style.textColor, 0.12) : Color(hex: "#EEEEEE") }
+    var placeholderText: Color { isDark ? mix(style.background, style.textColor, 0.6) : Color(hex: "#777777") }
+    func mix(_ a: Color, _ b: Color, _ k: Double) -> Color {
+        Color(red: a.red + (b.red - a.red) * k, green: a.green + (b.green - a.green) * k, blue: a.blue + (b.blue - a.blue) * k)
+    }
+
     func snap(_ v: Double) -> Double { (v * grid.devicePixelsPerPoint).rounded() / grid.devicePixelsPerPoint }
 
     public func items(origin: Point = Point(0, 0)) -> [DisplayItem] {
@@ -138,10 +147,10 @@ public struct ImageGridLayout {
                     out.append(DisplayItem("tile.frame", .rect(rect, fill: nil, stroke: frameStroke)))
                 } else {
                     let rect = Rect(x: cellX, y: y, width: cell.width, height: cell.height)
-                    out.append(DisplayItem("tile.\(tile.role).nodata", .rect(rect, fill: Color(hex: "#EEEEEE"), stroke: frameStroke)))
+                    out.append(DisplayItem("tile.\(tile.role).nodata", .rect(rect, fill: placeholderFill, stroke: frameStroke)))
                     out.append(DisplayItem("tile.nodata.label", .text(TextItem(
                         tile.placeholder, at: Point(rect.midX, rect.midY), horizontal: .middle, vertical: .middle,
-                        style: TextStyle(family: style.fontFamily, size: style.fontSize, color: Color(hex: "#777777"))))))
+                        style: TextStyle(family: style.fontFamily, size: style.fontSize, color: placeholderText)))))
                 }
                 if let bar = tile.colorbar {
                     let top = y + cell.height + 0.4 * em
@@ -152,7 +161,12 @@ public struct ImageGridLayout {
                     let ly = rect.maxY + 0.3 * em
                     out.append(DisplayItem("colorbar.label", .text(TextItem(bar.lowLabel, at: Point(rect.minX, ly), horizontal: .start, vertical: .top, style: small))))
                     out.append(DisplayItem("colorbar.label", .text(TextItem(bar.highLabel, at: Point(rect.maxX, ly), horizontal: .end, vertical: .top, style: small))))
-                    if let mid = bar.midLabel {
+                    // The middle value only when it keeps half an em from both ends (large type on a
+                    // small stamp would run the three together).
+                    if let mid = bar.midLabel,
+                       measurer.width(of: mid, style: small) / 2 + max(measurer.width(of: bar.lowLabel, style: small),
+                                                                       measurer.width(of: bar.highLabel, style: small))
+                           + 0.5 * em <= rect.width / 2 {
                         out.append(DisplayItem("colorbar.label", .text(TextItem(mid, at: Point(rect.midX, ly), horizontal: .middle, vertical: .top, style: small))))
                     }
                 }
