@@ -116,6 +116,15 @@ public enum ObjectCard {
     public static func figure(objectId: ObjectId, rows: [Detection], alert: Detection, choice: AlertChoice,
                               stamps: [StampKind: Stamp], rendering: StampRendering, look: CardLook = CardLook(),
                               measurer: any TextMeasurer) throws -> Figure {
+        try make(objectId: objectId, rows: rows, alert: alert, choice: choice, stamps: stamps, rendering: rendering,
+                 look: look, measurer: measurer).figure
+    }
+
+    /// The card and what its lightcurve left out, said in words for the user (rows outside the
+    /// time window, an alert that could not be marked).
+    static func make(objectId: ObjectId, rows: [Detection], alert: Detection, choice: AlertChoice,
+                     stamps: [StampKind: Stamp], rendering: StampRendering, look: CardLook,
+                     measurer: any TextMeasurer) throws -> (figure: Figure, notes: [String]) {
         let style = look.style
         let cardPage = look.page
         let page = cardPage.size.points
@@ -147,6 +156,10 @@ public enum ObjectCard {
                                                 label: nil))
             chart.legend.append(LegendEntry("stamps' alert", symbol: .marker(ring, errorBar: nil)))
         }
+        var notes = lightcurve.notes
+        if drawn == nil {
+            notes.append("the stamps' alert (candid \(alert.candid.map(String.init) ?? "–")) is not drawn in the lightcurve, so it is not marked")
+        }
 
         var block = CardFacts(objectId: objectId.rawValue, rows: rows).textBlock
         let missing = StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
@@ -174,22 +187,25 @@ public enum ObjectCard {
             blockFrame = Rect(x: left, y: 0, width: page.width - left, height: page.height)
         }
 
-        return Figure(size: page, style: style, panels: [
+        let figure = Figure(size: page, style: style, panels: [
             Panel(frame: chartFrame, content: .chart(chart)),
             Panel(frame: blockFrame, content: .textBlock(block)),
             Panel(frame: gridFrame, content: .imageGrid(grid)),
         ])
+        return (figure, notes)
     }
 
-    /// The card's bytes: the per-object step a batch runner can call once rows and stamps are in hand.
+    /// The card's bytes and notes for the user: the per-object step a batch runner can call once
+    /// rows and stamps are in hand.
     public static func render(objectId: ObjectId, rows: [Detection], alert: Detection, choice: AlertChoice,
                               stamps: [StampKind: Stamp], rendering: StampRendering, look: CardLook = CardLook(),
-                              format: OutputFormat, metadata: DocumentMetadata? = nil) throws -> Data {
+                              format: OutputFormat, metadata: DocumentMetadata? = nil) throws -> (data: Data, notes: [String]) {
         let measurer = try CairoTextMeasurer()
-        let figure = try figure(objectId: objectId, rows: rows, alert: alert, choice: choice, stamps: stamps,
-                                rendering: rendering, look: look, measurer: measurer)
-        return try Renderer.render(figure.displayList(measurer: measurer), format: format,
-                                   pixelsPerPoint: look.page.size.pixelsPerPoint, metadata: metadata)
+        let (figure, notes) = try make(objectId: objectId, rows: rows, alert: alert, choice: choice, stamps: stamps,
+                                       rendering: rendering, look: look, measurer: measurer)
+        let data = try Renderer.render(figure.displayList(measurer: measurer), format: format,
+                                       pixelsPerPoint: look.page.size.pixelsPerPoint, metadata: metadata)
+        return (data, notes)
     }
 }
 

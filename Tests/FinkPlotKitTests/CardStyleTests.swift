@@ -123,6 +123,10 @@ import Testing
         let (_, clipped, _) = try await card(early)
         #expect(clipped.items(role: "data.chosen").isEmpty && clipped.items(role: "marker.chosen").isEmpty)
         #expect(!Self.texts(clipped).contains { $0.string == "stamps' alert" })
+        let (_, notes) = try ObjectCard.render(objectId: id, rows: rows, alert: alert, choice: .latest, stamps: [:],
+                                               rendering: try StampRendering(), look: early, format: .png)
+        #expect(notes.contains { $0.contains("outside the --since/--until window") })
+        #expect(notes.contains("the stamps' alert (candid \(alert.candid!)) is not drawn in the lightcurve, so it is not marked"))
     }
 
     @Test func specRoundTripKeepsTheCardsStyleAndAxes() async throws {

@@ -138,11 +138,11 @@ public struct CardJob: BatchJob {
     public func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
         let alert = try stampAlerts(of: id, rows: rows)[0]
         let set = alert.candid.flatMap { stamps[$0] } ?? [:]
-        let data = try ObjectCard.render(objectId: id, rows: rows, alert: alert, choice: choice, stamps: set,
-                                         rendering: rendering, look: look, format: format, metadata: metadata(id))
+        let (data, cardNotes) = try ObjectCard.render(objectId: id, rows: rows, alert: alert, choice: choice, stamps: set,
+                                                      rendering: rendering, look: look, format: format, metadata: metadata(id))
         let url = target.url(for: id, format: format)
         try AtomicFile.write(data, to: url)
-        var notes: [String] = []
+        var notes = cardNotes
         let missing = StampKind.allCases.filter { set[$0].map(\.isEmpty) ?? true }
         if !missing.isEmpty {
             notes.append("candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))")
