@@ -240,6 +240,8 @@ public struct CutoutRun: Sendable {
     public var rawDirectory: URL?
     /// Recorded in the grid file; nil for none.
     public var provenance: Provenance? = nil
+    /// Colours and type of the labels (`StylePreset.style`); the grid is sized by its stamps.
+    public var style: Style = .screen
 
     public init(source: any ObjectSource & StampProvider, choice: AlertChoice, rendering: StampRendering, scale: Int,
                 dpi: Double, colorbars: Bool, format: OutputFormat, output: URL, rawDirectory: URL?) {
@@ -275,7 +277,7 @@ public struct CutoutRun: Sendable {
             do {
                 let grid = CutoutFigure.grid(rows: rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars)
                 let measurer = try CairoTextMeasurer()
-                let figure = CutoutFigure.figure(grid, measurer: measurer)
+                let figure = CutoutFigure.figure(grid, style: style, measurer: measurer)
                 var provenance = self.provenance
                 provenance?.objectIds = rows.map(\.objectId.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
                 let data = try Renderer.render(figure.displayList(measurer: measurer), format: format, pixelsPerPoint: dpi / 72,

@@ -20,6 +20,13 @@ extension FigureSpec {
                                  palette: try BandPalette(parsing: o.palette ?? "default"), since: o.since, until: o.until)
     }
 
+    /// A card's look: the preset's card page (`CardPage`) at `dpi`, the font size, and the
+    /// lightcurve panel's options. Width and height do not apply: a card's page follows its preset.
+    public func cardLook() throws -> CardLook {
+        CardLook(preset: try StylePreset(parsing: options.style ?? StylePreset.screen.rawValue), fontSize: options.fontSize,
+                 dpi: options.dpi, lightcurve: try lightcurveOptions())
+    }
+
     /// The lightcurve options that differ from the defaults, as command-line arguments.
     var lightcurveArguments: [String] {
         let o = options

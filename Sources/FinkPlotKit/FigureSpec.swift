@@ -30,7 +30,8 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         /// Card: `latest` or `peak` (ignored when `candid` is set).
         public var alert: String?
         public var candid: Int64?
-        // Lightcurve look and axes (see FigureSpec+Lightcurve.swift); nil means the default.
+        // Look and axes of a lightcurve, or of a card's lightcurve panel (see FigureSpec+Lightcurve.swift);
+        // nil means the default.
         public var style: String? = nil
         public var palette: String? = nil
         public var fontSize: Double? = nil
@@ -135,6 +136,9 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         if let w = options.width, let h = options.height, !(16...20000).contains(w) || !(16...20000).contains(h) {
             throw Failure.invalid(path: path, reason: "options.width and options.height must be between 16 and 20000")
         }
+        if command == .card && (options.width != nil || options.height != nil) {
+            throw Failure.invalid(path: path, reason: "options.width and options.height do not apply to a card: its page follows options.style")
+        }
         if let dpi = options.dpi, !(10...2400).contains(dpi) {
             throw Failure.invalid(path: path, reason: "options.dpi must be between 10 and 2400")
         }
@@ -207,7 +211,7 @@ public struct FigureSpec: Codable, Sendable, Equatable {
             return await run.run(ids: objectIds, report: report)
         case .card:
             let run = CardRun(source: source, target: target, format: format, choice: alertChoice,
-                              rendering: try StampRendering(), provenance: provenance)
+                              rendering: try StampRendering(), look: try cardLook(), provenance: provenance)
             return await run.run(ids: objectIds, report: report)
         }
     }

@@ -95,10 +95,11 @@ public struct CardFacts: Sendable, Equatable {
 /// One page per object: the lightcurve with the chosen alert marked, the metadata block beside it,
 /// and that alert's Science, Template and Difference stamps below, drawn as `finkplot cutouts` does.
 public enum ObjectCard {
-    /// 1200×900 px at 150 dpi: 8×6 in, readable on screen and on an A4/letter page.
-    public static let size = FigureSize(widthPixels: 1200, heightPixels: 900, dpi: 150)
-    /// Output pixels per stamp pixel: a 63-pixel stamp is 252 px (1.68 in) wide at 150 dpi.
-    public static let stampScale = 4
+    /// The default (`screen`) page: 1200×900 px at 150 dpi, 8×6 in, readable on screen and on an
+    /// A4/letter page. Other presets: see `CardPage`.
+    public static let size = CardPage.of(.screen).size
+    /// Output pixels per stamp pixel on that page: a 63-pixel stamp is 252 px (1.68 in) wide.
+    public static let stampScale = CardPage.of(.screen).stampScale
 
     /// What to call `choice` on the page.
     public static func describe(_ choice: AlertChoice) -> String {
@@ -110,37 +111,55 @@ public enum ObjectCard {
     }
 
     /// The card as a figure. `alert` is one of `rows`' valid alerts; `stamps` are its stamps
-    /// (missing kinds are drawn as "no data" tiles and named in a note).
+    /// (missing kinds are drawn as "no data" tiles and named in a note). `look` picks the page,
+    /// the type and colours, and the lightcurve's axes; the stamps are drawn the same in every look.
     public static func figure(objectId: ObjectId, rows: [Detection], alert: Detection, choice: AlertChoice,
-                              stamps: [StampKind: Stamp], rendering: StampRendering, style: Style = .screen,
+                              stamps: [StampKind: Stamp], rendering: StampRendering, look: CardLook = CardLook(),
                               measurer: any TextMeasurer) throws -> Figure {
-        let page = size.points
-        // Stamps row at the bottom, sized by the grid itself.
+        try make(objectId: objectId, rows: rows, alert: alert, choice: choice, stamps: stamps, rendering: rendering,
+                 look: look, measurer: measurer).figure
+    }
+
+    /// The card and what its lightcurve left out, said in words for the user (rows outside the
+    /// time window, an alert that could not be marked).
+    static func make(objectId: ObjectId, rows: [Detection], alert: Detection, choice: AlertChoice,
+                     stamps: [StampKind: Stamp], rendering: StampRendering, look: CardLook,
+                     measurer: any TextMeasurer) throws -> (figure: Figure, notes: [String]) {
+        let style = look.style
+        let cardPage = look.page
+        let page = cardPage.size.points
+        // Stamps row, sized by the grid itself.
         let cutoutRow = CutoutRow(objectId: objectId, alert: alert, stamps: stamps)
-        var grid = CutoutFigure.grid(rows: [cutoutRow], rendering: rendering, scale: stampScale, dpi: size.dpi, colorbars: false)
+        var grid = CutoutFigure.grid(rows: [cutoutRow], rendering: rendering, scale: cardPage.stampScale,
+                                     dpi: cardPage.size.dpi, colorbars: false)
         var labels = CutoutFigure.labels(for: cutoutRow)
         labels[0] = "Stamps: \(describe(choice))"
         grid.rows[0].labels = labels
         let gridSize = ImageGridLayout(grid: grid, style: style, measurer: measurer).size
-        let gridFrame = Rect(x: ((page.width - gridSize.width) / 2).rounded(), y: page.height - gridSize.height,
-                             width: gridSize.width, height: gridSize.height)
 
-        // Lightcurve top left, metadata top right.
-        var chart = try LightcurveBuilder.build(objectId: objectId.rawValue, detections: rows, style: style).chart
+        let lightcurve = try LightcurveBuilder.build(objectId: objectId.rawValue, detections: rows, style: style,
+                                                     options: look.lightcurve)
+        var chart = lightcurve.chart
         chart.title = nil   // the metadata block is headed by the objectId
+        // Marked where the lightcurve drew the alert, so every time and y mode agrees; an alert
+        // outside --since/--until (or without a DC magnitude) gets neither ring nor line.
+        let dark = style.background.luminance < 0.4
+        let accent = dark ? Color(hex: "#FF7F6E") : Color(hex: "#C0392B")
         let ring = MarkerStyle(shape: .circle, size: style.markerSize * 2.4, fill: nil,
-                               stroke: Stroke(color: Color(hex: "#C0392B"), width: style.lineWidth * 1.4))
-        if let m = alert.magpsf, m.isFinite {
-            chart.series.append(Series(role: "chosen", points: [DataPoint(x: alert.mjd, y: m)], marker: ring))
+                               stroke: Stroke(color: accent, width: style.lineWidth * 1.4))
+        let drawn = lightcurve.points.first { $0.tag == .valid && $0.candid != nil && $0.candid == alert.candid }
+        if let drawn {
+            chart.series.append(Series(role: "chosen", points: [DataPoint(x: drawn.x, y: drawn.y)], marker: ring))
+            chart.markers.append(VerticalMarker(role: "chosen", x: drawn.x,
+                                                stroke: Stroke(color: accent.withAlpha(0.7), width: style.lineWidth,
+                                                               dash: [3 * style.lineWidth / 0.8, 2 * style.lineWidth / 0.8]),
+                                                label: nil))
+            chart.legend.append(LegendEntry("stamps' alert", symbol: .marker(ring, errorBar: nil)))
         }
-        chart.markers.append(VerticalMarker(role: "chosen", x: alert.mjd,
-                                            stroke: Stroke(color: Color(hex: "#C0392B").withAlpha(0.7), width: style.lineWidth, dash: [3, 2]),
-                                            label: nil))
-        chart.legend.append(LegendEntry("stamps' alert", symbol: .marker(ring, errorBar: nil)))
-        let topHeight = gridFrame.minY
-        let blockWidth = (page.width * 0.36).rounded()
-        let chartFrame = Rect(x: 0, y: 0, width: page.width - blockWidth, height: topHeight)
-        let blockFrame = Rect(x: page.width - blockWidth, y: 0, width: blockWidth, height: topHeight)
+        var notes = lightcurve.notes
+        if drawn == nil {
+            notes.append("the stamps' alert (candid \(alert.candid.map(String.init) ?? "–")) is not drawn in the lightcurve, so it is not marked")
+        }
 
         var block = CardFacts(objectId: objectId.rawValue, rows: rows).textBlock
         let missing = StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
@@ -149,22 +168,44 @@ public enum ObjectCard {
             let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!
             block.notes.append("No \(list) stamp for this alert in the data.")
         }
-        return Figure(size: page, style: style, panels: [
+        let chartFrame: Rect, blockFrame: Rect, gridFrame: Rect
+        switch cardPage.arrangement {
+        case .stampsBelow:
+            gridFrame = Rect(x: ((page.width - gridSize.width) / 2).rounded(), y: page.height - gridSize.height,
+                             width: gridSize.width, height: gridSize.height)
+            let blockWidth = (page.width * 0.36).rounded()
+            chartFrame = Rect(x: 0, y: 0, width: page.width - blockWidth, height: gridFrame.minY)
+            blockFrame = Rect(x: page.width - blockWidth, y: 0, width: blockWidth, height: gridFrame.minY)
+        case .metadataColumn:
+            // The metadata column as wide as its rows need (a little spare), the rest for the
+            // lightcurve; the stamps' width is kept if the rows would need more.
+            let natural = TextBlockLayout(block: block, frame: Rect(x: 0, y: 0, width: page.width, height: page.height),
+                                          style: style, measurer: measurer).naturalWidth
+            let left = max(gridSize.width, (page.width - natural - style.fontSize).rounded(.down))
+            gridFrame = Rect(x: 0, y: page.height - gridSize.height, width: gridSize.width, height: gridSize.height)
+            chartFrame = Rect(x: 0, y: 0, width: left, height: gridFrame.minY)
+            blockFrame = Rect(x: left, y: 0, width: page.width - left, height: page.height)
+        }
+
+        let figure = Figure(size: page, style: style, panels: [
             Panel(frame: chartFrame, content: .chart(chart)),
             Panel(frame: blockFrame, content: .textBlock(block)),
             Panel(frame: gridFrame, content: .imageGrid(grid)),
         ])
+        return (figure, notes)
     }
 
-    /// The card's bytes: the per-object step a batch runner can call once rows and stamps are in hand.
+    /// The card's bytes and notes for the user: the per-object step a batch runner can call once
+    /// rows and stamps are in hand.
     public static func render(objectId: ObjectId, rows: [Detection], alert: Detection, choice: AlertChoice,
-                              stamps: [StampKind: Stamp], rendering: StampRendering, format: OutputFormat,
-                              metadata: DocumentMetadata? = nil) throws -> Data {
+                              stamps: [StampKind: Stamp], rendering: StampRendering, look: CardLook = CardLook(),
+                              format: OutputFormat, metadata: DocumentMetadata? = nil) throws -> (data: Data, notes: [String]) {
         let measurer = try CairoTextMeasurer()
-        let figure = try figure(objectId: objectId, rows: rows, alert: alert, choice: choice, stamps: stamps,
-                                rendering: rendering, measurer: measurer)
-        return try Renderer.render(figure.displayList(measurer: measurer), format: format,
-                                   pixelsPerPoint: size.pixelsPerPoint, metadata: metadata)
+        let (figure, notes) = try make(objectId: objectId, rows: rows, alert: alert, choice: choice, stamps: stamps,
+                                       rendering: rendering, look: look, measurer: measurer)
+        let data = try Renderer.render(figure.displayList(measurer: measurer), format: format,
+                                       pixelsPerPoint: look.page.size.pixelsPerPoint, metadata: metadata)
+        return (data, notes)
     }
 }
 
@@ -175,13 +216,15 @@ public struct CardRun: Sendable {
     public var format: OutputFormat
     public var choice: AlertChoice
     public var rendering: StampRendering
+    public var look: CardLook
     /// Stamped into every card (per object); nil for none.
     public var provenance: Provenance?
 
     public init(source: any ObjectSource & StampProvider, target: OutputTarget, format: OutputFormat,
-                choice: AlertChoice = .latest, rendering: StampRendering, provenance: Provenance? = nil) {
+                choice: AlertChoice = .latest, rendering: StampRendering, look: CardLook = CardLook(),
+                provenance: Provenance? = nil) {
         self.source = source; self.target = target; self.format = format; self.choice = choice
-        self.rendering = rendering; self.provenance = provenance
+        self.rendering = rendering; self.look = look; self.provenance = provenance
     }
 
     /// Full rows, not a column list: the server computes `v:classification` only when no
@@ -207,7 +250,7 @@ public struct CardRun: Sendable {
         do {
             let rows = try await source.detections(of: id, options: Self.fetchOptions)
             let provenance = self.provenance
-            let job = CardJob(target: target, format: format, choice: choice, rendering: rendering,
+            let job = CardJob(target: target, format: format, choice: choice, rendering: rendering, look: look,
                               metadata: { provenance?.forObject($0.rawValue).metadata(title: "\($0.rawValue) object card") })
             let alert = try job.stampAlerts(of: id, rows: rows)[0]
             let stamps = try await source.stamps(of: id, alerts: [alert]).first ?? [:]

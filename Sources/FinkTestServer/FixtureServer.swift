@@ -73,7 +73,8 @@ public typealias FaultHook = @Sendable (RecordedRequest) -> Fault?
 /// by `i:jd` descending; an unknown id gives `[]` with 200; a missing `objectId` gives HTTP 400
 /// with a Python-dict-repr body; booleans read as `str(v) == "True"`; `withupperlim` false keeps
 /// only valid rows and drops `d:tag`; `withcutouts` false drops the `b:` columns, `cutout-kind`
-/// keeps one; `columns` keeps only those (a 500 when `withupperlim` lacks `i:jd`, as live).
+/// keeps one; `columns` keeps only those, never a `v:` column (a 500 when `withupperlim` lacks
+/// `i:jd`, as live).
 /// Only `output-format: json` is served.
 ///
 /// `/api/v1/anomaly` and `/api/v1/statistics` serve registered rows (`setAnomalyRows`,
@@ -337,7 +338,9 @@ public final class FixtureServer: Sendable {
             var out = row
             if !withUpperLimits { out["d:tag"] = nil }
             if let columns {
-                let keep = Set(columns + (withUpperLimits ? ["d:tag"] : []) + keptStamps)
+                // `v:` values are computed at query time only for full rows: with a column list
+                // the live server sends none of them, even when asked by name.
+                let keep = Set(columns.filter { !$0.hasPrefix("v:") } + (withUpperLimits ? ["d:tag"] : []) + keptStamps)
                 out = out.filter { keep.contains($0.key) }
             }
             for column in stampColumns where !keptStamps.contains(column) { out[column] = nil }

@@ -74,11 +74,16 @@ public struct ImageGridLayout {
         }.max() ?? 0
         let px = grid.cellPixels
         cell = Size(Double(px.width) * grid.pixelSize, Double(px.height) * grid.pixelSize)
+        let header = style.text(style.labelSize, weight: .bold)
+        titleOverhang = max(0, (grid.columnTitles.map { measurer.width(of: $0, style: header) }.max() ?? 0) - cell.width)
     }
 
     var pad: Double { 0.9 * em }
-    /// Wider with colour bars, so one bar's end label never runs into the next bar's start label.
-    var gap: Double { grid.hasColorbars ? 1.6 * em : 0.7 * em }
+    /// Wider with colour bars, so one bar's end label never runs into the next bar's start label,
+    /// and wide enough that column titles broader than their cells (large type, small stamps) keep
+    /// a space between them.
+    var gap: Double { max(grid.hasColorbars ? 1.6 * em : 0.7 * em, titleOverhang + 0.8 * em) }
+    let titleOverhang: Double
     var titleHeight: Double { grid.title == nil ? 0 : TextMetrics.lineHeight(style.titleSize) + 0.8 * em }
     var headerHeight: Double { TextMetrics.lineHeight(style.labelSize) + 0.6 * em }
     var colorbarHeight: Double { grid.hasColorbars ? 0.4 * em + 0.7 * em + 0.3 * em + TextMetrics.lineHeight(style.fontSize * 0.85) : 0 }
@@ -97,6 +102,15 @@ public struct ImageGridLayout {
         let height = pad + titleHeight + headerHeight + grid.rows.map(rowHeight).reduce(0, +)
             + Double(max(0, grid.rows.count - 1)) * gap + pad
         return Size(width, height)
+    }
+
+    /// A "no data" tile: light grey on a light page; on a dark page a shade just off the
+    /// background, so an empty tile does not outshine the stamps beside it.
+    var isDark: Bool { 0.2126 * style.background.red + 0.7152 * style.background.green + 0.0722 * style.background.blue < 0.4 }
+    var placeholderFill: Color { isDark ? mix(style.background, style.textColor, 0.12) : Color(hex: "#EEEEEE") }
+    var placeholderText: Color { isDark ? mix(style.background, style.textColor, 0.6) : Color(hex: "#777777") }
+    func mix(_ a: Color, _ b: Color, _ k: Double) -> Color {
+        Color(red: a.red + (b.red - a.red) * k, green: a.green + (b.green - a.green) * k, blue: a.blue + (b.blue - a.blue) * k)
     }
 
     func snap(_ v: Double) -> Double { (v * grid.devicePixelsPerPoint).rounded() / grid.devicePixelsPerPoint }
@@ -133,10 +147,10 @@ public struct ImageGridLayout {
                     out.append(DisplayItem("tile.frame", .rect(rect, fill: nil, stroke: frameStroke)))
                 } else {
                     let rect = Rect(x: cellX, y: y, width: cell.width, height: cell.height)
-                    out.append(DisplayItem("tile.\(tile.role).nodata", .rect(rect, fill: Color(hex: "#EEEEEE"), stroke: frameStroke)))
+                    out.append(DisplayItem("tile.\(tile.role).nodata", .rect(rect, fill: placeholderFill, stroke: frameStroke)))
                     out.append(DisplayItem("tile.nodata.label", .text(TextItem(
                         tile.placeholder, at: Point(rect.midX, rect.midY), horizontal: .middle, vertical: .middle,
-                        style: TextStyle(family: style.fontFamily, size: style.fontSize, color: Color(hex: "#777777"))))))
+                        style: TextStyle(family: style.fontFamily, size: style.fontSize, color: placeholderText)))))
                 }
                 if let bar = tile.colorbar {
                     let top = y + cell.height + 0.4 * em
@@ -147,7 +161,12 @@ public struct ImageGridLayout {
                     let ly = rect.maxY + 0.3 * em
                     out.append(DisplayItem("colorbar.label", .text(TextItem(bar.lowLabel, at: Point(rect.minX, ly), horizontal: .start, vertical: .top, style: small))))
                     out.append(DisplayItem("colorbar.label", .text(TextItem(bar.highLabel, at: Point(rect.maxX, ly), horizontal: .end, vertical: .top, style: small))))
-                    if let mid = bar.midLabel {
+                    // The middle value only when it keeps half an em from both ends (large type on a
+                    // small stamp would run the three together).
+                    if let mid = bar.midLabel,
+                       measurer.width(of: mid, style: small) / 2 + max(measurer.width(of: bar.lowLabel, style: small),
+                                                                       measurer.width(of: bar.highLabel, style: small))
+                           + 0.5 * em <= rect.width / 2 {
                         out.append(DisplayItem("colorbar.label", .text(TextItem(mid, at: Point(rect.midX, ly), horizontal: .middle, vertical: .top, style: small))))
                     }
                 }

@@ -29,13 +29,30 @@ public struct TextBlockLayout {
         self.block = block; self.frame = frame; self.style = style; self.measurer = measurer
     }
 
+    /// The width the title and rows need without wrapping (notes wrap to any width), padding
+    /// included: lets a page give the block a column it fits in.
+    public var naturalWidth: Double {
+        let em = style.fontSize
+        let keyStyle = TextStyle(family: style.fontFamily, size: style.fontSize, weight: .bold, color: style.textColor)
+        let valueStyle = style.text(style.fontSize)
+        let keyWidth = block.rows.map { measurer.width(of: $0.key, style: keyStyle) }.max() ?? 0
+        let valueWidth = block.rows.flatMap { $0.value.split(separator: "\n").map { measurer.width(of: String($0), style: valueStyle) } }
+            .max() ?? 0
+        let title = block.title.map { measurer.width(of: $0, style: style.text(style.titleSize, weight: .bold)) } ?? 0
+        return 0.9 * em + max(title, keyWidth + 0.9 * em + valueWidth) + 0.9 * em
+    }
+
     public func items() -> [DisplayItem] {
         let em = style.fontSize
         let pad = 0.9 * em
         let lineStep = 1.45 * em
         let keyStyle = TextStyle(family: style.fontFamily, size: style.fontSize, weight: .bold, color: style.textColor)
         let valueStyle = style.text(style.fontSize)
-        let noteStyle = TextStyle(family: style.fontFamily, size: style.fontSize * 0.9, color: Color(hex: "#666666"))
+        // Muted towards the page rather than a fixed grey, so notes stay readable on a dark page.
+        let t = style.textColor, b = style.background, k = 0.4
+        let muted = Color(red: t.red + (b.red - t.red) * k, green: t.green + (b.green - t.green) * k,
+                          blue: t.blue + (b.blue - t.blue) * k, alpha: t.alpha)
+        let noteStyle = TextStyle(family: style.fontFamily, size: style.fontSize * 0.9, color: muted)
         var out: [DisplayItem] = []
         var y = frame.minY + pad
         let left = frame.minX + pad

@@ -8,16 +8,24 @@ struct CardCommand: AsyncParsableCommand {
         commandName: "card",
         abstract: "Draw a one-page card per object: lightcurve, metadata and one alert's stamps.",
         discussion: """
-            The page (1200×900 px at 150 dpi; PDF 8×6 in) holds the lightcurve with the chosen \
-            alert's epoch marked and its point ringed, a metadata block (position in degrees and \
-            sexagesimal, first and last detection, counts, Fink's classification and the SIMBAD \
-            cross-match when known), and the alert's Science, Template and Difference stamps, \
-            drawn as 'finkplot cutouts' draws them.
+            The page holds the lightcurve with the chosen alert's epoch marked and its point \
+            ringed, a metadata block (position in degrees and sexagesimal, first and last \
+            detection, counts, Fink's classification and the SIMBAD cross-match when known), and \
+            the alert's Science, Template and Difference stamps, drawn as 'finkplot cutouts' \
+            draws them.
+
+            Pages follow --style: screen 8×6 in at 150 dpi (1200×900 px); paper and paper-wide \
+            7.1×5 in at 300 dpi (a card needs a page's full text width, so both give the \
+            two-column size); talk and dark a 16:9 slide, 1920×1080 px, with the metadata in a \
+            full-height column. --dpi changes the pixels, not the page. --time, --y, --since and \
+            --until shape the lightcurve panel as they do 'finkplot lightcurve'.
 
             Examples:
               finkplot card ZTF21aaxtctv -o ZTF21aaxtctv_card.pdf
               finkplot card ZTF18aabjigr ZTF25ackyyzk --from samples --output-dir cards
               finkplot card ZTF18aabjigr --alert peak --save-spec card.json
+              finkplot card ZTF18aabjigr --from samples --style dark --time since-first -o slide.png
+              finkplot card ZTF18aabjigr --from samples --style paper-wide --palette colorblind -o card.pdf
               finkplot card --ids-file ids.txt --output-dir cards --shard 2/4
             """
     )
@@ -27,6 +35,8 @@ struct CardCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Data source") var source: SourceOptions
     @OptionGroup(title: "Batch") var batch: BatchOptions
+    @OptionGroup(title: "Style") var look: LookOptions
+    @OptionGroup(title: "Lightcurve panel") var axes: TimeAndYOptions
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
         "Card file for a single object; its extension picks the format (default: <objectId>_card.<format>).",
@@ -76,8 +86,12 @@ struct CardCommand: AsyncParsableCommand {
         } else {
             out = .init(directory: ".")
         }
-        let spec = FigureSpec(command: .card, objectIds: objectIds, source: try source.specSource(),
-                              options: .init(format: format.rawValue, alert: candid == nil ? alert : nil, candid: candid),
+        // The page follows the preset, so only a dpi given on the command line is recorded.
+        var options = FigureSpec.Options(format: format.rawValue, dpi: look.dpi, alert: candid == nil ? alert : nil,
+                                         candid: candid)
+        try look.record(in: &options)
+        try axes.record(in: &options)
+        let spec = FigureSpec(command: .card, objectIds: objectIds, source: try source.specSource(), options: options,
                               output: out)
         try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec)
     }

@@ -91,6 +91,14 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Pixels per inch (sets the size of the labels).", valueName: "dpi"))
     var dpi: Double = 150
 
+    @Option(help: ArgumentHelp(
+        "Colours and type of the labels: screen, paper, paper-wide, talk or dark (light text on a dark page, for slides). The stamps and the grid's size in pixels are the same in every style.",
+        valueName: "name"))
+    var style: String = "screen"
+
+    @Option(name: .customLong("font-size"), help: ArgumentHelp("Label size in points (default: the style's).", valueName: "pt"))
+    var fontSize: Double?
+
     @Flag(help: "Draw a colour bar under each stamp.")
     var colorbar = false
 
@@ -104,7 +112,9 @@ struct CutoutsCommand: AsyncParsableCommand {
         if candid != nil && (objectIds.count > 1 || batch.idsFile != nil) { throw ValidationError("--candid names an alert of one object") }
         guard (1...64).contains(scale) else { throw ValidationError("--scale must be between 1 and 64") }
         guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") }
+        if let fontSize { guard fontSize >= 3, fontSize <= 72 else { throw ValidationError("--font-size must be between 3 and 72 points") } }
         do {
+            _ = try StylePreset(parsing: style)
             _ = try rendering()
             _ = try OutputFormat.resolve(explicit: format, outputPath: output)
         } catch { throw ValidationError("\(error)") }
@@ -133,6 +143,10 @@ struct CutoutsCommand: AsyncParsableCommand {
         return r
     }
 
+    /// The labels' type and the page's colours. Only the style's look is used: the grid is sized by
+    /// its stamps, `--scale` and `--dpi`, never by the preset's page.
+    func gridStyle() throws -> Style { try StylePreset(parsing: style).style(fontSize: fontSize) }
+
     /// The options that shape the grid, as one normalised command line for the file's metadata.
     func normalizedOptions(format: OutputFormat) -> String {
         var parts = ["cutouts", "--format", format.rawValue, "--scale", "\(scale)",
@@ -145,6 +159,8 @@ struct CutoutsCommand: AsyncParsableCommand {
         if let cmap { parts += ["--cmap", cmap] }
         parts += ["--mask-color", maskColor]
         if colorbar { parts.append("--colorbar") }
+        if style.lowercased() != "screen" { parts += ["--style", style.lowercased()] }
+        if let fontSize { parts += ["--font-size", fontSize == fontSize.rounded() ? String(Int(fontSize)) : String(fontSize)] }
         return parts.joined(separator: " ")
     }
 
@@ -165,7 +181,7 @@ struct CutoutsCommand: AsyncParsableCommand {
             let provenance = Provenance(source: try source.specSource().description, objectIds: [],
                                         queryTime: Provenance.now(), options: normalizedOptions(format: format))
             let job = CutoutsJob(directory: dir, choice: choice, rendering: try rendering(), scale: scale, dpi: dpi,
-                                 colorbars: colorbar, format: format, rawDirectory: rawDirectory,
+                                 colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(),
                                  metadata: { provenance.forObject($0.rawValue).metadata(title: "\($0.rawValue) cutouts") })
             let runner = BatchRunner(job: job, origin: try batch.origin(source),
                                      configuration: try batch.configuration(manifestDirectory: dir))
@@ -177,6 +193,7 @@ struct CutoutsCommand: AsyncParsableCommand {
         var run = CutoutRun(source: try source.makeStampSource(), choice: choice, rendering: try rendering(), scale: scale,
                             dpi: dpi, colorbars: colorbar, format: format, output: URL(fileURLWithPath: path),
                             rawDirectory: rawDirectory)
+        run.style = try gridStyle()
         run.provenance = Provenance(source: try source.specSource().description, objectIds: objectIds,
                                     queryTime: Provenance.now(), options: normalizedOptions(format: format))
         // One grid for all objects: report failures and notes per object, the file once.

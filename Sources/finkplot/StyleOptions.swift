@@ -2,8 +2,9 @@ import ArgumentParser
 import FinkPlotKit
 import PlotCore
 
-/// The look of a figure: a preset and its overrides.
-struct StyleOptions: ParsableArguments {
+/// A preset and the overrides that keep its page: palette, resolution, type size. Shared by
+/// `lightcurve` (inside `StyleOptions`) and `card`, whose page follows the preset.
+struct LookOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Preset: screen (8×4 in, 150 dpi), paper (one journal column, 3.4 in), paper-wide (two columns, 7.1 in), talk (16:9 slide, 1920×1080), dark (talk on a dark background).",
         valueName: "name"))
@@ -12,14 +13,6 @@ struct StyleOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Band colours: default (Fink's Portal) or colorblind (Okabe–Ito, with a marker shape per band).",
                                valueName: "name"))
     var palette: String = "default"
-
-    @Option(help: ArgumentHelp(
-        "Figure width: 1200 or 1200px (pixels), 3.4in, 8.6cm, 245pt (default: the preset's; one side alone keeps its aspect).",
-        valueName: "length"))
-    var width: String?
-
-    @Option(help: ArgumentHelp("Figure height, as --width.", valueName: "length"))
-    var height: String?
 
     @Option(help: ArgumentHelp(
         "Pixels per inch of PNG and SVG (default: the preset's). Lengths in in/cm keep their size; PDF is always vector.",
@@ -34,20 +27,15 @@ struct StyleOptions: ParsableArguments {
         do {
             _ = try StylePreset(parsing: style)
             _ = try BandPalette(parsing: palette)
-            if let width { _ = try Length(parsing: width, option: "--width") }
-            if let height { _ = try Length(parsing: height, option: "--height") }
         } catch { throw ValidationError("\(error)") }
         if let dpi { guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") } }
         if let fontSize { guard fontSize >= 3, fontSize <= 72 else { throw ValidationError("--font-size must be between 3 and 72 points") } }
-        let size = try figureSize()
-        guard (16...20000).contains(size.widthPixels), (16...20000).contains(size.heightPixels) else {
-            throw ValidationError("the figure would be \(size.widthPixels)×\(size.heightPixels) px: each side must be between 16 and 20000 pixels")
-        }
     }
 
     func preset() throws -> StylePreset { try StylePreset(parsing: style) }
 
-    /// Records the look in a figure spec (defaults are left out).
+    /// Records the look in a figure spec (defaults are left out). The dpi is recorded by the
+    /// caller, which knows whether the figure's size depends on it.
     func record(in options: inout FigureSpec.Options) throws {
         let preset = try preset()
         options.style = preset == .screen ? nil : preset.rawValue
@@ -55,16 +43,45 @@ struct StyleOptions: ParsableArguments {
         options.palette = palette == .fink ? nil : palette.rawValue
         options.fontSize = fontSize
     }
+}
+
+/// The look of a figure: a preset and its overrides, including the page size.
+struct StyleOptions: ParsableArguments {
+    @OptionGroup var look: LookOptions
+
+    @Option(help: ArgumentHelp(
+        "Figure width: 1200 or 1200px (pixels), 3.4in, 8.6cm, 245pt (default: the preset's; one side alone keeps its aspect).",
+        valueName: "length"))
+    var width: String?
+
+    @Option(help: ArgumentHelp("Figure height, as --width.", valueName: "length"))
+    var height: String?
+
+    func validate() throws {
+        do {
+            if let width { _ = try Length(parsing: width, option: "--width") }
+            if let height { _ = try Length(parsing: height, option: "--height") }
+        } catch { throw ValidationError("\(error)") }
+        let size = try figureSize()
+        guard (16...20000).contains(size.widthPixels), (16...20000).contains(size.heightPixels) else {
+            throw ValidationError("the figure would be \(size.widthPixels)×\(size.heightPixels) px: each side must be between 16 and 20000 pixels")
+        }
+    }
+
+    func preset() throws -> StylePreset { try look.preset() }
+
+    /// Records the look in a figure spec (defaults are left out).
+    func record(in options: inout FigureSpec.Options) throws { try look.record(in: &options) }
 
     func figureSize() throws -> FigureSize {
         try preset().size(width: try width.map { try Length(parsing: $0, option: "--width") },
                           height: try height.map { try Length(parsing: $0, option: "--height") },
-                          dpi: dpi)
+                          dpi: look.dpi)
     }
 }
 
-/// What the lightcurve's axes show, and which points.
-struct LightcurveAxisOptions: ParsableArguments {
+/// What a lightcurve's axes show, and which points: `lightcurve`, and a card's lightcurve panel.
+struct TimeAndYOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "x axis: mjd, date (calendar, UTC), since-first (days since the first valid alert) or since-t0 (days since --t0).",
         valueName: "mode"))
@@ -88,19 +105,13 @@ struct LightcurveAxisOptions: ParsableArguments {
         valueName: "quantity"))
     var y: String = "diffmag"
 
-    @Option(help: ArgumentHelp("Also write the drawn points as CSV (one object only).", valueName: "file.csv"))
-    var table: String?
-
     func validate() throws {
         if let t0, !t0.isFinite { throw ValidationError("--t0 must be a finite MJD") }
-        do { _ = try options(palette: .fink) } catch { throw ValidationError("\(error)") }
-    }
-
-    func options(palette: BandPalette) throws -> LightcurveOptions {
-        var o = FigureSpec.Options(format: "png")
-        try record(in: &o)
-        o.palette = palette.rawValue
-        return try FigureSpec(command: .lightcurve, objectIds: [], source: .init(), options: o, output: nil).lightcurveOptions()
+        do {
+            var o = FigureSpec.Options(format: "png")
+            try record(in: &o)
+            _ = try FigureSpec(command: .lightcurve, objectIds: [], source: .init(), options: o, output: nil).lightcurveOptions()
+        } catch { throw ValidationError("\(error)") }
     }
 
     /// Records the axes in a figure spec: names as given, times resolved to MJD.
@@ -112,4 +123,15 @@ struct LightcurveAxisOptions: ParsableArguments {
         options.until = try until.map { try TimeParsing.mjd($0, option: "--until", endOfDay: true) }
         options.y = y.lowercased() == "diffmag" ? nil : y.lowercased()
     }
+}
+
+/// The lightcurve command's axes, and the drawn points as a table.
+struct LightcurveAxisOptions: ParsableArguments {
+    @OptionGroup var axes: TimeAndYOptions
+
+    @Option(help: ArgumentHelp("Also write the drawn points as CSV (one object only).", valueName: "file.csv"))
+    var table: String?
+
+    /// Records the axes in a figure spec: names as given, times resolved to MJD.
+    func record(in options: inout FigureSpec.Options) throws { try axes.record(in: &options) }
 }

@@ -295,6 +295,30 @@ import Testing
         }
     }
 
+    /// As live: with a column list the server computes no `v:` value, even one asked for by name,
+    /// while full rows carry them. A client wanting Fink's class must send no list.
+    @Test func serverSendsNoQueryTimeColumnWithAColumnList() async throws {
+        try await withServer { server in
+            try await server.load(objectsFile: fixtureURL("ZTF25ackyyzk.json"))
+            let url = server.baseURL.appendingPathComponent("api/v1/objects")
+            let body = #"{"objectId": "ZTF25ackyyzk", "columns": "i:objectId,i:jd,i:fid,i:magpsf,d:cdsxmatch,v:classification,v:lapse"}"#
+            let response = try await URLSessionTransport(timeout: 30).send(
+                HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"], body: Data(body.utf8)))
+            #expect(response.status == 200)
+            let rows = try #require(try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]])
+            #expect(!rows.isEmpty)
+            #expect(rows.allSatisfy { Set($0.keys) == ["i:objectId", "i:jd", "i:fid", "i:magpsf", "d:cdsxmatch"] })
+
+            let client = client(for: server)
+            let ztf = try id("ZTF25ackyyzk")
+            let narrow = try await client.detections(
+                of: ztf, options: FetchOptions(withUpperLimits: false, columns: ["i:magpsf", "v:classification"]))
+            #expect(!narrow.isEmpty && narrow.allSatisfy { $0.classification == nil })
+            let full = try await client.detections(of: ztf, options: FetchOptions(withUpperLimits: false))
+            #expect(full.first?.classification == "SN candidate", "full rows keep v:classification")
+        }
+    }
+
     // MARK: /api/v1/cutouts
 
     @Test func cutoutsOfOneAlert() async throws {

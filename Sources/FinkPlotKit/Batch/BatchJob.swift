@@ -112,14 +112,17 @@ public struct CardJob: BatchJob {
     public var format: OutputFormat
     public var choice: AlertChoice
     public var rendering: StampRendering
+    /// Page, type, colours and the lightcurve panel's axes.
+    public var look: CardLook
     public var metadata: @Sendable (ObjectId) -> DocumentMetadata?
 
     public init(target: OutputTarget, format: OutputFormat, choice: AlertChoice = .latest, rendering: StampRendering,
-                metadata: @escaping @Sendable (ObjectId) -> DocumentMetadata? = { _ in nil }) {
+                look: CardLook = CardLook(), metadata: @escaping @Sendable (ObjectId) -> DocumentMetadata? = { _ in nil }) {
         self.target = target
         self.format = format
         self.choice = choice
         self.rendering = rendering
+        self.look = look
         self.metadata = metadata
     }
 
@@ -135,11 +138,11 @@ public struct CardJob: BatchJob {
     public func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
         let alert = try stampAlerts(of: id, rows: rows)[0]
         let set = alert.candid.flatMap { stamps[$0] } ?? [:]
-        let data = try ObjectCard.render(objectId: id, rows: rows, alert: alert, choice: choice, stamps: set,
-                                         rendering: rendering, format: format, metadata: metadata(id))
+        let (data, cardNotes) = try ObjectCard.render(objectId: id, rows: rows, alert: alert, choice: choice, stamps: set,
+                                                      rendering: rendering, look: look, format: format, metadata: metadata(id))
         let url = target.url(for: id, format: format)
         try AtomicFile.write(data, to: url)
-        var notes: [String] = []
+        var notes = cardNotes
         let missing = StampKind.allCases.filter { set[$0].map(\.isEmpty) ?? true }
         if !missing.isEmpty {
             notes.append("candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))")
@@ -158,14 +161,16 @@ public struct CutoutsJob: BatchJob {
     public var colorbars: Bool
     public var format: OutputFormat
     public var rawDirectory: URL?
+    /// Colours and type of the labels (the grid's size comes from the stamps, scale and dpi).
+    public var style: Style
     public var metadata: @Sendable (ObjectId) -> DocumentMetadata?
 
     public init(directory: URL, choice: AlertChoice, rendering: StampRendering, scale: Int, dpi: Double,
-                colorbars: Bool, format: OutputFormat, rawDirectory: URL?,
+                colorbars: Bool, format: OutputFormat, rawDirectory: URL?, style: Style = .screen,
                 metadata: @escaping @Sendable (ObjectId) -> DocumentMetadata? = { _ in nil }) {
         self.directory = directory; self.choice = choice; self.rendering = rendering; self.scale = scale
         self.dpi = dpi; self.colorbars = colorbars; self.format = format; self.rawDirectory = rawDirectory
-        self.metadata = metadata
+        self.style = style; self.metadata = metadata
     }
 
     public func outputs(for id: ObjectId) -> [URL] { [OutputTarget.directory(directory).url(for: id, format: format)] }
@@ -190,7 +195,7 @@ public struct CutoutsJob: BatchJob {
         }
         let grid = CutoutFigure.grid(rows: gridRows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars)
         let measurer = try CairoTextMeasurer()
-        let figure = CutoutFigure.figure(grid, measurer: measurer)
+        let figure = CutoutFigure.figure(grid, style: style, measurer: measurer)
         let data = try Renderer.render(figure.displayList(measurer: measurer), format: format, pixelsPerPoint: dpi / 72,
                                        metadata: metadata(id))
         let url = outputs(for: id)[0]

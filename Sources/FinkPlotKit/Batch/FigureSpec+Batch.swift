@@ -25,7 +25,7 @@ extension FigureSpec {
                 metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.rawValue) lightcurve") })
         case .card:
             return CardJob(
-                target: target, format: format, choice: alertChoice, rendering: try StampRendering(),
+                target: target, format: format, choice: alertChoice, rendering: try StampRendering(), look: try cardLook(),
                 metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.rawValue) object card") })
         }
     }
