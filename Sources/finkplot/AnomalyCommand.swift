@@ -2,6 +2,9 @@ import ArgumentParser
 import FinkAPI
 import FinkPlotKit
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct AnomalyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -116,6 +119,9 @@ struct AnomalyCommand: AsyncParsableCommand {
         }
         print("wrote \(chart.path)")
         if let table { print("wrote \(table.path)") }
+        // The runner's progress writes to the file descriptor directly: flush so that a log shows
+        // the chart before the objects.
+        fflush(nil)
 
         guard let kind, let objects else { return }
         let dir = URL(fileURLWithPath: outputDirectory ?? ".", isDirectory: true)

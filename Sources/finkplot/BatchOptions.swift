@@ -66,7 +66,7 @@ struct RunnerOptions: ParsableArguments {
             return .offline
         }
         if let directory {
-            if cache != nil { throw ValidationError("\(directoryName) reads saved files and uses no cache: drop --cache") }
+            if cache != nil { throw ValidationError("\(directoryName) \(directory) reads saved files and uses no cache: drop --cache") }
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
                 throw ValidationError("\(directoryName) \(directory): no such directory")

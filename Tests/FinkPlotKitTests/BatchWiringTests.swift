@@ -1,3 +1,4 @@
+import CairoRender
 import FinkAPI
 import FinkTestServer
 import Foundation
@@ -86,6 +87,35 @@ import Testing
                 "\(result.err)")
         #expect(await server.requests.map(\.path) == ["/api/v1/anomaly"])
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("a.svg").path))
+    }
+
+    @Test func anomalyLightcurvesRecordASpecThatRenderRemakesFromTheCache() async throws {
+        let server = try await FixtureServer()
+        defer { Task { await server.stop() } }
+        let ids = try await server.loadSynthetic(count: 1, rows: fixtureSources, maxRows: 12)
+        await server.setAnomalyRows(try anomalyRows(naming: ids))
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cache = dir.appendingPathComponent("cache").path
+        let drawn = try await runFinkplot([
+            "anomaly", "--api-url", server.baseURL.absoluteString, "--n", "1", "-o", dir.appendingPathComponent("a.png").path,
+            "--render", "lightcurve", "--output-dir", dir.path, "--style", "paper", "--dpi", "100", "--cache", cache, "--quiet"])
+        #expect(drawn.status == 0, "\(drawn.err)")
+        let png = try Data(contentsOf: dir.appendingPathComponent("\(ids[0]).png"))
+        let chunks = Dictionary(try PNGText.read(png).map { ($0.keyword, $0.text) }, uniquingKeysWith: { x, _ in x })
+        let embedded = try #require(chunks["finkplot:spec"])
+        let spec = try JSONDecoder().decode(FigureSpec.self, from: Data(embedded.utf8))
+        #expect(spec.command == .lightcurve && spec.objectIds == ids && spec.options.style == "paper" && spec.options.dpi == 100)
+        #expect(spec.source.apiURL == server.baseURL.absoluteString)
+
+        let specFile = dir.appendingPathComponent("spec.json")
+        try Data(embedded.utf8).write(to: specFile)
+        await server.clearRequests()
+        let again = dir.appendingPathComponent("again.png")
+        let render = try await runFinkplot(["render", specFile.path, "--offline", "--cache", cache, "-o", again.path, "--quiet"])
+        #expect(render.status == 0, "\(render.err)")
+        #expect(try Data(contentsOf: again) == png)
+        #expect(await server.requests.isEmpty)
     }
 
     @Test func anomalyBatchOptionsNeedRender() async throws {
