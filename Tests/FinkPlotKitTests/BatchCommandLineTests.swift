@@ -58,14 +58,16 @@ struct FinkplotResult {
     var lastLine: String { err.split(separator: "\n").last.map(String.init) ?? "" }
 }
 
-/// Runs the `finkplot` binary built with the tests, on a Dispatch thread (waiting on the
-/// cooperative pool could starve an in-process server it talks to).
+/// Runs the `finkplot` binary built with the tests. The blocking reads and the wait happen on
+/// threads of their own: on the cooperative pool they could starve an in-process server the
+/// binary talks to, and on Dispatch's global pool (about one thread per core on Linux) the
+/// URLSession work of the other tests running meanwhile.
 func runFinkplot(_ arguments: [String], stdin: String? = nil) async throws -> FinkplotResult {
     let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let executable = try #require([dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("finkplot") }
         .first { FileManager.default.isExecutableFile(atPath: $0.path) }, "finkplot is not built next to \(dir.path)")
     return try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
+        Thread {
             continuation.resume(with: Result {
                 let process = Process()
                 process.executableURL = executable
@@ -80,15 +82,18 @@ func runFinkplot(_ arguments: [String], stdin: String? = nil) async throws -> Fi
                 // Standard error is read on another thread: a child filling one pipe while we
                 // wait on the other would never end.
                 let errData = LockedData()
-                let reader = DispatchGroup()
-                DispatchQueue.global().async(group: reader) { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+                let errDone = DispatchSemaphore(value: 0)
+                Thread {
+                    errData.set(err.fileHandleForReading.readDataToEndOfFile())
+                    errDone.signal()
+                }.start()
                 let outData = out.fileHandleForReading.readDataToEndOfFile()
-                reader.wait()
+                errDone.wait()
                 process.waitUntilExit()
                 return FinkplotResult(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
                                       err: String(decoding: errData.value, as: UTF8.self))
             })
-        }
+        }.start()
     }
 }
 
