@@ -113,6 +113,9 @@ public struct AnomalyRun: Sendable {
         public var alerts: [AnomalyAlert]
         /// Distinct objects of the alerts, newest alert first (step two of Fink's workflow).
         public var objectIds: [ObjectId]
+        /// The same with the malformed ones too, as sent: the batch input of step two, so its
+        /// manifest accounts for every anomalous object.
+        public var objectList: [String]
         public var notes: [String]
     }
 
@@ -126,7 +129,9 @@ public struct AnomalyRun: Sendable {
             if let p = a.featuresG.problem { notes.append("\(a.objectId) candid \(a.candid.map(String.init) ?? "?"): d:lc_features_g \(p)") }
             if let p = a.featuresR.problem { notes.append("\(a.objectId) candid \(a.candid.map(String.init) ?? "?"): d:lc_features_r \(p)") }
         }
-        return Result(alerts: alerts, objectIds: ids, notes: notes)
+        var seen = Set<String>()
+        let list = alerts.sorted { $0.jd > $1.jd }.map(\.objectId).filter { seen.insert($0).inserted }
+        return Result(alerts: alerts, objectIds: ids, objectList: list, notes: notes)
     }
 
     /// Writes the chart (and the table, when asked) atomically.
@@ -146,41 +151,40 @@ public enum AnomalyObjectFigure: String, Sendable, CaseIterable {
 }
 
 extension AnomalyRun {
-    /// Draws the figures of the anomalous objects into `directory`: the one place that hands the
-    /// objects on, so it can move to the batch runner without touching the command.
-    /// Lightcurves and cards are `<objectId>.<format>`; cutouts one grid `anomaly_cutouts.<format>`
-    /// (latest alert of each).
-    public static func renderObjects(
-        _ ids: [ObjectId], as kind: AnomalyObjectFigure, source: any ObjectSource & StampProvider,
-        directory: URL, format: OutputFormat, size: FigureSize, report: (ObjectOutcome) -> Void = { _ in }
-    ) async throws -> [ObjectOutcome] {
-        let raw = ids.map(\.rawValue)
-        // Lightcurves and cards go through the batch runner: the objects' rows in one chunked
-        // request instead of one request each, two objects drawn at a time.
-        let origin: BatchOrigin? = if let client = source as? FinkClient { .api(client) }
-            else if let directory = source as? DirectorySource { .directory(directory) } else { nil }
-        let job: (any BatchJob)? = switch kind {
-        case .lightcurve: LightcurveJob(target: .directory(directory), format: format, size: size)
-        case .card: CardJob(target: .directory(directory), format: format, rendering: try StampRendering())
-        case .cutouts: nil  // one grid of every object, not a figure per object
-        }
-        if let origin, let job {
-            let outcomes = try await BatchRunner(job: job, origin: origin).outcomes(of: raw)
-            outcomes.forEach(report)
-            return outcomes
-        }
+    /// The batch job drawing each anomalous object as `kind`, `<objectId>.<format>` in
+    /// `directory`: the second step of Fink's workflow, run by `BatchRunner` like any batch
+    /// (chunked fetches, cache, retries, manifest). Lightcurves and cards record a one-object
+    /// figure spec, so `finkplot render` of a file's spec remakes it; cutout grids (the latest
+    /// alert's stamps) record the options they were drawn with.
+    ///
+    /// `source`: where the objects' rows come from, as a spec records it. `look` applies to
+    /// lightcurves (preset, width, dpi); `cutoutDPI` to grids; a card's page is fixed.
+    public static func objectJob(
+        _ kind: AnomalyObjectFigure, ids: [ObjectId], directory: URL, format: OutputFormat, source: FigureSpec.Source,
+        look: (preset: StylePreset, size: FigureSize) = (.screen, FigureSize()), cutoutDPI: Double = 150,
+        queryTime: String = Provenance.now()
+    ) throws -> any BatchJob {
+        let output = FigureSpec.Output(directory: directory.path)
+        let objectIds = ids.map(\.rawValue)
         switch kind {
         case .lightcurve:
-            return await LightcurveRun(source: source, target: .directory(directory), format: format, size: size)
-                .run(ids: raw, report: report)
-        case .cutouts:
-            let run = CutoutRun(source: source, choice: .latest, rendering: try StampRendering(), scale: 4, dpi: size.dpi,
-                                colorbars: false, format: format,
-                                output: directory.appendingPathComponent("anomaly_cutouts.\(format.rawValue)"), rawDirectory: nil)
-            return await run.run(ids: raw, report: report)
+            var options = FigureSpec.Options(format: format.rawValue, width: look.size.widthPixels,
+                                             height: look.size.heightPixels, dpi: look.size.dpi)
+            options.style = look.preset == .screen ? nil : look.preset.rawValue
+            return try FigureSpec(command: .lightcurve, objectIds: objectIds, source: source, options: options, output: output,
+                                  queryTime: queryTime).batchJob(target: .directory(directory))
         case .card:
-            return await CardRun(source: source, target: .directory(directory), format: format, rendering: try StampRendering())
-                .run(ids: raw, report: report)
+            return try FigureSpec(command: .card, objectIds: objectIds, source: source,
+                                  options: .init(format: format.rawValue, alert: "latest"), output: output,
+                                  queryTime: queryTime).batchJob(target: .directory(directory))
+        case .cutouts:
+            // The defaults of `finkplot cutouts`, written as it normalises them.
+            let dpiText = cutoutDPI == cutoutDPI.rounded() ? String(Int(cutoutDPI)) : String(cutoutDPI)
+            let provenance = Provenance(source: source.description, objectIds: objectIds, queryTime: queryTime,
+                                        options: "cutouts --format \(format.rawValue) --scale 4 --dpi \(dpiText) --alert latest --mask-color magenta")
+            return CutoutsJob(directory: directory, choice: .latest, rendering: try StampRendering(), scale: 4, dpi: cutoutDPI,
+                              colorbars: false, format: format, rawDirectory: nil,
+                              metadata: { provenance.forObject($0.rawValue).metadata(title: "\($0.rawValue) cutouts") })
         }
     }
 }

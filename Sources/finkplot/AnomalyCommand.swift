@@ -2,6 +2,9 @@ import ArgumentParser
 import FinkAPI
 import FinkPlotKit
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct AnomalyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,13 +17,23 @@ struct AnomalyCommand: AsyncParsableCommand {
             failed) are kept apart in grey below a gap. --table writes the alerts with their 26 \
             light-curve features per band as named columns (g_mean … r_stetson_K).
 
-            --render then draws each anomalous object (newest alert first) into --output-dir: \
-            the second step of Fink's workflow, alerts first, then objects.
+            --render then draws each anomalous object (newest alert first) into --output-dir, \
+            <objectId>.<format> each: the second step of Fink's workflow, alerts first, then \
+            objects. The objects go through the batch runner as for 'finkplot lightcurve': \
+            chunked /objects requests, the cache, retries, manifest.jsonl in --output-dir \
+            listing every anomalous object, a re-run skipping what is done. Cutout grids and \
+            cards show the latest alert's stamps. --style, --width and --dpi also shape the \
+            lightcurves (--height is the chart's), --dpi the grids; a card's page is fixed.
+
+            Exit status: 1 when the chart or table cannot be made; with --render, as for the \
+            batch commands: 0 when every object is rendered (now or by an earlier run), 1 when \
+            any is empty, invalid or failed, 130 when interrupted.
 
             Examples:
               finkplot anomaly --n 50 --since 2026-03-01 -o anomaly.png --table anomaly.csv
               finkplot anomaly --from samples/anomaly.json -o anomaly.pdf
               finkplot anomaly --n 5 --render lightcurve --output-dir anomalous
+              finkplot anomaly --n 50 --render cutouts --output-dir grids --cache /shared/cache
             """
     )
 
@@ -46,6 +59,8 @@ struct AnomalyCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Data source") var source: ServiceSourceOptions
     @OptionGroup(title: "Output") var output: FigureFileOptions
+    @OptionGroup(title: "Objects (--render)") var runner: RunnerOptions
+    @OptionGroup(title: "Objects (--render)") var age: MaxAgeOption
 
     func validate() throws {
         guard count >= 1, count <= 100_000 else { throw ValidationError("--n must be between 1 and 100000") }
@@ -54,8 +69,9 @@ struct AnomalyCommand: AsyncParsableCommand {
         if let render, AnomalyObjectFigure(rawValue: render) == nil {
             throw ValidationError("--render \(render): use lightcurve, cutouts or card")
         }
-        if render == nil && (outputDirectory != nil || objectsFrom != nil) {
-            throw ValidationError("--output-dir and --objects-from only make sense with --render")
+        if render == nil && (outputDirectory != nil || objectsFrom != nil || runner.offline || runner.cache != nil
+                             || runner.noCache || runner.force) {
+            throw ValidationError("--output-dir, --objects-from, --offline, --cache, --no-cache and --force only make sense with --render")
         }
     }
 
@@ -67,6 +83,21 @@ struct AnomalyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (since, until) = try dates()
+        // Usage errors of the objects step come before anything is asked or written.
+        let kind = render.flatMap(AnomalyObjectFigure.init(rawValue:))
+        let objects: (origin: BatchOrigin, source: FigureSpec.Source)? = try kind.map { _ in
+            // --offline concerns the objects only: /anomaly is still asked (or --from read).
+            let origin = try runner.origin(apiURL: runner.offline ? nil : source.apiURL, directory: objectsFrom,
+                                           timeout: source.timeout, directoryName: "--objects-from")
+            let recorded: FigureSpec.Source = if let objectsFrom {
+                .init(directory: URL(fileURLWithPath: objectsFrom, isDirectory: true).standardizedFileURL.path)
+            } else {
+                .init(apiURL: try FinkAPIConfig.resolveBaseURL(flag: source.apiURL,
+                                                               environment: ProcessInfo.processInfo.environment).absoluteString)
+            }
+            return (origin, recorded)
+        }
+
         let run = AnomalyRun(source: try source.makeSource(), n: count, since: since, until: until)
         let result: AnomalyRun.Result
         do { result = try await run.fetch() } catch {
@@ -76,40 +107,33 @@ struct AnomalyCommand: AsyncParsableCommand {
         for note in result.notes { printError("note: \(note)") }
         let chart = try output.outputURL(defaultName: "anomaly")
         let table = output.table.map { URL(fileURLWithPath: $0) }
-        let style = try output.preset().style
+        let preset = try output.preset()
+        let style = preset.style
         let size = try output.size { AnomalyFigure.naturalHeightPixels(result.alerts, dpi: $0.dpi, style: style) }
+        let format = try output.resolvedFormat()
         do {
-            try AnomalyRun.write(result, chart: chart, format: try output.resolvedFormat(), size: size, style: style, table: table)
+            try AnomalyRun.write(result, chart: chart, format: format, size: size, style: style, table: table)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
         }
         print("wrote \(chart.path)")
         if let table { print("wrote \(table.path)") }
+        // The runner's progress writes to the file descriptor directly: flush so that a log shows
+        // the chart before the objects.
+        fflush(nil)
 
-        guard let render, let kind = AnomalyObjectFigure(rawValue: render) else { return }
-        let objects: any ObjectSource & StampProvider
-        if let objectsFrom {
-            objects = DirectorySource(directory: URL(fileURLWithPath: objectsFrom, isDirectory: true))
-        } else {
-            objects = try source.makeClient()
-        }
+        guard let kind, let objects else { return }
         let dir = URL(fileURLWithPath: outputDirectory ?? ".", isDirectory: true)
         try AtomicFile.ensureDirectory(dir)
-        let format = try output.resolvedFormat()
-        let outcomes: [ObjectOutcome]
-        do {
-            outcomes = try await AnomalyRun.renderObjects(
-                result.objectIds, as: kind, source: objects, directory: dir, format: format,
-                size: FigureSize(), report: printOutcome)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(1)
-        }
-        let failed = outcomes.filter { !$0.succeeded }.count
-        if failed > 0 {
-            printError("\(failed) of \(outcomes.count) objects failed")
-            throw ExitCode(1)
-        }
+        let (width, _) = try output.lengths()
+        let job = try AnomalyRun.objectJob(kind, ids: result.objectIds, directory: dir, format: format, source: objects.source,
+                                           look: (preset, preset.size(width: width, height: nil, dpi: output.dpi)),
+                                           cutoutDPI: output.dpi ?? 150)
+        let batch = BatchRunner(job: job, origin: objects.origin, configuration: runner.configuration(
+            maxAge: age.seconds, manifestURL: dir.appendingPathComponent(Manifest.fileName(shard: nil))))
+        // The distinct objectIds as the alerts name them, malformed ones too: the manifest
+        // accounts for every anomalous object.
+        try await runBatch(batch, input: BatchInput(raw: result.objectList), quiet: runner.quiet)
     }
 }

@@ -7,13 +7,9 @@ import Foundation
 import Glibc
 #endif
 
-/// Options of every rendering command that can run over many ids.
-struct BatchOptions: ParsableArguments {
-    @Option(name: .customLong("ids-file"), help: ArgumentHelp(
-        "Read objectIds from FILE ('-' for standard input): one per line, '#' comments and blank lines ignored.",
-        valueName: "file"))
-    var idsFile: String?
-
+/// How the batch runner fetches and draws objects: shared by every command that draws objects
+/// (`lightcurve`, `card`, `cutouts --output-dir`, `anomaly --render`, `render`).
+struct RunnerOptions: ParsableArguments {
     @Option(name: .customLong("chunk-size"), help: ArgumentHelp("ObjectIds per /api/v1/objects request.", valueName: "n"))
     var chunkSize: Int = 50
 
@@ -36,21 +32,11 @@ struct BatchOptions: ParsableArguments {
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache.")
     var noCache = false
 
-    @Option(name: .customLong("max-age"), help: ArgumentHelp(
-        "Fetch objects again when their cached rows are older than this: seconds, or 30m, 12h, 3d. Stamps never expire.",
-        valueName: "age"))
-    var maxAge: String = "1d"
-
-    @Flag(help: "Use the cache alone, whatever its age; never ask the API. Objects not cached fail.")
+    @Flag(help: "Use the cache alone, whatever its age; never ask the API for objects. Objects not cached fail.")
     var offline = false
 
     @Flag(help: "Redo objects that an earlier run's manifest records as rendered.")
     var force = false
-
-    @Option(help: ArgumentHelp(
-        "Take part K of N (K from 1 to N) of the ids, chosen by a stable hash of each id: N runs with K = 1…N cover the list once (e.g. a Slurm job array).",
-        valueName: "K/N"))
-    var shard: String?
 
     @Flag(help: "No progress display (failures and the final counts are still printed).")
     var quiet = false
@@ -61,11 +47,59 @@ struct BatchOptions: ParsableArguments {
         guard rps > 0, rps.isFinite else { throw ValidationError("--rps must be a positive number") }
         guard (0...20).contains(retries) else { throw ValidationError("--retries must be between 0 and 20") }
         if noCache && (cache != nil || offline) { throw ValidationError("--no-cache excludes --cache and --offline") }
-        do {
-            _ = try Self.parseAge(maxAge)
-            _ = try shard.map { try Shard(parsing: $0) }
-        } catch { throw ValidationError("\(error)") }
     }
+
+    var cacheStore: ObjectCache? {
+        if noCache { return nil }
+        return ObjectCache(directory: cache.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ObjectCache.defaultDirectory())
+    }
+
+    /// Where objects come from: the cache alone (`--offline`), saved answers in `directory`, or
+    /// the API at `apiURL` (resolved as everywhere) through retries and the request budget.
+    /// `directoryName` names the directory in messages (`--from`, `--objects-from`, ...).
+    func origin(apiURL: String?, directory: String?, timeout: Double, directoryName: String = "--from") throws -> BatchOrigin {
+        if offline {
+            let conflicts = [directory.map { _ in directoryName }, apiURL.map { _ in "--api-url" }].compactMap { $0 }
+            if !conflicts.isEmpty {
+                throw ValidationError("--offline reads the cache only: it excludes \(conflicts.joined(separator: " and "))")
+            }
+            return .offline
+        }
+        if let directory {
+            if cache != nil { throw ValidationError("\(directoryName) \(directory) reads saved files and uses no cache: drop --cache") }
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+                throw ValidationError("\(directoryName) \(directory): no such directory")
+            }
+            return .directory(DirectorySource(directory: URL(fileURLWithPath: directory, isDirectory: true)))
+        }
+        let url = try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment)
+        let transport = RetryingTransport(
+            base: URLSessionTransport(timeout: timeout),
+            policy: RetryPolicy(maxAttempts: retries + 1),
+            limiter: RateLimiter(requestsPerSecond: rps, burst: max(1, rps)))
+        return .api(FinkClient(baseURL: url, transport: transport))
+    }
+
+    /// `maxAge`: seconds after which cached rows are fetched again, nil for never.
+    func configuration(maxAge: Double?, manifestURL: URL?) -> BatchConfiguration {
+        BatchConfiguration(chunkSize: chunkSize, concurrency: concurrency, cache: cacheStore, maxAge: maxAge, force: force,
+                           manifestURL: manifestURL)
+    }
+}
+
+/// `--max-age` with the batch commands' default: a day-old answer is fetched again.
+struct MaxAgeOption: ParsableArguments {
+    @Option(name: .customLong("max-age"), help: ArgumentHelp(
+        "Fetch objects again when their cached rows are older than this: seconds, or 30m, 12h, 3d. Stamps never expire.",
+        valueName: "age"))
+    var maxAge: String = "1d"
+
+    func validate() throws {
+        do { _ = try Self.parseAge(maxAge) } catch { throw ValidationError("\(error)") }
+    }
+
+    var seconds: Double { (try? Self.parseAge(maxAge)) ?? 86_400 }
 
     /// `90`, `30m`, `12h`, `3d`, `1w` → seconds.
     static func parseAge(_ text: String) throws -> Double {
@@ -80,6 +114,29 @@ struct BatchOptions: ParsableArguments {
             throw FinkError.invalidSetting(name: "--max-age", value: text, reason: "use seconds or a number with s, m, h, d or w (12h, 3d)")
         }
         return value * factor
+    }
+}
+
+/// Options of every rendering command that can run over many ids: the runner's, plus where the
+/// ids come from and which part of them this process takes.
+struct BatchOptions: ParsableArguments {
+    @Option(name: .customLong("ids-file"), help: ArgumentHelp(
+        "Read objectIds from FILE ('-' for standard input): one per line, '#' comments and blank lines ignored.",
+        valueName: "file"))
+    var idsFile: String?
+
+    @OptionGroup var runner: RunnerOptions
+    @OptionGroup var age: MaxAgeOption
+
+    @Option(help: ArgumentHelp(
+        "Take part K of N (K from 1 to N) of the ids, chosen by a stable hash of each id: N runs with K = 1…N cover the list once (e.g. a Slurm job array).",
+        valueName: "K/N"))
+    var shard: String?
+
+    var quiet: Bool { runner.quiet }
+
+    func validate() throws {
+        do { _ = try shard.map { try Shard(parsing: $0) } } catch { throw ValidationError("\(error)") }
     }
 
     /// The ids from the arguments and then the ids file, in that order.
@@ -99,39 +156,13 @@ struct BatchOptions: ParsableArguments {
         do { return try shard.map { try Shard(parsing: $0) } } catch { throw ValidationError("\(error)") }
     }
 
-    var cacheStore: ObjectCache? {
-        if noCache { return nil }
-        return ObjectCache(directory: cache.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ObjectCache.defaultDirectory())
-    }
-
     func origin(_ source: SourceOptions) throws -> BatchOrigin {
-        if offline {
-            if source.directory != nil || source.apiURL != nil {
-                throw ValidationError("--offline reads the cache only: it excludes --from and --api-url")
-            }
-            return .offline
-        }
-        if let directory = source.directory {
-            if cache != nil { throw ValidationError("--from reads saved files and uses no cache: drop --cache") }
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("--from \(directory): no such directory")
-            }
-            return .directory(DirectorySource(directory: URL(fileURLWithPath: directory, isDirectory: true)))
-        }
-        let url = try FinkAPIConfig.resolveBaseURL(flag: source.apiURL, environment: ProcessInfo.processInfo.environment)
-        let transport = RetryingTransport(
-            base: URLSessionTransport(timeout: source.timeout),
-            policy: RetryPolicy(maxAttempts: retries + 1),
-            limiter: RateLimiter(requestsPerSecond: rps, burst: max(1, rps)))
-        return .api(FinkClient(baseURL: url, transport: transport))
+        try runner.origin(apiURL: source.apiURL, directory: source.directory, timeout: source.timeout)
     }
 
     func configuration(manifestDirectory: URL?) throws -> BatchConfiguration {
-        let shard = try shardValue()
-        return BatchConfiguration(
-            chunkSize: chunkSize, concurrency: concurrency, cache: cacheStore, maxAge: try Self.parseAge(maxAge),
-            force: force, manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: shard)))
+        runner.configuration(maxAge: age.seconds,
+                             manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: try shardValue())))
     }
 }
 
@@ -178,9 +209,18 @@ func runSpecBatch(_ spec: FigureSpec, source: SourceOptions, batch: BatchOptions
         try AtomicFile.write(try spec.json(), to: URL(fileURLWithPath: saveSpec))
         print("wrote spec \(saveSpec)")
     }
-    let target = spec.target
+    try await runSpecBatch(spec, origin: try batch.origin(source), runner: batch.runner, maxAge: batch.age.seconds,
+                           shard: try batch.shardValue())
+}
+
+/// Makes a spec's figures through the batch runner, into `target` (default: the spec's output).
+/// The one path of `lightcurve`, `card` and `render`, so a spec remade by `render` goes through
+/// the same fetch, cache and drawing code as the run that wrote it.
+func runSpecBatch(_ spec: FigureSpec, target: OutputTarget? = nil, origin: BatchOrigin, runner options: RunnerOptions,
+                  maxAge: Double?, shard: Shard?) async throws {
+    let target = target ?? spec.target
     let manifestDirectory: URL? = if case let .directory(dir) = target { dir } else { nil }
-    let runner = BatchRunner(job: try spec.batchJob(target: target), origin: try batch.origin(source),
-                             configuration: try batch.configuration(manifestDirectory: manifestDirectory))
-    try await runBatch(runner, input: BatchInput(raw: spec.objectIds, shard: try batch.shardValue()), quiet: batch.quiet)
+    let runner = BatchRunner(job: try spec.batchJob(target: target), origin: origin, configuration: options.configuration(
+        maxAge: maxAge, manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: shard))))
+    try await runBatch(runner, input: BatchInput(raw: spec.objectIds, shard: shard), quiet: options.quiet)
 }

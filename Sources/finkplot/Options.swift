@@ -42,7 +42,7 @@ struct SourceOptions: ParsableArguments {
         return .init(apiURL: try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment).absoluteString)
     }
 
-    /// The one place a source is built from settings (also used by `render` for a spec's source).
+    /// The one place a per-object source is built from settings (batches build theirs in `RunnerOptions.origin`).
     static func makeStampSource(apiURL: String?, directory: String?, timeout: Double) throws -> any ObjectSource & StampProvider {
         if let directory {
             var isDir: ObjCBool = false

@@ -10,12 +10,23 @@ struct RenderCommand: AsyncParsableCommand {
         discussion: """
             The spec names the command (lightcurve or card), the objects, the data source, the \
             options and the original query time, which is recorded again as the files' creation \
-            time: the same data give the same bytes. Data come from the spec's source unless \
-            --from or --api-url says otherwise.
+            time: the same data give the same bytes.
+
+            Objects are read through the batch runner and its cache, as 'finkplot lightcurve' \
+            reads them. A spec asks for a snapshot, so a cached object is used whatever its age \
+            (--max-age to fetch older ones again); only objects missing from the cache are \
+            fetched, from the spec's source unless --from or --api-url says otherwise. \
+            --offline never asks the API: an object missing from the cache fails. Into a \
+            directory, a manifest.jsonl is kept and a re-run skips what is done (--force redoes it).
 
             Examples:
               finkplot lightcurve ZTF18aabjigr --from samples -o lc.pdf --save-spec lc.json
               finkplot render lc.json -o lc_again.pdf
+              finkplot card ZTF21aaxtctv --cache cache -o card.png --save-spec card.json
+              finkplot render card.json --cache cache --offline -o card_again.png
+
+            Exit status: 0 when every object is rendered, 1 when any is empty or failed (or \
+            the spec cannot be read), 130 when interrupted.
             """
     )
 
@@ -37,7 +48,15 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(name: .customLong("output-dir"), help: ArgumentHelp("Write <objectId>.<format> files here instead.", valueName: "dir"))
     var outputDirectory: String?
 
+    @OptionGroup(title: "Cache and fetching") var runner: RunnerOptions
+
+    @Option(name: .customLong("max-age"), help: ArgumentHelp(
+        "Fetch objects again when their cached rows are older than this: seconds, or 30m, 12h, 3d (default: any age).",
+        valueName: "age"))
+    var maxAge: String?
+
     func validate() throws {
+        if let maxAge { do { _ = try MaxAgeOption.parseAge(maxAge) } catch { throw ValidationError("\(error)") } }
         if directory != nil && apiURL != nil { throw ValidationError("--from and --api-url exclude each other") }
         if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
@@ -63,12 +82,12 @@ struct RenderCommand: AsyncParsableCommand {
             try AtomicFile.ensureDirectory(dir)
             target = .directory(dir)
         }
-        // The same source code path as every other command; the spec's source unless overridden.
-        // (When a disk cache lands in SourceOptions, render reads it here too.)
-        let overridden = directory != nil || apiURL != nil
-        let source = try SourceOptions.makeStampSource(
-            apiURL: overridden ? apiURL : spec.source.apiURL,
-            directory: overridden ? directory : spec.source.directory, timeout: timeout)
-        try await runSpec(spec, source: source, target: target, saveSpec: nil)
+        // The spec's source unless overridden; with --offline, none (the cache alone).
+        let overridden = directory != nil || apiURL != nil || runner.offline
+        let origin = try runner.origin(
+            apiURL: overridden ? apiURL : spec.source.apiURL, directory: overridden ? directory : spec.source.directory,
+            timeout: timeout, directoryName: overridden ? "--from" : "the spec's source directory")
+        try await runSpecBatch(spec, target: target, origin: origin, runner: runner,
+                               maxAge: try maxAge.map { try MaxAgeOption.parseAge($0) }, shard: nil)
     }
 }

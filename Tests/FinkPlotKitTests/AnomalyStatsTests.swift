@@ -219,17 +219,23 @@ import Testing
         let table = String(decoding: try Data(contentsOf: csv), as: UTF8.self)
         #expect(table.contains("Fail 504"))
 
-        // Step two: the objects, through the one hand-over point.
-        let outcomes = try await AnomalyRun.renderObjects(Array(result.objectIds.prefix(2)), as: .lightcurve, source: client,
-                                                          directory: dir, format: .png, size: FigureSize())
+        #expect(result.objectList.count == 9 && result.objectList.first == "ZTF25ackyyzk")
+
+        // Step two: the objects, through the batch runner.
+        let source = FigureSpec.Source(apiURL: server.baseURL.absoluteString)
+        let lightcurves = try AnomalyRun.objectJob(.lightcurve, ids: Array(result.objectIds.prefix(2)), directory: dir,
+                                                   format: .png, source: source)
+        let outcomes = try await BatchRunner(job: lightcurves, origin: .api(client))
+            .outcomes(of: result.objectIds.prefix(2).map(\.rawValue))
         #expect(outcomes.map(\.succeeded) == [true, false], "ZTF25ackyyzk is served; the next object is unknown here")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF25ackyyzk.png").path))
         // Cards need the alert's stamps from /cutouts: the fixtures have them for ZTF18acefvuh.
         _ = try await server.load(objectsFile: fixturesDirectory().appendingPathComponent("ZTF18acefvuh.json"))
         let stamps = fixturesDirectory().appendingPathComponent("cutouts/ZTF18acefvuh_1034527953215010006.json")
         await server.setCutouts(try Data(contentsOf: stamps), objectId: "ZTF18acefvuh", candid: 1_034_527_953_215_010_006)
-        let cards = try await AnomalyRun.renderObjects([try ObjectId(validating: "ZTF18acefvuh")], as: .card, source: client,
-                                                       directory: dir, format: .pdf, size: FigureSize())
+        let card = try AnomalyRun.objectJob(.card, ids: [try ObjectId(validating: "ZTF18acefvuh")], directory: dir, format: .pdf,
+                                            source: source)
+        let cards = try await BatchRunner(job: card, origin: .api(client)).outcomes(of: ["ZTF18acefvuh"])
         #expect(cards.map(\.succeeded) == [true], "\(cards)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF18acefvuh.pdf").path))
     }

@@ -8,39 +8,8 @@ import Testing
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("samples")
 
-    struct Result {
-        var status: Int32
-        var out: String
-        var err: String
-        var lastLine: String { err.split(separator: "\n").last.map(String.init) ?? "" }
-    }
-
-    /// Runs the binary on a Dispatch thread (waiting on the cooperative pool could starve it).
-    func finkplot(_ arguments: [String], stdin: String? = nil) async throws -> Result {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let executable = try #require([dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("finkplot") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }, "finkplot is not built next to \(dir.path)")
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Swift.Result {
-                    let process = Process()
-                    process.executableURL = executable
-                    process.arguments = arguments
-                    let input = Pipe(), out = Pipe(), err = Pipe()
-                    process.standardInput = input
-                    process.standardOutput = out
-                    process.standardError = err
-                    try process.run()
-                    input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
-                    try input.fileHandleForWriting.close()
-                    let outData = out.fileHandleForReading.readDataToEndOfFile()
-                    let errData = err.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-                                  err: String(decoding: errData, as: UTF8.self))
-                })
-            }
-        }
+    func finkplot(_ arguments: [String], stdin: String? = nil) async throws -> FinkplotResult {
+        try await runFinkplot(arguments, stdin: stdin)
     }
 
     @Test func idsFromStandardInputWithCommentsBlanksDuplicatesAndABadOne() async throws {
@@ -79,4 +48,58 @@ import Testing
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.hasSuffix(".png") })
     }
+}
+
+/// What one run of the `finkplot` binary did.
+struct FinkplotResult {
+    var status: Int32
+    var out: String
+    var err: String
+    var lastLine: String { err.split(separator: "\n").last.map(String.init) ?? "" }
+}
+
+/// Runs the `finkplot` binary built with the tests. The blocking reads and the wait happen on
+/// threads of their own: on the cooperative pool they could starve an in-process server the
+/// binary talks to, and on Dispatch's global pool (about one thread per core on Linux) the
+/// URLSession work of the other tests running meanwhile.
+func runFinkplot(_ arguments: [String], stdin: String? = nil) async throws -> FinkplotResult {
+    let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let executable = try #require([dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("finkplot") }
+        .first { FileManager.default.isExecutableFile(atPath: $0.path) }, "finkplot is not built next to \(dir.path)")
+    return try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(with: Result {
+                let process = Process()
+                process.executableURL = executable
+                process.arguments = arguments
+                let input = Pipe(), out = Pipe(), err = Pipe()
+                process.standardInput = input
+                process.standardOutput = out
+                process.standardError = err
+                try process.run()
+                input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
+                try input.fileHandleForWriting.close()
+                // Standard error is read on another thread: a child filling one pipe while we
+                // wait on the other would never end.
+                let errData = LockedData()
+                let errDone = DispatchSemaphore(value: 0)
+                Thread {
+                    errData.set(err.fileHandleForReading.readDataToEndOfFile())
+                    errDone.signal()
+                }.start()
+                let outData = out.fileHandleForReading.readDataToEndOfFile()
+                errDone.wait()
+                process.waitUntilExit()
+                return FinkplotResult(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+                                      err: String(decoding: errData.value, as: UTF8.self))
+            })
+        }.start()
+    }
+}
+
+private final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ value: Data) { lock.withLock { data = value } }
+    var value: Data { lock.withLock { data } }
 }
