@@ -96,18 +96,3 @@ struct CardCommand: AsyncParsableCommand {
         try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec)
     }
 }
-
-/// Writes the spec when asked, runs it, reports each object, and exits 1 when any failed.
-func runSpec(_ spec: FigureSpec, source: any ObjectSource & StampProvider, target: OutputTarget? = nil,
-             saveSpec: String?) async throws {
-    if let saveSpec {
-        try AtomicFile.write(try spec.json(), to: URL(fileURLWithPath: saveSpec))
-    }
-    let outcomes = try await spec.run(source: source, target: target, report: printOutcome)
-    if let saveSpec { print("wrote spec \(saveSpec)") }
-    let failed = outcomes.filter { !$0.succeeded }.count
-    if failed > 0 {
-        printError("\(failed) of \(outcomes.count) objects failed")
-        throw ExitCode(1)
-    }
-}
