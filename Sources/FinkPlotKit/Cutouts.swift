@@ -218,6 +218,34 @@ public enum CutoutFigure {
                       panels: [Panel(frame: Rect(x: 0, y: 0, width: size.width, height: size.height), content: .imageGrid(grid))])
     }
 
+    /// The grid rows of one object's alerts (raw stamps written too when asked), with a note per
+    /// alert that lacks a stamp. Shared by the one-grid run and the per-object batch job.
+    static func rows(of id: ObjectId, alerts: [Detection], stamps: [[StampKind: Stamp]], rendering: StampRendering,
+                     rawDirectory: URL?) throws -> (rows: [CutoutRow], notes: [String]) {
+        var rows: [CutoutRow] = []
+        var notes: [String] = []
+        for (alert, set) in zip(alerts, stamps) {
+            let missing = StampKind.allCases.filter { set[$0].map(\.isEmpty) ?? true }
+            if !missing.isEmpty {
+                notes.append("candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))")
+            }
+            let row = CutoutRow(objectId: id, alert: alert, stamps: set)
+            if let rawDirectory { try CutoutRun.writeRaw(row, rendering: rendering, to: rawDirectory) }
+            rows.append(row)
+        }
+        return (rows, notes)
+    }
+
+    /// Lays out and encodes a grid of `rows`.
+    static func render(_ rows: [CutoutRow], rendering: StampRendering, scale: Int, dpi: Double, colorbars: Bool,
+                       style: Style, format: OutputFormat, metadata: DocumentMetadata?) throws -> Data {
+        let grid = grid(rows: rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars)
+        let measurer = try CairoTextMeasurer()
+        let figure = figure(grid, style: style, measurer: measurer)
+        return try Renderer.render(figure.displayList(measurer: measurer), format: format, pixelsPerPoint: dpi / 72,
+                                   metadata: metadata)
+    }
+
     /// One stamp as its own PNG: one image pixel per stamp pixel, no decoration.
     public static func rawPNG(_ image: RGBAImage) throws -> Data {
         let list = DisplayList(size: Size(Double(image.width), Double(image.height)), background: nil, items: [
@@ -257,17 +285,10 @@ public struct CutoutRun: Sendable {
             do {
                 let id = try ObjectId(validating: raw)
                 let alerts = try await CutoutFigure.alerts(of: id, choice: choice, source: source)
-                var notes: [String] = []
                 let stampSets = try await source.stamps(of: id, alerts: alerts)
-                for (alert, stamps) in zip(alerts, stampSets) {
-                    let missing = StampKind.allCases.filter { stamps[$0].map { $0.isEmpty } ?? true }
-                    if !missing.isEmpty {
-                        notes.append("candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    let row = CutoutRow(objectId: id, alert: alert, stamps: stamps)
-                    if let dir = rawDirectory { try writeRaw(row, to: dir) }
-                    rows.append(row)
-                }
+                let (objectRows, notes) = try CutoutFigure.rows(of: id, alerts: alerts, stamps: stampSets,
+                                                                rendering: rendering, rawDirectory: rawDirectory)
+                rows += objectRows
                 outcomes.append(ObjectOutcome(objectId: raw, status: .rendered(path: output.path), notes: notes))
             } catch {
                 outcomes.append(ObjectOutcome(objectId: raw, status: .failed(reason: "\(error)"), notes: []))
@@ -275,13 +296,11 @@ public struct CutoutRun: Sendable {
         }
         if !rows.isEmpty {
             do {
-                let grid = CutoutFigure.grid(rows: rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars)
-                let measurer = try CairoTextMeasurer()
-                let figure = CutoutFigure.figure(grid, style: style, measurer: measurer)
                 var provenance = self.provenance
                 provenance?.objectIds = rows.map(\.objectId.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
-                let data = try Renderer.render(figure.displayList(measurer: measurer), format: format, pixelsPerPoint: dpi / 72,
-                                               metadata: provenance?.metadata(title: "Fink cutouts"))
+                let data = try CutoutFigure.render(rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars,
+                                                   style: style, format: format,
+                                                   metadata: provenance?.metadata(title: "Fink cutouts"))
                 try AtomicFile.write(data, to: output)
             } catch {
                 // The grid could not be written: every object that reached it fails with the reason.
@@ -292,10 +311,6 @@ public struct CutoutRun: Sendable {
         }
         outcomes.forEach(report)
         return outcomes
-    }
-
-    func writeRaw(_ row: CutoutRow, to dir: URL) throws {
-        try Self.writeRaw(row, rendering: rendering, to: dir)
     }
 
     /// Each stamp of `row` as its own PNG in `dir`, one pixel per stamp pixel.

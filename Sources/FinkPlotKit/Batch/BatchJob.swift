@@ -181,23 +181,11 @@ public struct CutoutsJob: BatchJob {
 
     public func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
         let alerts = try stampAlerts(of: id, rows: rows)
-        var notes: [String] = []
-        var gridRows: [CutoutRow] = []
-        for alert in alerts {
-            let set = alert.candid.flatMap { stamps[$0] } ?? [:]
-            let missing = StampKind.allCases.filter { set[$0].map(\.isEmpty) ?? true }
-            if !missing.isEmpty {
-                notes.append("candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))")
-            }
-            let row = CutoutRow(objectId: id, alert: alert, stamps: set)
-            if let raw = rawDirectory { try CutoutRun.writeRaw(row, rendering: rendering, to: raw) }
-            gridRows.append(row)
-        }
-        let grid = CutoutFigure.grid(rows: gridRows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars)
-        let measurer = try CairoTextMeasurer()
-        let figure = CutoutFigure.figure(grid, style: style, measurer: measurer)
-        let data = try Renderer.render(figure.displayList(measurer: measurer), format: format, pixelsPerPoint: dpi / 72,
-                                       metadata: metadata(id))
+        let (gridRows, notes) = try CutoutFigure.rows(of: id, alerts: alerts,
+                                                      stamps: alerts.map { a in a.candid.flatMap { stamps[$0] } ?? [:] },
+                                                      rendering: rendering, rawDirectory: rawDirectory)
+        let data = try CutoutFigure.render(gridRows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars,
+                                           style: style, format: format, metadata: metadata(id))
         let url = outputs(for: id)[0]
         try AtomicFile.write(data, to: url)
         return BatchRendered(outputs: [url], notes: notes)
