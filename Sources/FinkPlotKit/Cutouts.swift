@@ -225,15 +225,19 @@ public enum CutoutFigure {
         var rows: [CutoutRow] = []
         var notes: [String] = []
         for (alert, set) in zip(alerts, stamps) {
-            let missing = StampKind.allCases.filter { set[$0].map(\.isEmpty) ?? true }
-            if !missing.isEmpty {
-                notes.append("candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))")
-            }
+            if let note = missingStampsNote(alert, set) { notes.append(note) }
             let row = CutoutRow(objectId: id, alert: alert, stamps: set)
             if let rawDirectory { try CutoutRun.writeRaw(row, rendering: rendering, to: rawDirectory) }
             rows.append(row)
         }
         return (rows, notes)
+    }
+
+    /// "candid N: no data for Science, Template" when some of an alert's stamps are missing or empty.
+    static func missingStampsNote(_ alert: Detection, _ stamps: [StampKind: Stamp]) -> String? {
+        let missing = StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
+        guard !missing.isEmpty else { return nil }
+        return "candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))"
     }
 
     /// Lays out and encodes a grid of `rows`.

@@ -142,11 +142,7 @@ public struct CardJob: BatchJob {
                                                       rendering: rendering, look: look, format: format, metadata: metadata(id))
         let url = target.url(for: id, format: format)
         try AtomicFile.write(data, to: url)
-        var notes = cardNotes
-        let missing = StampKind.allCases.filter { set[$0].map(\.isEmpty) ?? true }
-        if !missing.isEmpty {
-            notes.append("candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))")
-        }
+        let notes = cardNotes + [CutoutFigure.missingStampsNote(alert, set)].compactMap { $0 }
         return BatchRendered(outputs: [url], notes: notes)
     }
 }
