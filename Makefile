@@ -47,6 +47,8 @@ gallery: build
 	$(BIN) lightcurve --from samples ZTF19acihgng -o $(GALLERY)/dark-dcmag.png --style dark --y dcmag
 	$(BIN) lightcurve --from samples ZTF18acefvuh -o $(GALLERY)/flux.png --y flux
 	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(GALLERY)/dcmag-window.png --y dcmag --since 2019-10-01 --until 2019-10-20
+	$(BIN) card --from samples ZTF18acefvuh -o $(GALLERY)/card-paper-wide.png --style paper-wide --palette colorblind
+	$(BIN) card --from samples ZTF18acefvuh -o $(GALLERY)/card-dark.png --style dark --time since-first
 
 test: deps
 	$(SWIFT) test
