@@ -4,7 +4,7 @@ import Foundation
 /// Where a figure came from, recorded inside the file: PNG text chunks, PDF document information,
 /// an SVG `<metadata>` element.
 public struct Provenance: Sendable, Equatable {
-    /// `finkplot 0.1.0`.
+    /// `finkplot 0.2.0`.
     public var software: String
     /// The API base URL, or `directory <path>` for saved answers.
     public var source: String

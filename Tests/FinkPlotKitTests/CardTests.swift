@@ -240,7 +240,7 @@ import Testing
             #expect(chunks["finkplot:options"] == spec.normalizedOptions)
         } else {
             let text = String(decoding: a, as: UTF8.self)
-            #expect(text.contains("/Title (ZTF18aabjigr object card)") && text.contains("/Creator (finkplot 0.1.0)"))
+            #expect(text.contains("/Title (ZTF18aabjigr object card)") && text.contains("/Creator (\(FinkPlotVersion.software))"))
             #expect(text.contains("/CreationDate (D:20240301120000") || text.contains("/CreationDate (20240301120000"))
             #expect(text.contains("/FontFile2") && !text.contains("/Type3"), "pdffonts would list only embedded TrueType")
         }
