@@ -66,8 +66,10 @@ public enum StatsFigure {
     /// padding would differ by a bar's width and could tip the tick step). A week at least: one
     /// night still gets day ticks either side of its bar. With weeks or months the limits take in
     /// the whole first and last bins, so every panel (the per-night cumulative too) spans them.
-    static func xAxis(_ nights: [NightStatistics], bin: StatsBin = .night) -> Axis {
-        var axis = Axis(title: "night (UTC)", labeling: .calendar(unixEpochAt: 0))
+    /// `barsBinned` names the bars' bin in the title: a bar under "night" would read as one night.
+    static func xAxis(_ nights: [NightStatistics], bin: StatsBin = .night, barsBinned: Bool = false) -> Axis {
+        let title = !barsBinned || bin == .night ? "night (UTC)" : bin == .week ? "week from Monday (UTC)" : "month (UTC)"
+        var axis = Axis(title: title, labeling: .calendar(unixEpochAt: 0))
         guard let firstNight = nights.first?.night.daysSinceUnixEpoch,
               let lastNight = nights.last?.night.daysSinceUnixEpoch else { return axis }
         let first = Double(bin.span(containing: firstNight).lowerBound)
@@ -103,7 +105,7 @@ public enum StatsFigure {
             bins.compactMap { b in b[column].map { bar(b, kind: bin, nightWidth: width, fill: fill, top: $0 / divisor) } }
         }
         return Chart(
-            title: "Alerts \(per(bin))", xAxis: xAxis(nights, bin: bin), yAxis: yAxis, series: [],
+            title: "Alerts \(per(bin))", xAxis: xAxis(nights, bin: bin, barsBinned: true), yAxis: yAxis, series: [],
             legend: [LegendEntry("received (basic:raw)", symbol: .swatch(rawColor)),
                      LegendEntry("processed (basic:sci)", symbol: .swatch(sciColor))],
             // Processed alerts are a subset of received ones: drawn in front, they show the share.
@@ -202,7 +204,7 @@ public enum StatsFigure {
         }
         let what = chosen.isEmpty ? "top \(shown.count)\(withOther ? " + other" : "")" : "chosen"
         // The legend reads top-down like the stack.
-        return Chart(title: "Classes \(per(bin)) (\(what))", xAxis: xAxis(nights, bin: bin), yAxis: yAxis, series: [],
+        return Chart(title: "Classes \(per(bin)) (\(what))", xAxis: xAxis(nights, bin: bin, barsBinned: true), yAxis: yAxis, series: [],
                      legend: legend.reversed(), bars: series)
     }
 
@@ -247,6 +249,23 @@ public enum StatsFigure {
         return right > left ? (right - left) * size.pixelsPerPoint : size.points.width * size.pixelsPerPoint
     }
 
+    /// "alerts per month (thousands)" is taller than a panel of a journal column (`paper`, three
+    /// panels): there it reads "alerts/month (10³)", as short as the panel title allows (the
+    /// title says the bin in full). Measured with approximate widths, which err on the long side.
+    static func fittingYTitle(_ chart: Chart, frame: Rect, style: Style) -> Chart {
+        let full = chart.yAxis.title
+        guard full.hasPrefix("alerts per ") else { return chart }
+        let plot = ChartLayout(chart: chart, frame: frame, style: style, measurer: ApproximateTextMeasurer()).plotRect
+        let room = 2 * min(plot.midY - frame.minY, frame.maxY - plot.midY) - style.fontSize
+        let text = TextStyle(family: style.fontFamily, size: style.labelSize)
+        guard ApproximateTextMeasurer().width(of: full, style: text) > room else { return chart }
+        var fitted = chart
+        fitted.yAxis.title = full.replacingOccurrences(of: "alerts per ", with: "alerts/")
+            .replacingOccurrences(of: " (thousands)", with: " (10³)")
+            .replacingOccurrences(of: " (millions)", with: " (10⁶)")
+        return fitted
+    }
+
     static func layout(_ nights: [NightStatistics], plot: StatsPlot, size: FigureSize, top: Int, chosen: [String],
                        style: Style, bin: StatsBin, fill: Double) -> Figure {
         let page = size.points
@@ -259,7 +278,8 @@ public enum StatsFigure {
         }
         let height = page.height / Double(charts.count)
         let panels = charts.enumerated().map { i, chart in
-            Panel(frame: Rect(x: 0, y: Double(i) * height, width: page.width, height: height), content: .chart(chart))
+            let frame = Rect(x: 0, y: Double(i) * height, width: page.width, height: height)
+            return Panel(frame: frame, content: .chart(fittingYTitle(chart, frame: frame, style: style)))
         }
         var figure = Figure(size: page, style: style, panels: panels)
         // Stacked panels read as one figure only if their time axes line up.
