@@ -88,13 +88,24 @@ public struct AnomalyAlert: Sendable, Equatable {
         label.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("fail")
     }
 
+    /// A row of the answer left out: which required column it lacked (`i:objectId` first when
+    /// both are), and its candid when it has one, to find it again.
+    public struct SkippedRow: Sendable, Equatable {
+        public var index: Int
+        public var missing: String
+        public var candid: Int64?
+        public init(index: Int, missing: String, candid: Int64? = nil) {
+            self.index = index; self.missing = missing; self.candid = candid
+        }
+    }
+
     /// Reads the rows of an `/anomaly` answer. Rows without a usable `i:jd` or `i:objectId` are
     /// skipped and reported (they can be neither dated nor plotted); malformed feature strings
     /// leave empty features and a `problem`, never an error.
-    public static func decode(_ data: Data, source: String) throws -> (alerts: [AnomalyAlert], skippedRows: [Int]) {
+    public static func decode(_ data: Data, source: String) throws -> (alerts: [AnomalyAlert], skippedRows: [SkippedRow]) {
         let rows = try TableRows.decode(data, source: source)
         var alerts: [AnomalyAlert] = []
-        var skipped: [Int] = []
+        var skipped: [SkippedRow] = []
         for (index, row) in rows.enumerated() {
             func number(_ column: String) throws -> Double? {
                 guard let cell = row[column] else { return nil }
@@ -102,11 +113,12 @@ public struct AnomalyAlert: Sendable, Equatable {
                     throw FinkError.decoding(source: source, message: "row \(index), \(column): cannot read \(error.shown) as a number")
                 }
             }
+            let candid = row["i:candid"]?.int64.flatMap { $0 > 0 ? $0 : nil }
             guard let objectId = row["i:objectId"]?.text, let jd = try number("i:jd") else {
-                skipped.append(index)
+                let missing = row["i:objectId"]?.text == nil ? "i:objectId" : "i:jd"
+                skipped.append(SkippedRow(index: index, missing: missing, candid: candid))
                 continue
             }
-            let candid = row["i:candid"]?.int64.flatMap { $0 > 0 ? $0 : nil }
             alerts.append(AnomalyAlert(
                 objectId: objectId, candid: candid, jd: jd, anomalyScore: try number("d:anomaly_score"),
                 cdsxmatch: row["d:cdsxmatch"]?.text,
@@ -115,6 +127,20 @@ public struct AnomalyAlert: Sendable, Equatable {
                 raw: row))
         }
         return (alerts, skipped)
+    }
+
+    /// One note per missing column ("2 anomaly rows without i:objectId were skipped"), so the
+    /// count of alerts drawn is never silently short of what the server sent.
+    public static func skipNotes(_ skipped: [SkippedRow]) -> [String] {
+        var notes: [String] = []
+        for column in ["i:objectId", "i:jd"] {
+            let rows = skipped.filter { $0.missing == column }
+            guard !rows.isEmpty else { continue }
+            let candids = rows.compactMap(\.candid).map(String.init)
+            let shown = candids.isEmpty ? "" : " (candid " + candids.prefix(5).joined(separator: ", ") + (candids.count > 5 ? " …" : "") + ")"
+            notes.append("\(rows.count) anomaly row\(rows.count == 1 ? "" : "s") without \(column) \(rows.count == 1 ? "was" : "were") skipped\(shown)")
+        }
+        return notes
     }
 
     /// The distinct, well-formed objectIds of `alerts`, newest alert first: the second step of
@@ -173,6 +199,12 @@ extension FinkClient {
     /// The `n` latest anomalous alerts between `since` and `until` (inclusive days), newest first.
     /// `columns` narrows the answer (`i:objectId`, `i:jd` are added: decoding needs them).
     public func anomaly(n: Int = 10, since: CivilDate? = nil, until: CivilDate? = nil, columns: [String]? = nil) async throws -> [AnomalyAlert] {
+        try await anomalyAnswer(n: n, since: since, until: until, columns: columns).alerts
+    }
+
+    /// As `anomaly`, with the rows of the answer that could not be read as alerts.
+    public func anomalyAnswer(n: Int = 10, since: CivilDate? = nil, until: CivilDate? = nil, columns: [String]? = nil)
+        async throws -> (alerts: [AnomalyAlert], skippedRows: [AnomalyAlert.SkippedRow]) {
         guard n >= 1 else { throw FinkError.invalidSetting(name: "n", value: String(n), reason: "ask for at least one alert") }
         if let since, let until, until < since {
             throw FinkError.invalidSetting(name: "until", value: until.description, reason: "it is before the start date \(since)")
@@ -183,7 +215,7 @@ extension FinkClient {
                                columns: list?.joined(separator: ","))
         let url = anomalyURL
         let response = try await postJSON(url, body: body)
-        return try AnomalyAlert.decode(response.body, source: url.absoluteString).alerts
+        return try AnomalyAlert.decode(response.body, source: url.absoluteString)
     }
 
     /// The nightly statistics matching `date` (a prefix: a year, a month, a night, or all nights),

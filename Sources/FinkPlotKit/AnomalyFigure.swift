@@ -120,9 +120,9 @@ public struct AnomalyRun: Sendable {
     }
 
     public func fetch() async throws -> Result {
-        let alerts = try await source.anomalousAlerts(n: n, since: since, until: until)
+        let (alerts, skipped) = try await source.anomalousAlerts(n: n, since: since, until: until)
         let (ids, invalid) = AnomalyAlert.objectIds(of: alerts)
-        var notes: [String] = []
+        var notes = AnomalyAlert.skipNotes(skipped)
         if alerts.isEmpty { notes.append("no anomalous alerts at \(source.description) for these dates") }
         if !invalid.isEmpty { notes.append("not valid objectIds, not drawn: \(invalid.joined(separator: ", "))") }
         for a in alerts {

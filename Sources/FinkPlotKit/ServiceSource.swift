@@ -15,20 +15,23 @@ public enum ServiceSource: Sendable {
         }
     }
 
-    public func anomalousAlerts(n: Int, since: CivilDate?, until: CivilDate?) async throws -> [AnomalyAlert] {
+    /// The alerts, and the rows of the answer that could not be read as alerts. A saved answer's
+    /// skipped rows are all reported: without a date they cannot be filtered.
+    public func anomalousAlerts(n: Int, since: CivilDate?, until: CivilDate?) async throws
+        -> (alerts: [AnomalyAlert], skippedRows: [AnomalyAlert.SkippedRow]) {
         switch self {
         case let .api(client):
-            return try await client.anomaly(n: n, since: since, until: until)
+            return try await client.anomalyAnswer(n: n, since: since, until: until)
         case let .file(url):
             guard n >= 1 else { throw FinkError.invalidSetting(name: "--n", value: String(n), reason: "ask for at least one alert") }
-            let alerts = try AnomalyAlert.decode(try Self.read(url), source: url.path).alerts
+            let (alerts, skipped) = try AnomalyAlert.decode(try Self.read(url), source: url.path)
             let lower = since.map { Double($0.daysSinceUnixEpoch) } ?? -.infinity
             let upper = until.map { Double($0.daysSinceUnixEpoch + 1) } ?? .infinity
             let kept = alerts.filter {
                 let day = JulianDate.daysSinceUnixEpoch(jd: $0.jd)
                 return day >= lower && day < upper
             }
-            return Array(kept.sorted { $0.jd > $1.jd }.prefix(n))
+            return (Array(kept.sorted { $0.jd > $1.jd }.prefix(n)), skipped)
         }
     }
 

@@ -49,12 +49,31 @@ public enum StatsFigure {
 
     static func day(_ night: NightStatistics) -> Double { Double(night.night.daysSinceUnixEpoch) }
 
+    /// Where a bin's bar stands: a night's centred on its date (as the cumulative steps), a week's
+    /// or month's across its days in the same coordinates (first day − ½ to last day + ½).
+    /// `fill` is the share of a week or month the bar covers (1: neighbours touch).
+    static func bar(_ bin: StatsBinTotals, kind: StatsBin, nightWidth: Double, fill: Double,
+                    base: Double = 0, top: Double) -> BarSeries.Bar {
+        let first = Double(bin.days.lowerBound), last = Double(bin.days.upperBound)
+        let width = kind == .night ? nightWidth : (last - first + 1) * fill
+        return .init(x: (first + last) / 2, width: width, base: base, top: top)
+    }
+
+    /// The title word of a bin: "Alerts per week".
+    static func per(_ bin: StatsBin) -> String { "per \(bin.rawValue)" }
+
     /// The same limits in every panel, so stacked panels get the same ticks (each panel's own
     /// padding would differ by a bar's width and could tip the tick step). A week at least: one
-    /// night still gets day ticks either side of its bar.
-    static func xAxis(_ nights: [NightStatistics]) -> Axis {
-        var axis = Axis(title: "night (UTC)", labeling: .calendar(unixEpochAt: 0))
-        guard let first = nights.first.map(day), let last = nights.last.map(day) else { return axis }
+    /// night still gets day ticks either side of its bar. With weeks or months the limits take in
+    /// the whole first and last bins, so every panel (the per-night cumulative too) spans them.
+    /// `barsBinned` names the bars' bin in the title: a bar under "night" would read as one night.
+    static func xAxis(_ nights: [NightStatistics], bin: StatsBin = .night, barsBinned: Bool = false) -> Axis {
+        let title = !barsBinned || bin == .night ? "night (UTC)" : bin == .week ? "week from Monday (UTC)" : "month (UTC)"
+        var axis = Axis(title: title, labeling: .calendar(unixEpochAt: 0))
+        guard let firstNight = nights.first?.night.daysSinceUnixEpoch,
+              let lastNight = nights.last?.night.daysSinceUnixEpoch else { return axis }
+        let first = Double(bin.span(containing: firstNight).lowerBound)
+        let last = Double(bin.span(containing: lastNight).upperBound)
         var lo = first - 0.5, hi = last + 0.5
         lo -= (hi - lo) * 0.01
         hi += (hi - lo) * 0.01
@@ -72,17 +91,21 @@ public enum StatsFigure {
         return (Axis(title: title, padding: 0.04, minimumSpan: 1e-9), unit.divisor)
     }
 
-    /// Received and processed alerts per night; a night missing one value still draws the other.
-    public static func nightly(_ nights: [NightStatistics], style: Style = .screen) -> Chart {
+    /// Received and processed alerts per night (or per week, per month: summed over the nights of
+    /// the bin that have the value); a bin missing one value still draws the other.
+    /// `fill` is the share of a week or month a bar covers.
+    public static func nightly(_ nights: [NightStatistics], bin: StatsBin = .night, fill: Double = 1,
+                               style: Style = .screen) -> Chart {
         let (rawColor, sciColor, _) = countColors(style)
-        let maximum = nights.map { max($0[rawColumn] ?? 0, $0[sciColumn] ?? 0) }.max() ?? 0
-        let (yAxis, divisor) = countAxis("alerts", maximum: maximum)
+        let bins = StatsBinTotals.group(nights, by: bin)
+        let maximum = bins.map { max($0[rawColumn] ?? 0, $0[sciColumn] ?? 0) }.max() ?? 0
+        let (yAxis, divisor) = countAxis("alerts \(per(bin))", maximum: maximum)
         let width = barWidth(nights)
         func bars(_ column: String) -> [BarSeries.Bar] {
-            nights.compactMap { n in n[column].map { .init(x: day(n), width: width, top: $0 / divisor) } }
+            bins.compactMap { b in b[column].map { bar(b, kind: bin, nightWidth: width, fill: fill, top: $0 / divisor) } }
         }
         return Chart(
-            title: "Alerts per night", xAxis: xAxis(nights), yAxis: yAxis, series: [],
+            title: "Alerts \(per(bin))", xAxis: xAxis(nights, bin: bin, barsBinned: true), yAxis: yAxis, series: [],
             legend: [LegendEntry("received (basic:raw)", symbol: .swatch(rawColor)),
                      LegendEntry("processed (basic:sci)", symbol: .swatch(sciColor))],
             // Processed alerts are a subset of received ones: drawn in front, they show the share.
@@ -99,7 +122,9 @@ public enum StatsFigure {
         }
     }
 
-    public static func cumulativeChart(_ nights: [NightStatistics], style: Style = .screen) -> Chart {
+    /// Per night whatever the bars' bin (a line needs no width); `bin` only widens the x limits
+    /// to those of the bar panels it is stacked with.
+    public static func cumulativeChart(_ nights: [NightStatistics], bin: StatsBin = .night, style: Style = .screen) -> Chart {
         let (_, sciColor, rawColor) = countColors(style)
         let raw = cumulative(nights, column: rawColumn), sci = cumulative(nights, column: sciColumn)
         let (yAxis, divisor) = countAxis("total alerts",
@@ -117,7 +142,7 @@ public enum StatsFigure {
         let top = max(raw.last?.y ?? 0, sci.last?.y ?? 0) / divisor
         if top > 0 { yAxisZero.limits = 0...(top * 1.05) }
         return Chart(
-            title: "Cumulative alerts" + (nights.first.map { " since \($0.night)" } ?? ""), xAxis: xAxis(nights), yAxis: yAxisZero,
+            title: "Cumulative alerts" + (nights.first.map { " since \($0.night)" } ?? ""), xAxis: xAxis(nights, bin: bin), yAxis: yAxisZero,
             series: markers("raw", raw, rawStroke.color) + markers("sci", sci, sciColor),
             legend: [LegendEntry("received (basic:raw)", symbol: .line(rawStroke)),
                      LegendEntry("processed (basic:sci)", symbol: .line(sciStroke))],
@@ -136,9 +161,10 @@ public enum StatsFigure {
         return totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// Stacked bars per night: the `top` classes (or the `chosen` ones, without "other"), then
-    /// "other" summing every remaining class column.
-    public static func classesChart(_ nights: [NightStatistics], top: Int = 6, chosen: [String] = []) -> Chart {
+    /// Stacked bars per night (or week, month): the `top` classes (or the `chosen` ones, without
+    /// "other"), then "other" summing every remaining class column.
+    public static func classesChart(_ nights: [NightStatistics], top: Int = 6, chosen: [String] = [],
+                                    bin: StatsBin = .night, fill: Double = 1) -> Chart {
         let totals = classTotals(nights)
         let shown: [String]
         let withOther: Bool
@@ -151,25 +177,26 @@ public enum StatsFigure {
         }
         // Classes never seen in these nights are no part of "other".
         let others = Set(totals.filter { $0.total > 0 }.map(\.column)).subtracting(shown)
-        func sum(_ columns: some Sequence<String>, _ n: NightStatistics) -> Double {
+        let bins = StatsBinTotals.group(nights, by: bin)
+        func sum(_ columns: some Sequence<String>, _ n: StatsBinTotals) -> Double {
             var total = 0.0
             for c in columns { total += n[c] ?? 0 }
             return total
         }
-        let maximum = nights.map { n -> Double in sum(shown, n) + (withOther ? sum(others, n) : 0) }.max() ?? 0
-        let (yAxis, divisor) = countAxis("alerts", maximum: maximum)
+        let maximum = bins.map { n -> Double in sum(shown, n) + (withOther ? sum(others, n) : 0) }.max() ?? 0
+        let (yAxis, divisor) = countAxis("alerts \(per(bin))", maximum: maximum)
         let width = barWidth(nights)
-        var base = [Double](repeating: 0, count: nights.count)
+        var base = [Double](repeating: 0, count: bins.count)
         var series: [BarSeries] = []
         var legend: [LegendEntry] = []
         let layers = shown.map { ($0, String($0.dropFirst("class:".count))) } + (withOther ? [("", "other (\(others.count) classes)")] : [])
         for (k, (column, name)) in layers.enumerated() {
             let color = column.isEmpty ? otherColor : palette[k % palette.count]
             var bars: [BarSeries.Bar] = []
-            for (i, n) in nights.enumerated() {
+            for (i, n) in bins.enumerated() {
                 let value = column.isEmpty ? sum(others, n) : (n[column] ?? 0)
                 guard value > 0 else { continue }
-                bars.append(.init(x: day(n), width: width, base: base[i], top: base[i] + value / divisor))
+                bars.append(bar(n, kind: bin, nightWidth: width, fill: fill, base: base[i], top: base[i] + value / divisor))
                 base[i] += value / divisor
             }
             series.append(BarSeries(role: column.isEmpty ? "class.other" : "class.\(name)", bars: bars, fill: color))
@@ -177,24 +204,82 @@ public enum StatsFigure {
         }
         let what = chosen.isEmpty ? "top \(shown.count)\(withOther ? " + other" : "")" : "chosen"
         // The legend reads top-down like the stack.
-        return Chart(title: "Classes per night (\(what))", xAxis: xAxis(nights), yAxis: yAxis, series: [],
+        return Chart(title: "Classes \(per(bin)) (\(what))", xAxis: xAxis(nights, bin: bin, barsBinned: true), yAxis: yAxis, series: [],
                      legend: legend.reversed(), bars: series)
     }
 
     /// One page; with several panels they share the width and split the height, x axes aligned.
+    /// `bin` groups the nights of the bar panels; nil picks it (`autoBin`).
     public static func figure(_ nights: [NightStatistics], plot: StatsPlot, size: FigureSize, top: Int = 6,
-                              chosen: [String] = [], style: Style = .screen) -> Figure {
+                              chosen: [String] = [], style: Style = .screen, bin: StatsBin? = nil) -> Figure {
+        let plotPixels = plotWidthPixels(nights, plot: plot, size: size, top: top, chosen: chosen, style: style)
+        let bin = bin ?? autoBin(nights, plotPixels: plotPixels)
+        // Weeks and months wide enough to see a gap get one, so neighbours read as separate bars;
+        // narrower ones fill their span (a sub-pixel gap would only pale the colour).
+        let binPixels = plotPixels / max(1, axisDays(nights)) * (bin == .week ? 7 : 30.4)
+        return layout(nights, plot: plot, size: size, top: top, chosen: chosen, style: style, bin: bin,
+                      fill: bin != .night && binPixels >= 8 ? 0.85 : 1)
+    }
+
+    /// The bin `auto` gives: nights while a night is at least 3 device pixels wide in the plot,
+    /// else weeks if a week is, else months.
+    public static func autoBin(_ nights: [NightStatistics], plotPixels: Double) -> StatsBin {
+        StatsBin.auto(days: axisDays(nights), plotPixels: plotPixels)
+    }
+
+    /// Days the x axis spans with one bar per night.
+    static func axisDays(_ nights: [NightStatistics]) -> Double {
+        guard let limits = xAxis(nights).limits else { return 0 }
+        return limits.upperBound - limits.lowerBound
+    }
+
+    /// The width of the (aligned) plot areas in device pixels, from a layout with per-night bars
+    /// and approximate text widths: close enough for a threshold of a few pixels, and free of Cairo.
+    public static func plotWidthPixels(_ nights: [NightStatistics], plot: StatsPlot, size: FigureSize, top: Int = 6,
+                                       chosen: [String] = [], style: Style = .screen) -> Double {
+        let figure = layout(nights, plot: plot, size: size, top: top, chosen: chosen, style: style, bin: .night, fill: 1)
+        let measurer = ApproximateTextMeasurer()
+        var left = -Double.infinity, right = Double.infinity
+        for panel in figure.panels {
+            guard case let .chart(chart) = panel.content else { continue }
+            let rect = ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).plotRect
+            left = max(left, rect.minX)
+            right = min(right, rect.maxX)
+        }
+        return right > left ? (right - left) * size.pixelsPerPoint : size.points.width * size.pixelsPerPoint
+    }
+
+    /// "alerts per month (thousands)" is taller than a panel of a journal column (`paper`, three
+    /// panels): there it reads "alerts/month (10³)", as short as the panel title allows (the
+    /// title says the bin in full). Measured with approximate widths, which err on the long side.
+    static func fittingYTitle(_ chart: Chart, frame: Rect, style: Style) -> Chart {
+        let full = chart.yAxis.title
+        guard full.hasPrefix("alerts per ") else { return chart }
+        let plot = ChartLayout(chart: chart, frame: frame, style: style, measurer: ApproximateTextMeasurer()).plotRect
+        let room = 2 * min(plot.midY - frame.minY, frame.maxY - plot.midY) - style.fontSize
+        let text = TextStyle(family: style.fontFamily, size: style.labelSize)
+        guard ApproximateTextMeasurer().width(of: full, style: text) > room else { return chart }
+        var fitted = chart
+        fitted.yAxis.title = full.replacingOccurrences(of: "alerts per ", with: "alerts/")
+            .replacingOccurrences(of: " (thousands)", with: " (10³)")
+            .replacingOccurrences(of: " (millions)", with: " (10⁶)")
+        return fitted
+    }
+
+    static func layout(_ nights: [NightStatistics], plot: StatsPlot, size: FigureSize, top: Int, chosen: [String],
+                       style: Style, bin: StatsBin, fill: Double) -> Figure {
         let page = size.points
         let charts: [Chart] = plot.panels.map { kind in
             switch kind {
-            case .nightly, .all: nightly(nights, style: style)
-            case .cumulative: cumulativeChart(nights, style: style)
-            case .classes: classesChart(nights, top: top, chosen: chosen)
+            case .nightly, .all: nightly(nights, bin: bin, fill: fill, style: style)
+            case .cumulative: cumulativeChart(nights, bin: bin, style: style)
+            case .classes: classesChart(nights, top: top, chosen: chosen, bin: bin, fill: fill)
             }
         }
         let height = page.height / Double(charts.count)
         let panels = charts.enumerated().map { i, chart in
-            Panel(frame: Rect(x: 0, y: Double(i) * height, width: page.width, height: height), content: .chart(chart))
+            let frame = Rect(x: 0, y: Double(i) * height, width: page.width, height: height)
+            return Panel(frame: frame, content: .chart(fittingYTitle(chart, frame: frame, style: style)))
         }
         var figure = Figure(size: page, style: style, panels: panels)
         // Stacked panels read as one figure only if their time axes line up.
@@ -242,7 +327,7 @@ public struct StatsRun: Sendable {
             let missing = nights.filter { $0[column] == nil }.map { "\($0.night)" }
             if !missing.isEmpty {
                 let list = missing.count > 5 ? missing.prefix(5).joined(separator: ", ") + " …" : missing.joined(separator: ", ")
-                notes.append("\(missing.count) night\(missing.count == 1 ? "" : "s") without \(column) (\(list)): no bar, nothing added to the total")
+                notes.append("\(missing.count) night\(missing.count == 1 ? "" : "s") without \(column) (\(list)): nothing drawn or added to the totals for them")
             }
         }
         return (nights, notes)

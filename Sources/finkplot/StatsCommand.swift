@@ -17,13 +17,19 @@ struct StatsCommand: AsyncParsableCommand {
                            class:simbad_gal are sums of other columns and never stacked
               all          the three, one above the other (default; 1200×1500 px with
                            the screen style)
-            Large counts read in thousands or millions (the axis title says which). A night \
-            with a missing value still draws its other values and adds nothing to the totals.
+            --bin groups the nights of the bar panels: night, week (weeks starting Monday, \
+            ISO 8601), month, or auto (default: nights while a night is at least 3 pixels \
+            wide in the plot, else weeks if a week is, else months). A bar sums the nights of \
+            its bin that have the value; the cumulative panel stays per night. Large counts \
+            read in thousands or millions (the axis title says which). A night with a missing \
+            value still draws its other values and adds nothing to the totals. --table writes \
+            one row per night whatever --bin.
 
             Examples:
               finkplot stats --date 2021 -o stats_2021.png --table stats_2021.csv
               finkplot stats --date 202103 --plot classes --top 4 -o march.pdf
               finkplot stats --from samples/statistics_2021.json --plot nightly
+              finkplot stats --date "" --bin month -o all_nights.png
             """
     )
 
@@ -32,6 +38,9 @@ struct StatsCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("nightly, cumulative, classes or all.", valueName: "plot"))
     var plot: String = "all"
+
+    @Option(help: ArgumentHelp("Bars per night, week (from Monday), month, or auto.", valueName: "bin"))
+    var bin: String = "auto"
 
     @Option(help: ArgumentHelp("How many classes to stack before 'other'.", valueName: "N"))
     var top: Int = 6
@@ -46,6 +55,9 @@ struct StatsCommand: AsyncParsableCommand {
     func validate() throws {
         do { _ = try StatisticsDate(validating: date) } catch { throw ValidationError("\(error)") }
         guard StatsPlot(rawValue: plot) != nil else { throw ValidationError("--plot \(plot): use nightly, cumulative, classes or all") }
+        guard bin == "auto" || StatsBin(rawValue: bin) != nil else {
+            throw ValidationError("--bin \(bin): use night, week, month or auto")
+        }
         guard (1...20).contains(top) else { throw ValidationError("--top must be between 1 and 20") }
     }
 
@@ -60,7 +72,8 @@ struct StatsCommand: AsyncParsableCommand {
         do {
             let (nights, notes) = try await run.fetch()
             for note in notes { printError("note: \(note)") }
-            let figure = StatsFigure.figure(nights, plot: plot, size: size, top: top, chosen: classes, style: preset.style)
+            let figure = StatsFigure.figure(nights, plot: plot, size: size, top: top, chosen: classes, style: preset.style,
+                                            bin: StatsBin(rawValue: bin))
             let missing = classes.filter { name in
                 let column = name.hasPrefix("class:") ? name : "class:" + name
                 return !nights.contains { $0.counters[column] != nil }

@@ -78,7 +78,8 @@ import Testing
 
         let fine = String(body.split(separator: "\n").dropLast().joined(separator: "\n").dropLast()) + "]"
         let (alerts, skipped) = try AnomalyAlert.decode(Data(fine.utf8), source: "here")
-        #expect(skipped == [1], "a row without a date cannot be placed")
+        #expect(skipped == [AnomalyAlert.SkippedRow(index: 1, missing: "i:jd", candid: 1549473362115015005)],
+                "a row without a date cannot be placed")
         #expect(alerts.count == 1)
         #expect(alerts[0].candid == 1_549_473_362_115_015_004 && alerts[0].jd == 2459500.5)
         #expect(alerts[0].anomalyScore == nil && alerts[0].crossMatchFailed)

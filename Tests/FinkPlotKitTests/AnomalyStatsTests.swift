@@ -110,7 +110,7 @@ import Testing
         nights[3].counters["basic:raw"] = .some(nil)
         nights[4].counters["basic:sci"] = .some(nil)
         let chart = StatsFigure.nightly(nights)
-        #expect(chart.yAxis.title == "alerts (thousands)", "never 2e+05 on the axis")
+        #expect(chart.yAxis.title == "alerts per night (thousands)", "never 2e+05 on the axis")
         let raw = chart.bars[0].bars, sci = chart.bars[1].bars
         #expect(raw.count == nights.count - 1 && sci.count == nights.count - 1)
         let day3 = Double(nights[3].night.daysSinceUnixEpoch), day4 = Double(nights[4].night.daysSinceUnixEpoch)
@@ -162,7 +162,7 @@ import Testing
 
         let chosen = StatsFigure.classesChart(nights, chosen: ["SN candidate", "class:Kilonova candidate"])
         #expect(chosen.bars.map(\.role) == ["class.SN candidate", "class.Kilonova candidate"])
-        #expect(chosen.yAxis.title == "alerts", "small counts stay in units")
+        #expect(chosen.yAxis.title == "alerts per night", "small counts stay in units")
     }
 
     @Test func statsTable() throws {
@@ -238,6 +238,32 @@ import Testing
         let cards = try await BatchRunner(job: card, origin: .api(client)).outcomes(of: ["ZTF18acefvuh"])
         #expect(cards.map(\.succeeded) == [true], "\(cards)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF18acefvuh.pdf").path))
+    }
+
+    @Test func anomalyRowsWithoutIdOrDateAreNoted() async throws {
+        var rows = try anomalyRows()
+        rows[1]["i:objectId"] = nil
+        rows[4]["i:objectId"] = .null
+        let server = try await FixtureServer()
+        defer { Task { await server.stop() } }
+        await server.setAnomalyRows(rows)
+        let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))
+        let served = try await AnomalyRun(source: .api(client), n: 10).fetch()
+        #expect(served.alerts.count == 8)
+        let candids = [rows[1], rows[4]].compactMap { $0["i:candid"] }.map(\.description)
+        #expect(served.notes.first == "2 anomaly rows without i:objectId were skipped (candid \(candids.joined(separator: ", ")))",
+                "\(served.notes)")
+
+        // A saved answer: the server would have dropped a row without a date; a file can hold one.
+        rows[7]["i:jd"] = .null
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("anomaly.json")
+        try FixtureJSON.array(rows.map { .object($0) }).data().write(to: file)
+        let saved = try await AnomalyRun(source: .file(file), n: 10).fetch()
+        #expect(saved.alerts.count == 7)
+        #expect(saved.notes.contains { $0.hasPrefix("2 anomaly rows without i:objectId were skipped") }, "\(saved.notes)")
+        #expect(saved.notes.contains { $0.hasPrefix("1 anomaly row without i:jd was skipped (candid ") }, "\(saved.notes)")
     }
 
     @Test func statsRunFromServerAndFromFile() async throws {

@@ -60,6 +60,14 @@ import Testing
         #expect(svg.contains("<svg"))
         let body = try #require(await server.requests.last?.json)
         #expect(body["date"] == "202103")
+        // Every --bin value is taken; the table stays one row per night whatever the bars.
+        for bin in ["night", "week", "month", "auto"] {
+            let binned = try await run(["stats", "--api-url", api, "--date", "202103", "--plot", "classes", "--bin", bin,
+                                        "-o", "s.svg", "--table", "s.csv"], in: dir)
+            #expect(binned.status == 0, "--bin \(bin): \(binned.err)")
+            let rows = String(decoding: try Data(contentsOf: dir.appendingPathComponent("s.csv")), as: UTF8.self)
+            #expect(rows.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 24, "23 nights and the header")
+        }
 
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         #expect(files == ["a.csv", "a.png", "s.csv", "s.svg"], "no temporary files left")
@@ -78,6 +86,9 @@ import Testing
         let date = try await run(["stats", "--api-url", api, "--date", "2021-3", "-o", "s.png"], in: dir)
         #expect(date.status != 0)
         #expect(date.err.contains("--date"), "\(date.err)")
+        let bin = try await run(["stats", "--api-url", api, "--bin", "fortnight", "-o", "s.png"], in: dir)
+        #expect(bin.status != 0)
+        #expect(bin.err.contains("--bin fortnight: use night, week, month or auto"), "\(bin.err)")
         #expect(await server.requests.isEmpty)
 
         // The server has no nights: an error naming what and where, exit 1, no figure.
