@@ -212,7 +212,7 @@ extension FinkClient {
         let body = AnomalyBody(n: n, startDate: since?.description, stopDate: until?.description,
                                columns: Self.columnsArgument(columns, required: ["i:objectId", "i:jd"]))
         let url = anomalyURL
-        let response = try await postJSON(url, body: body)
+        let response = try await post(url, body: body)
         return try AnomalyAlert.decode(response.body, source: url.absoluteString)
     }
 
@@ -221,7 +221,7 @@ extension FinkClient {
     public func statistics(date: StatisticsDate, columns: [String]? = nil) async throws -> [NightStatistics] {
         let body = StatisticsBody(date: date.rawValue, columns: Self.columnsArgument(columns, required: []))
         let url = statisticsURL
-        let response = try await postJSON(url, body: body)
+        let response = try await post(url, body: body)
         return try NightStatistics.decode(response.body, source: url.absoluteString)
     }
 }

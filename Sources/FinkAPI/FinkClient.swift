@@ -109,10 +109,9 @@ public final class FinkClient: Sendable {
         baseURL.appendingPathComponent("api").appendingPathComponent("v1").appendingPathComponent(name)
     }
 
-    /// POST JSON, for the routes defined in other files (`/anomaly`, `/statistics`).
-    func postJSON(_ url: URL, body: some Encodable) async throws -> HTTPResponse { try await post(url, body: body) }
-
-    private func post(_ url: URL, body: some Encodable) async throws -> HTTPResponse {
+    /// POSTs `body` as JSON; a non-2xx answer is thrown as `.http` (internal: `/anomaly` and
+    /// `/statistics` are defined in Anomaly.swift).
+    func post(_ url: URL, body: some Encodable) async throws -> HTTPResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let request = HTTPRequest(
