@@ -193,8 +193,8 @@ public struct NightStatistics: Sendable, Equatable {
 }
 
 extension FinkClient {
-    public var anomalyURL: URL { baseURL.appendingPathComponent("api/v1/anomaly") }
-    public var statisticsURL: URL { baseURL.appendingPathComponent("api/v1/statistics") }
+    public var anomalyURL: URL { endpoint("anomaly") }
+    public var statisticsURL: URL { endpoint("statistics") }
 
     /// The `n` latest anomalous alerts between `since` and `until` (inclusive days), newest first.
     /// `columns` narrows the answer (`i:objectId`, `i:jd` are added: decoding needs them).
@@ -209,35 +209,20 @@ extension FinkClient {
         if let since, let until, until < since {
             throw FinkError.invalidSetting(name: "until", value: until.description, reason: "it is before the start date \(since)")
         }
-        var list = columns.map { Self.withColumns($0, required: ["i:objectId", "i:jd"]) }
-        if list?.isEmpty == true { list = nil }
         let body = AnomalyBody(n: n, startDate: since?.description, stopDate: until?.description,
-                               columns: list?.joined(separator: ","))
+                               columns: Self.columnsArgument(columns, required: ["i:objectId", "i:jd"]))
         let url = anomalyURL
-        let response = try await postJSON(url, body: body)
+        let response = try await post(url, body: body)
         return try AnomalyAlert.decode(response.body, source: url.absoluteString)
     }
 
     /// The nightly statistics matching `date` (a prefix: a year, a month, a night, or all nights),
     /// oldest first. `columns` narrows the answer; `key:key` and `key:time` always come back.
     public func statistics(date: StatisticsDate, columns: [String]? = nil) async throws -> [NightStatistics] {
-        var list = columns.map { Self.withColumns($0, required: []) }
-        if list?.isEmpty == true { list = nil }
-        let body = StatisticsBody(date: date.rawValue, columns: list?.joined(separator: ","))
+        let body = StatisticsBody(date: date.rawValue, columns: Self.columnsArgument(columns, required: []))
         let url = statisticsURL
-        let response = try await postJSON(url, body: body)
+        let response = try await post(url, body: body)
         return try NightStatistics.decode(response.body, source: url.absoluteString)
-    }
-
-    static func withColumns(_ columns: [String], required: [String]) -> [String] {
-        var list: [String] = []
-        var seen = Set<String>()
-        for name in columns.map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
-            if seen.insert(name).inserted { list.append(name) }
-        }
-        if list.isEmpty { return [] }
-        for name in required where !seen.contains(name) { list.append(name) }
-        return list
     }
 }
 

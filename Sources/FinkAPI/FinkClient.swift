@@ -66,14 +66,12 @@ public final class FinkClient: Sendable {
         var seen = Set<ObjectId>()
         let ids = query.objectIds.filter { seen.insert($0).inserted }
         let options = query.options
-        var columns = options.columns.map { Self.withRequiredColumns($0) }
-        if let list = columns, list.isEmpty { columns = nil }
         let body = ObjectsBody(
             objectId: ids.map(\.rawValue).joined(separator: ","),
             withupperlim: options.withUpperLimits ? true : nil,
             withcutouts: options.withCutouts ? true : nil,
             cutoutKind: options.withCutouts ? options.cutoutKind?.rawValue : nil,
-            columns: columns?.joined(separator: ",")
+            columns: Self.columnsArgument(options.columns, required: Self.requiredColumns)
         )
         let url = objectsURL
         let response = try await post(url, body: body)
@@ -94,25 +92,26 @@ public final class FinkClient: Sendable {
         return try RowDecoder.stamps(fromCutouts: response.body, kinds: kinds, source: url.absoluteString)
     }
 
-    static func withRequiredColumns(_ columns: [String]) -> [String] {
+    /// The `columns` argument: `columns` trimmed and de-duplicated, then `required` appended where
+    /// missing; nil (every column) when no name is given.
+    static func columnsArgument(_ columns: [String]?, required: [String]) -> String? {
         var list: [String] = []
         var seen = Set<String>()
-        for name in columns.map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+        for name in (columns ?? []).map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
             if seen.insert(name).inserted { list.append(name) }
         }
-        if list.isEmpty { return [] }
-        for name in requiredColumns where !seen.contains(name) { list.append(name) }
-        return list
+        if list.isEmpty { return nil }
+        for name in required where !seen.contains(name) { list.append(name) }
+        return list.joined(separator: ",")
     }
 
-    private func endpoint(_ name: String) -> URL {
+    func endpoint(_ name: String) -> URL {
         baseURL.appendingPathComponent("api").appendingPathComponent("v1").appendingPathComponent(name)
     }
 
-    /// POST JSON, for the routes defined in other files (`/anomaly`, `/statistics`).
-    func postJSON(_ url: URL, body: some Encodable) async throws -> HTTPResponse { try await post(url, body: body) }
-
-    private func post(_ url: URL, body: some Encodable) async throws -> HTTPResponse {
+    /// POSTs `body` as JSON; a non-2xx answer is thrown as `.http` (internal: `/anomaly` and
+    /// `/statistics` are defined in Anomaly.swift).
+    func post(_ url: URL, body: some Encodable) async throws -> HTTPResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let request = HTTPRequest(

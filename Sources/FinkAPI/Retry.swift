@@ -55,16 +55,12 @@ public final class AttemptCounter: @unchecked Sendable {
     // Guarded by `lock`: requests of one object may run on several threads.
     private let lock = NSLock()
     private var count = 0
-    private var waited = 0.0
 
     public init() {}
 
     public var attempts: Int { lock.withLock { count } }
-    /// Seconds spent waiting between attempts.
-    public var secondsWaited: Double { lock.withLock { waited } }
 
     func recordAttempt() { lock.withLock { count += 1 } }
-    func recordWait(_ seconds: Double) { lock.withLock { waited += seconds } }
 }
 
 /// A `Transport` that retries what may succeed later, waits for a shared request budget before
@@ -107,7 +103,7 @@ public struct RetryingTransport: Transport {
             let wait: Double
             do {
                 let response = try await base.send(request)
-                guard Self.retryableStatuses(response.status), attempt < policy.maxAttempts else { return response }
+                guard RetryPolicy.retryableStatuses.contains(response.status), attempt < policy.maxAttempts else { return response }
                 if let after = RetryPolicy.retryAfterSeconds(response.headers["retry-after"]) {
                     wait = min(after, policy.maxRetryAfter)
                 } else {
@@ -117,12 +113,9 @@ public struct RetryingTransport: Transport {
                 guard Self.isRetryable(error), attempt < policy.maxAttempts else { throw error }
                 wait = policy.backoff(retry: attempt, random: random())
             }
-            Self.attempts?.recordWait(wait)
             try await sleep(wait)
         }
     }
-
-    static func retryableStatuses(_ status: Int) -> Bool { RetryPolicy.retryableStatuses.contains(status) }
 
     /// Whether another try may succeed. Decoding errors are not retried: a body cut short fails
     /// in the transport (Content-Length), so a complete body that cannot be read would fail again.

@@ -34,24 +34,8 @@ public enum RowDecoder {
 
     /// Decodes a JSON `/api/v1/objects` answer, reporting skipped rows.
     public static func decodeJSON(_ data: Data, source: String) throws -> Decoded {
-        let data = JSONText.replacingNonStandardNumbers(in: data)
-        switch JSONText.firstSignificantByte(of: data) {
-        case nil:
-            throw FinkError.decoding(source: source, message: "the answer is empty (expected a JSON array of rows)")
-        case UInt8(ascii: "{"):
-            throw FinkError.decoding(
-                source: source, message: "expected a JSON array of rows, found an object: \(JSONText.excerpt(data))")
-        default:
-            break
-        }
-        let rows: [JSONRow]
-        do {
-            rows = try JSONDecoder().decode([JSONRow].self, from: data)
-        } catch let error as DecodingError {
-            throw FinkError.decoding(source: source, message: JSONText.describe(error, in: data))
-        } catch {
-            throw FinkError.decoding(source: source, message: String(describing: error))
-        }
+        let data = try JSONText.rowsAnswer(data, source: source)
+        let rows = try JSONText.decode([JSONRow].self, from: data, source: source)
         var decoded = Decoded(detections: [], skippedRows: [])
         decoded.detections.reserveCapacity(rows.count)
         for (index, row) in rows.enumerated() {
@@ -103,15 +87,8 @@ public enum RowDecoder {
     /// 2-D array, NaN written as a bare `NaN` token. A requested kind that is missing is an error;
     /// one that is `null` or `[]` (the server failed to fetch it) is left out of the result.
     public static func stamps(fromCutouts data: Data, kinds: [StampKind], source: String) throws -> [StampKind: Stamp] {
-        let data = JSONText.replacingNonStandardNumbers(in: data)
-        let answer: CutoutsAnswer
-        do {
-            answer = try JSONDecoder().decode(CutoutsAnswer.self, from: data)
-        } catch let error as DecodingError {
-            throw FinkError.decoding(source: source, message: JSONText.describe(error, in: data))
-        } catch {
-            throw FinkError.decoding(source: source, message: String(describing: error))
-        }
+        let answer = try JSONText.decode(
+            CutoutsAnswer.self, from: JSONText.replacingNonStandardNumbers(in: data), source: source)
         var stamps: [StampKind: Stamp] = [:]
         for kind in kinds {
             guard let value = answer.stamps[kind] else {
@@ -438,6 +415,31 @@ private struct CutoutsAnswer: Decodable {
 // MARK: - JSON text helpers
 
 enum JSONText {
+    /// An answer that should be a JSON array of rows, its bare NaN/Infinity tokens rewritten; an
+    /// empty body, or an object (how errors come back), is refused with what was found.
+    static func rowsAnswer(_ data: Data, source: String) throws(FinkError) -> Data {
+        let data = replacingNonStandardNumbers(in: data)
+        switch firstSignificantByte(of: data) {
+        case nil:
+            throw .decoding(source: source, message: "the answer is empty (expected a JSON array of rows)")
+        case UInt8(ascii: "{"):
+            throw .decoding(source: source, message: "expected a JSON array of rows, found an object: \(excerpt(data))")
+        default:
+            return data
+        }
+    }
+
+    /// JSONDecoder, with its errors told as "row 3, i:jd: ..." under `source`.
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, source: String) throws(FinkError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch let error as DecodingError {
+            throw .decoding(source: source, message: describe(error, in: data))
+        } catch {
+            throw .decoding(source: source, message: String(describing: error))
+        }
+    }
+
     /// Rewrites the bare `NaN`, `Infinity` and `-Infinity` tokens Python's json writes (strict
     /// parsers reject them) as `null`. One pass over the bytes; string contents are skipped, so a
     /// `"NaN"` string is untouched. Returns the input itself when there is nothing to rewrite.

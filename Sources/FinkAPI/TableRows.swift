@@ -75,14 +75,7 @@ enum TableRows {
     /// mixed types (a `/statistics` night has about 200), and trying types one after another costs
     /// a thrown error per miss: ten times slower on a year of nights. Integers stay exact (Int64).
     static func decode(_ data: Data, source: String) throws -> [FinkRow] {
-        let data = JSONText.replacingNonStandardNumbers(in: data)
-        switch JSONText.firstSignificantByte(of: data) {
-        case nil:
-            throw FinkError.decoding(source: source, message: "the answer is empty (expected a JSON array of rows)")
-        case UInt8(ascii: "{"):
-            throw FinkError.decoding(source: source, message: "expected a JSON array of rows, found an object: \(JSONText.excerpt(data))")
-        default: break
-        }
+        let data = try JSONText.rowsAnswer(data, source: source)
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])

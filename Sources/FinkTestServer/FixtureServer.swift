@@ -314,7 +314,7 @@ public final class FixtureServer: Sendable {
         if withCutouts, let kind, !["Science", "Template", "Difference"].contains(kind) {
             return .pythonError("`cutout-kind` must be `Science`, `Template`, or `Difference`, not `\(kind)`. See \(docURL) \n")
         }
-        let columns = args["columns"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let columns = columnList(args)
         if withUpperLimits, let columns, !columns.contains("i:jd") {
             return .serverError("KeyError: 'i:jd'")
         }
@@ -332,17 +332,15 @@ public final class FixtureServer: Sendable {
         var cutouts = 0
         let stampColumns = ["Science", "Template", "Difference"].map { "b:cutout\($0)_stampData" }
         let keptStamps = withCutouts ? (kind.map { ["b:cutout\($0)_stampData"] } ?? stampColumns) : []
+        // `v:` values are computed at query time only for full rows: with a column list the live
+        // server sends none of them, even when asked by name.
+        let keep = columns.map { Set($0.filter { !$0.hasPrefix("v:") } + (withUpperLimits ? ["d:tag"] : []) + keptStamps) }
         let answer: [FixtureJSON] = rows.compactMap { row in
             let tag = row["d:tag"]?.stringValue ?? "valid"
             if !withUpperLimits && tag != "valid" { return nil }
             var out = row
             if !withUpperLimits { out["d:tag"] = nil }
-            if let columns {
-                // `v:` values are computed at query time only for full rows: with a column list
-                // the live server sends none of them, even when asked by name.
-                let keep = Set(columns.filter { !$0.hasPrefix("v:") } + (withUpperLimits ? ["d:tag"] : []) + keptStamps)
-                out = out.filter { keep.contains($0.key) }
-            }
+            if let keep { out = out.filter { keep.contains($0.key) } }
             for column in stampColumns where !keptStamps.contains(column) { out[column] = nil }
             // The live server fetches stamps of every valid alert, one by one.
             if tag == "valid" { cutouts += keptStamps.count }
@@ -410,7 +408,7 @@ public final class FixtureServer: Sendable {
         }
         rows.sort { ($0["i:jd"]?.doubleValue ?? -.infinity) > ($1["i:jd"]?.doubleValue ?? -.infinity) }
         rows = Array(rows.prefix(max(0, n)))
-        if let columns = args["columns"].map({ Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }) {
+        if let columns = columnList(args).map(Set.init) {
             rows = rows.map { $0.filter { columns.contains($0.key) } }
         }
         return .json(.array(rows.map { .object($0) }))
@@ -428,11 +426,16 @@ public final class FixtureServer: Sendable {
         let prefix = "ztf_" + date
         var rows = await state.statistics.filter { ($0["key:key"]?.stringValue ?? "").hasPrefix(prefix) }
         rows.sort { ($0["key:key"]?.stringValue ?? "") < ($1["key:key"]?.stringValue ?? "") }
-        if let columns = args["columns"].map({ Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }) {
-            let keep = columns.union(["key:key", "key:time"])
+        if let columns = columnList(args) {
+            let keep = Set(columns).union(["key:key", "key:time"])
             rows = rows.map { $0.filter { keep.contains($0.key) } }
         }
         return .json(.array(rows.map { .object($0) }))
+    }
+
+    /// The `columns` argument, split as the server does (comma-separated, trimmed); nil when absent.
+    private static func columnList(_ args: [String: String]) -> [String]? {
+        args["columns"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     }
 
     /// Days from 1970-01-01 of a strict `YYYY-MM-DD`.

@@ -217,3 +217,32 @@ import Testing
         }
     }
 }
+
+/// The three routes build their `columns` argument the same way: names trimmed and de-duplicated,
+/// the columns decoding needs appended, and no argument at all (every column) when no name is left.
+@Suite struct ColumnsArgumentTests {
+    @Test func columnListsAreTrimmedDeduplicatedAndCompleted() async throws {
+        try await withServer { server in
+            try await server.load(objectsFile: fixtureURL("ZTF18acefvuh.json"))
+            try await server.load(anomalyFile: fixtureURL("anomaly.json"))
+            try await server.load(statisticsFile: fixtureURL("statistics_2021.json"))
+            let client = client(for: server)
+            let ztf = try id("ZTF18acefvuh")
+            let night = try StatisticsDate(validating: "20210102")
+
+            _ = try await client.detections(of: ztf, options: FetchOptions(columns: [" i:magpsf", "i:jd", "i:magpsf "]))
+            _ = try await client.detections(of: ztf, options: FetchOptions(columns: ["", "  "]))
+            _ = try await client.anomaly(n: 1, columns: ["i:jd", " d:cdsxmatch", "d:cdsxmatch"])
+            _ = try await client.anomaly(n: 1, columns: [])
+            _ = try await client.statistics(date: night, columns: [" basic:raw", "basic:raw "])
+            _ = try await client.statistics(date: night, columns: [" "])
+
+            let columns = await server.requests.compactMap(\.json).map { $0["columns"] }
+            #expect(columns == [
+                "i:magpsf,i:jd,i:objectId,i:fid", nil,
+                "i:jd,d:cdsxmatch,i:objectId", nil,
+                "basic:raw", nil,
+            ])
+        }
+    }
+}
