@@ -178,7 +178,7 @@ public struct BatchRunner: Sendable {
                                      notes: rendered.notes.isEmpty ? nil : rendered.notes)
             } catch {
                 if error is CancellationError || Task.isCancelled { return nil }
-                return ManifestEntry(id: id.rawValue, status: isEmpty(error) ? .empty : .failed, reason: BatchFetcher.describe(error),
+                return ManifestEntry(id: id.rawValue, status: isEmpty(error) ? .empty : .failed, reason: "\(error)",
                                      attempts: attempts + counter.attempts, seconds: elapsed())
             }
         }
