@@ -95,12 +95,6 @@ public struct CardFacts: Sendable, Equatable {
 /// One page per object: the lightcurve with the chosen alert marked, the metadata block beside it,
 /// and that alert's Science, Template and Difference stamps below, drawn as `finkplot cutouts` does.
 public enum ObjectCard {
-    /// The default (`screen`) page: 1200×900 px at 150 dpi, 8×6 in, readable on screen and on an
-    /// A4/letter page. Other presets: see `CardPage`.
-    public static let size = CardPage.of(.screen).size
-    /// Output pixels per stamp pixel on that page: a 63-pixel stamp is 252 px (1.68 in) wide.
-    public static let stampScale = CardPage.of(.screen).stampScale
-
     /// What to call `choice` on the page.
     public static func describe(_ choice: AlertChoice) -> String {
         switch choice {
