@@ -179,9 +179,8 @@ extension AnomalyRun {
                                   queryTime: queryTime).batchJob(target: .directory(directory))
         case .cutouts:
             // The defaults of `finkplot cutouts`, written as it normalises them.
-            let dpiText = cutoutDPI == cutoutDPI.rounded() ? String(Int(cutoutDPI)) : String(cutoutDPI)
             let provenance = Provenance(source: source.description, objectIds: objectIds, queryTime: queryTime,
-                                        options: "cutouts --format \(format.rawValue) --scale 4 --dpi \(dpiText) --alert latest --mask-color magenta")
+                                        options: "cutouts --format \(format.rawValue) --scale 4 --dpi \(FigureSpec.number(cutoutDPI)) --alert latest --mask-color magenta")
             return CutoutsJob(directory: directory, choice: .latest, rendering: try StampRendering(), scale: 4, dpi: cutoutDPI,
                               colorbars: false, format: format, rawDirectory: nil,
                               metadata: { provenance.forObject($0.rawValue).metadata(title: "\($0.rawValue) cutouts") })
