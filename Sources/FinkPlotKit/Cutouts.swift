@@ -233,9 +233,14 @@ public enum CutoutFigure {
         return (rows, notes)
     }
 
+    /// The kinds of stamp missing from `stamps` or empty, in column order.
+    static func missingKinds(_ stamps: [StampKind: Stamp]) -> [StampKind] {
+        StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
+    }
+
     /// "candid N: no data for Science, Template" when some of an alert's stamps are missing or empty.
     static func missingStampsNote(_ alert: Detection, _ stamps: [StampKind: Stamp]) -> String? {
-        let missing = StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
+        let missing = missingKinds(stamps)
         guard !missing.isEmpty else { return nil }
         return "candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))"
     }

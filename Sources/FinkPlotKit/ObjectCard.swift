@@ -156,7 +156,7 @@ public enum ObjectCard {
         }
 
         var block = CardFacts(objectId: objectId.rawValue, rows: rows).textBlock
-        let missing = StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
+        let missing = CutoutFigure.missingKinds(stamps)
         if !missing.isEmpty {
             let names = missing.map { $0.rawValue.lowercased() }
             let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!
