@@ -174,13 +174,10 @@ public enum CutoutFigure {
         return lines
     }
 
+    /// `2019-11-01 12:40:15 UTC`: the instant `--table`'s `x_utc` gives for the same alert (one
+    /// formatter, rounded to the second; no DateFormatter built per label).
     static func utcDate(jd: Double) -> String {
-        let date = Date(timeIntervalSince1970: (jd - 2_440_587.5) * 86_400)
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: date) + " UTC"
+        TimeParsing.utcString(mjd: jd - 2_400_000.5, seconds: true).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
 
     /// Formats a colour-bar end value with about three significant digits, never an exponent.
