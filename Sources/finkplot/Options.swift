@@ -41,8 +41,10 @@ struct SourceOptions: ParsableArguments {
         return FinkClient(baseURL: url, transport: URLSessionTransport(timeout: timeout))
     }
 
+    func specSource() throws -> FigureSpec.Source { try Self.specSource(apiURL: apiURL, directory: directory) }
+
     /// Where the data come from, as a figure spec records it: the resolved URL or an absolute directory.
-    func specSource() throws -> FigureSpec.Source {
+    static func specSource(apiURL: String?, directory: String?) throws -> FigureSpec.Source {
         if let directory {
             return .init(directory: URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL.path)
         }
