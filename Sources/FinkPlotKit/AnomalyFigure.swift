@@ -160,12 +160,14 @@ extension AnomalyRun {
     /// `source`: where the objects' rows come from, as a spec records it. `look` applies to
     /// lightcurves (preset, width, dpi); `cutoutDPI` to grids; a card's page is fixed.
     public static func objectJob(
-        _ kind: AnomalyObjectFigure, ids: [ObjectId], directory: URL, format: OutputFormat, source: FigureSpec.Source,
+        _ kind: AnomalyObjectFigure, directory: URL, format: OutputFormat, source: FigureSpec.Source,
         look: (preset: StylePreset, size: FigureSize) = (.screen, FigureSize()), cutoutDPI: Double = 150,
         queryTime: String = Provenance.now()
     ) throws -> any BatchJob {
         let output = FigureSpec.Output(directory: directory.path)
-        let objectIds = ids.map(\.rawValue)
+        // A job serves whatever ids the runner is given, and each file records its own object
+        // (`forObject`), so the template lists none.
+        let objectIds: [String] = []
         switch kind {
         case .lightcurve:
             var options = FigureSpec.Options(format: format.rawValue, width: look.size.widthPixels,

@@ -121,7 +121,7 @@ struct AnomalyCommand: AsyncParsableCommand {
         let dir = URL(fileURLWithPath: outputDirectory ?? ".", isDirectory: true)
         try AtomicFile.ensureDirectory(dir)
         let (width, _) = try output.lengths()
-        let job = try AnomalyRun.objectJob(kind, ids: result.objectIds, directory: dir, format: format, source: objects.source,
+        let job = try AnomalyRun.objectJob(kind, directory: dir, format: format, source: objects.source,
                                            look: (preset, preset.size(width: width, height: nil, dpi: output.dpi)),
                                            cutoutDPI: output.dpi ?? 150)
         let batch = BatchRunner(job: job, origin: objects.origin, configuration: runner.configuration(
