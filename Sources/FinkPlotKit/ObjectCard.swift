@@ -137,8 +137,7 @@ public enum ObjectCard {
         chart.title = nil   // the metadata block is headed by the objectId
         // Marked where the lightcurve drew the alert, so every time and y mode agrees; an alert
         // outside --since/--until (or without a DC magnitude) gets neither ring nor line.
-        let dark = style.background.luminance < 0.4
-        let accent = dark ? Color(hex: "#FF7F6E") : Color(hex: "#C0392B")
+        let accent = style.isDark ? Color(hex: "#FF7F6E") : Color(hex: "#C0392B")
         let ring = MarkerStyle(shape: .circle, size: style.markerSize * 2.4, fill: nil,
                                stroke: Stroke(color: accent, width: style.lineWidth * 1.4))
         let drawn = lightcurve.points.first { $0.tag == .valid && $0.candid != nil && $0.candid == alert.candid }
