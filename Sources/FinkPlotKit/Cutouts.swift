@@ -224,7 +224,7 @@ public enum CutoutFigure {
         for (alert, set) in zip(alerts, stamps) {
             if let note = missingStampsNote(alert, set) { notes.append(note) }
             let row = CutoutRow(objectId: id, alert: alert, stamps: set)
-            if let rawDirectory { try CutoutRun.writeRaw(row, rendering: rendering, to: rawDirectory) }
+            if let rawDirectory { try writeRaw(row, rendering: rendering, to: rawDirectory) }
             rows.append(row)
         }
         return (rows, notes)
@@ -250,6 +250,17 @@ public enum CutoutFigure {
         let figure = figure(grid, style: style, measurer: measurer)
         return try Renderer.render(figure.displayList(measurer: measurer), format: format, pixelsPerPoint: dpi / 72,
                                    metadata: metadata)
+    }
+
+    /// Each stamp of `row` as its own PNG in `dir`, one pixel per stamp pixel.
+    static func writeRaw(_ row: CutoutRow, rendering: StampRendering, to dir: URL) throws {
+        for kind in StampKind.allCases {
+            guard let stamp = row.stamps[kind],
+                  let (image, _) = rendering.image(stamp, kind: kind, negativeSubtraction: row.alert.isdiffpos == false)
+            else { continue }
+            let name = "\(row.objectId.rawValue)_\(row.alert.candid.map(String.init) ?? "nocandid")_\(kind.rawValue).png"
+            try AtomicFile.write(try rawPNG(image), to: dir.appendingPathComponent(name))
+        }
     }
 
     /// One stamp as its own PNG: one image pixel per stamp pixel, no decoration.
@@ -317,16 +328,5 @@ public struct CutoutRun: Sendable {
         }
         outcomes.forEach(report)
         return outcomes
-    }
-
-    /// Each stamp of `row` as its own PNG in `dir`, one pixel per stamp pixel.
-    static func writeRaw(_ row: CutoutRow, rendering: StampRendering, to dir: URL) throws {
-        for kind in StampKind.allCases {
-            guard let stamp = row.stamps[kind],
-                  let (image, _) = rendering.image(stamp, kind: kind, negativeSubtraction: row.alert.isdiffpos == false)
-            else { continue }
-            let name = "\(row.objectId.rawValue)_\(row.alert.candid.map(String.init) ?? "nocandid")_\(kind.rawValue).png"
-            try AtomicFile.write(try CutoutFigure.rawPNG(image), to: dir.appendingPathComponent(name))
-        }
     }
 }
