@@ -160,12 +160,14 @@ extension AnomalyRun {
     /// `source`: where the objects' rows come from, as a spec records it. `look` applies to
     /// lightcurves (preset, width, dpi); `cutoutDPI` to grids; a card's page is fixed.
     public static func objectJob(
-        _ kind: AnomalyObjectFigure, ids: [ObjectId], directory: URL, format: OutputFormat, source: FigureSpec.Source,
+        _ kind: AnomalyObjectFigure, directory: URL, format: OutputFormat, source: FigureSpec.Source,
         look: (preset: StylePreset, size: FigureSize) = (.screen, FigureSize()), cutoutDPI: Double = 150,
         queryTime: String = Provenance.now()
     ) throws -> any BatchJob {
         let output = FigureSpec.Output(directory: directory.path)
-        let objectIds = ids.map(\.rawValue)
+        // A job serves whatever ids the runner is given, and each file records its own object
+        // (`forObject`), so the template lists none.
+        let objectIds: [String] = []
         switch kind {
         case .lightcurve:
             var options = FigureSpec.Options(format: format.rawValue, width: look.size.widthPixels,
@@ -179,9 +181,8 @@ extension AnomalyRun {
                                   queryTime: queryTime).batchJob(target: .directory(directory))
         case .cutouts:
             // The defaults of `finkplot cutouts`, written as it normalises them.
-            let dpiText = cutoutDPI == cutoutDPI.rounded() ? String(Int(cutoutDPI)) : String(cutoutDPI)
             let provenance = Provenance(source: source.description, objectIds: objectIds, queryTime: queryTime,
-                                        options: "cutouts --format \(format.rawValue) --scale 4 --dpi \(dpiText) --alert latest --mask-color magenta")
+                                        options: "cutouts --format \(format.rawValue) --scale 4 --dpi \(FigureSpec.number(cutoutDPI)) --alert latest --mask-color magenta")
             return CutoutsJob(directory: directory, choice: .latest, rendering: try StampRendering(), scale: 4, dpi: cutoutDPI,
                               colorbars: false, format: format, rawDirectory: nil,
                               metadata: { provenance.forObject($0.rawValue).metadata(title: "\($0.rawValue) cutouts") })

@@ -174,13 +174,10 @@ public enum CutoutFigure {
         return lines
     }
 
+    /// `2019-11-01 12:40:15 UTC`: the instant `--table`'s `x_utc` gives for the same alert (one
+    /// formatter, rounded to the second; no DateFormatter built per label).
     static func utcDate(jd: Double) -> String {
-        let date = Date(timeIntervalSince1970: (jd - 2_440_587.5) * 86_400)
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: date) + " UTC"
+        TimeParsing.utcString(mjd: jd - 2_400_000.5, seconds: true).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
 
     /// Formats a colour-bar end value with about three significant digits, never an exponent.
@@ -227,15 +224,20 @@ public enum CutoutFigure {
         for (alert, set) in zip(alerts, stamps) {
             if let note = missingStampsNote(alert, set) { notes.append(note) }
             let row = CutoutRow(objectId: id, alert: alert, stamps: set)
-            if let rawDirectory { try CutoutRun.writeRaw(row, rendering: rendering, to: rawDirectory) }
+            if let rawDirectory { try writeRaw(row, rendering: rendering, to: rawDirectory) }
             rows.append(row)
         }
         return (rows, notes)
     }
 
+    /// The kinds of stamp missing from `stamps` or empty, in column order.
+    static func missingKinds(_ stamps: [StampKind: Stamp]) -> [StampKind] {
+        StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
+    }
+
     /// "candid N: no data for Science, Template" when some of an alert's stamps are missing or empty.
     static func missingStampsNote(_ alert: Detection, _ stamps: [StampKind: Stamp]) -> String? {
-        let missing = StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
+        let missing = missingKinds(stamps)
         guard !missing.isEmpty else { return nil }
         return "candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))"
     }
@@ -248,6 +250,17 @@ public enum CutoutFigure {
         let figure = figure(grid, style: style, measurer: measurer)
         return try Renderer.render(figure.displayList(measurer: measurer), format: format, pixelsPerPoint: dpi / 72,
                                    metadata: metadata)
+    }
+
+    /// Each stamp of `row` as its own PNG in `dir`, one pixel per stamp pixel.
+    static func writeRaw(_ row: CutoutRow, rendering: StampRendering, to dir: URL) throws {
+        for kind in StampKind.allCases {
+            guard let stamp = row.stamps[kind],
+                  let (image, _) = rendering.image(stamp, kind: kind, negativeSubtraction: row.alert.isdiffpos == false)
+            else { continue }
+            let name = "\(row.objectId.rawValue)_\(row.alert.candid.map(String.init) ?? "nocandid")_\(kind.rawValue).png"
+            try AtomicFile.write(try rawPNG(image), to: dir.appendingPathComponent(name))
+        }
     }
 
     /// One stamp as its own PNG: one image pixel per stamp pixel, no decoration.
@@ -315,16 +328,5 @@ public struct CutoutRun: Sendable {
         }
         outcomes.forEach(report)
         return outcomes
-    }
-
-    /// Each stamp of `row` as its own PNG in `dir`, one pixel per stamp pixel.
-    static func writeRaw(_ row: CutoutRow, rendering: StampRendering, to dir: URL) throws {
-        for kind in StampKind.allCases {
-            guard let stamp = row.stamps[kind],
-                  let (image, _) = rendering.image(stamp, kind: kind, negativeSubtraction: row.alert.isdiffpos == false)
-            else { continue }
-            let name = "\(row.objectId.rawValue)_\(row.alert.candid.map(String.init) ?? "nocandid")_\(kind.rawValue).png"
-            try AtomicFile.write(try CutoutFigure.rawPNG(image), to: dir.appendingPathComponent(name))
-        }
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 
 /// Everything needed to make a figure again: which command, which objects, where the data came
 /// from, the options that shape the figure, and when the data were asked for. Written by
-/// `--save-spec FILE.json`, read by `finkplot render FILE.json`; both go through `run`, so the
-/// figure is made by the same code either way.
+/// `--save-spec FILE.json`, read by `finkplot render FILE.json`; both go through `batchJob`
+/// (FigureSpec+Batch.swift), so the figure is made by the same code either way.
 public struct FigureSpec: Codable, Sendable, Equatable {
     public static let currentVersion = 1
 
@@ -178,7 +178,8 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         return parts.joined(separator: " ")
     }
 
-    static func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
+    /// A number as a normalised command line writes it: `150`, not `150.0`; `72.5` as is.
+    public static func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
 
     /// Provenance for the files: the spec itself is stored too, without its output path (where a
     /// figure was written does not change what it shows, and `render -o` may write elsewhere).
@@ -194,25 +195,5 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     public var target: OutputTarget {
         if let file = output?.file { return .file(URL(fileURLWithPath: file)) }
         return .directory(URL(fileURLWithPath: output?.directory ?? ".", isDirectory: true))
-    }
-
-    /// Makes the figures this spec describes from `source`, writing them to `target`.
-    public func run(source: any ObjectSource & StampProvider, target: OutputTarget? = nil,
-                    report: (ObjectOutcome) -> Void = { _ in }) async throws -> [ObjectOutcome] {
-        let provenance = try provenance()
-        let target = target ?? self.target
-        switch command {
-        case .lightcurve:
-            var run = LightcurveRun(source: source, target: target, format: format, size: figureSize,
-                                    style: try lightcurveStyle())
-            run.provenance = provenance
-            run.options = try lightcurveOptions()
-            run.table = output?.table.map { URL(fileURLWithPath: $0) }
-            return await run.run(ids: objectIds, report: report)
-        case .card:
-            let run = CardRun(source: source, target: target, format: format, choice: alertChoice,
-                              rendering: try StampRendering(), look: try cardLook(), provenance: provenance)
-            return await run.run(ids: objectIds, report: report)
-        }
     }
 }

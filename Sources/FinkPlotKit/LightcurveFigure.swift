@@ -112,7 +112,7 @@ public enum LightcurveBuilder {
             throw FigureError.nothingToPlot(objectId: objectId, rows: detections.count)
         }
 
-        let dark = style.background.luminance < 0.4
+        let dark = style.isDark
         let bands = Set(groups.keys.map(\.fid)).map { (fid: $0, style: options.palette.style(fid: $0, dark: dark)) }
             .sorted { $0.style.order < $1.style.order }
         var series: [Series] = []
@@ -279,4 +279,10 @@ extension Color {
 
     /// Relative luminance (sRGB, roughly): tells a dark background from a light one.
     var luminance: Double { 0.2126 * red + 0.7152 * green + 0.0722 * blue }
+}
+
+extension Style {
+    /// A dark page (the `dark` preset): lightcurve bands and the card's accent switch to colours
+    /// that keep their contrast there.
+    var isDark: Bool { background.luminance < 0.4 }
 }

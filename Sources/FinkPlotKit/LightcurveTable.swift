@@ -25,7 +25,7 @@ public enum LightcurveTable {
             let x = lightcurve.options.time == .date ? TimeParsing.utcString(mjd: p.mjd, seconds: true) : number(p.x)
             let fields = [objectId, p.band, p.tag.rawValue, p.candid.map(String.init) ?? "", number(p.mjd), x,
                           number(p.y), p.yError.map(number) ?? ""]
-            out += fields.map(quoted).joined(separator: ",") + "\n"
+            out += fields.map(CSVWriter.field).joined(separator: ",") + "\n"
         }
         return out
     }
@@ -35,10 +35,5 @@ public enum LightcurveTable {
     static func number(_ v: Double) -> String {
         if abs(v) >= 1e-4 || v == 0 { return "\(v)" }
         return String(format: "%.10g", v)
-    }
-
-    static func quoted(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-            ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 }

@@ -95,12 +95,6 @@ public struct CardFacts: Sendable, Equatable {
 /// One page per object: the lightcurve with the chosen alert marked, the metadata block beside it,
 /// and that alert's Science, Template and Difference stamps below, drawn as `finkplot cutouts` does.
 public enum ObjectCard {
-    /// The default (`screen`) page: 1200×900 px at 150 dpi, 8×6 in, readable on screen and on an
-    /// A4/letter page. Other presets: see `CardPage`.
-    public static let size = CardPage.of(.screen).size
-    /// Output pixels per stamp pixel on that page: a 63-pixel stamp is 252 px (1.68 in) wide.
-    public static let stampScale = CardPage.of(.screen).stampScale
-
     /// What to call `choice` on the page.
     public static func describe(_ choice: AlertChoice) -> String {
         switch choice {
@@ -143,8 +137,7 @@ public enum ObjectCard {
         chart.title = nil   // the metadata block is headed by the objectId
         // Marked where the lightcurve drew the alert, so every time and y mode agrees; an alert
         // outside --since/--until (or without a DC magnitude) gets neither ring nor line.
-        let dark = style.background.luminance < 0.4
-        let accent = dark ? Color(hex: "#FF7F6E") : Color(hex: "#C0392B")
+        let accent = style.isDark ? Color(hex: "#FF7F6E") : Color(hex: "#C0392B")
         let ring = MarkerStyle(shape: .circle, size: style.markerSize * 2.4, fill: nil,
                                stroke: Stroke(color: accent, width: style.lineWidth * 1.4))
         let drawn = lightcurve.points.first { $0.tag == .valid && $0.candid != nil && $0.candid == alert.candid }
@@ -162,7 +155,7 @@ public enum ObjectCard {
         }
 
         var block = CardFacts(objectId: objectId.rawValue, rows: rows).textBlock
-        let missing = StampKind.allCases.filter { stamps[$0].map(\.isEmpty) ?? true }
+        let missing = CutoutFigure.missingKinds(stamps)
         if !missing.isEmpty {
             let names = missing.map { $0.rawValue.lowercased() }
             let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!

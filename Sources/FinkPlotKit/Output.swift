@@ -35,7 +35,16 @@ public enum AtomicFile {
         defer {
             if !ok { unlink(tmp) }
         }
-        let written = data.withUnsafeBytes { buffer -> Bool in
+        guard writeAll(data, to: fd), !sync || fsync(fd) == 0 else { let e = failure("write failed"); close(fd); throw e }
+        guard close(fd) == 0 else { throw failure("close failed") }
+        guard rename(tmp, path) == 0 else { throw failure("rename failed") }
+        ok = true
+    }
+
+    /// Writes every byte of `data` to `fd`, resuming after short writes and EINTR; false on an
+    /// error, with `errno` set.
+    static func writeAll(_ data: Data, to fd: Int32) -> Bool {
+        data.withUnsafeBytes { buffer -> Bool in
             var offset = 0
             while offset < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
@@ -44,10 +53,6 @@ public enum AtomicFile {
             }
             return true
         }
-        guard written, !sync || fsync(fd) == 0 else { let e = failure("write failed"); close(fd); throw e }
-        guard close(fd) == 0 else { throw failure("close failed") }
-        guard rename(tmp, path) == 0 else { throw failure("rename failed") }
-        ok = true
     }
 
     /// Creates `url` and its parents when missing, with a clear error when that is impossible.

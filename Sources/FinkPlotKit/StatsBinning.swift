@@ -56,14 +56,12 @@ public struct StatsBinTotals: Sendable, Equatable {
         for night in nights.sorted(by: { $0.night < $1.night }) {
             let span = bin.span(containing: night.night.daysSinceUnixEpoch)
             if bins.last?.days != span { bins.append(StatsBinTotals(days: span, nights: 0, counters: [:])) }
-            bins[bins.count - 1].nights += 1
+            let i = bins.count - 1
+            bins[i].nights += 1
             for (column, value) in night.counters {
-                let previous = bins[bins.count - 1].counters[column] ?? nil
-                switch (previous, value) {
-                case let (p?, v?): bins[bins.count - 1].counters[column] = .some(p + v)
-                case (nil, let v?): bins[bins.count - 1].counters[column] = .some(v)
-                case (_, nil): if bins[bins.count - 1].counters[column] == nil { bins[bins.count - 1].counters[column] = .some(nil) }
-                }
+                // A night without the value keeps the sum so far (nil when there is none yet).
+                let sum = bins[i].counters[column] ?? nil
+                bins[i].counters[column] = .some(value.map { (sum ?? 0) + $0 } ?? sum)
             }
         }
         return bins

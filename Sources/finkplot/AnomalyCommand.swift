@@ -89,13 +89,7 @@ struct AnomalyCommand: AsyncParsableCommand {
             // --offline concerns the objects only: /anomaly is still asked (or --from read).
             let origin = try runner.origin(apiURL: runner.offline ? nil : source.apiURL, directory: objectsFrom,
                                            timeout: source.timeout, directoryName: "--objects-from")
-            let recorded: FigureSpec.Source = if let objectsFrom {
-                .init(directory: URL(fileURLWithPath: objectsFrom, isDirectory: true).standardizedFileURL.path)
-            } else {
-                .init(apiURL: try FinkAPIConfig.resolveBaseURL(flag: source.apiURL,
-                                                               environment: ProcessInfo.processInfo.environment).absoluteString)
-            }
-            return (origin, recorded)
+            return (origin, try SourceOptions.specSource(apiURL: source.apiURL, directory: objectsFrom))
         }
 
         let run = AnomalyRun(source: try source.makeSource(), n: count, since: since, until: until)
@@ -127,7 +121,7 @@ struct AnomalyCommand: AsyncParsableCommand {
         let dir = URL(fileURLWithPath: outputDirectory ?? ".", isDirectory: true)
         try AtomicFile.ensureDirectory(dir)
         let (width, _) = try output.lengths()
-        let job = try AnomalyRun.objectJob(kind, ids: result.objectIds, directory: dir, format: format, source: objects.source,
+        let job = try AnomalyRun.objectJob(kind, directory: dir, format: format, source: objects.source,
                                            look: (preset, preset.size(width: width, height: nil, dpi: output.dpi)),
                                            cutoutDPI: output.dpi ?? 150)
         let batch = BatchRunner(job: job, origin: objects.origin, configuration: runner.configuration(

@@ -150,7 +150,7 @@ struct CutoutsCommand: AsyncParsableCommand {
     /// The options that shape the grid, as one normalised command line for the file's metadata.
     func normalizedOptions(format: OutputFormat) -> String {
         var parts = ["cutouts", "--format", format.rawValue, "--scale", "\(scale)",
-                     "--dpi", dpi == dpi.rounded() ? String(Int(dpi)) : String(dpi)]
+                     "--dpi", FigureSpec.number(dpi)]
         if let candid { parts += ["--candid", "\(candid)"] } else { parts += ["--alert", alert] }
         if noFlip { parts.append("--no-flip") }
         if keepSign { parts.append("--keep-sign") }
@@ -160,7 +160,7 @@ struct CutoutsCommand: AsyncParsableCommand {
         parts += ["--mask-color", maskColor]
         if colorbar { parts.append("--colorbar") }
         if style.lowercased() != "screen" { parts += ["--style", style.lowercased()] }
-        if let fontSize { parts += ["--font-size", fontSize == fontSize.rounded() ? String(Int(fontSize)) : String(fontSize)] }
+        if let fontSize { parts += ["--font-size", FigureSpec.number(fontSize)] }
         return parts.joined(separator: " ")
     }
 

@@ -27,23 +27,9 @@ struct SourceOptions: ParsableArguments {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
-    func makeSource() throws -> any ObjectSource { try makeStampSource() }
-
-    /// A source that also serves stamps (the API's /cutouts, or saved rows).
+    /// A source that also serves stamps (the API's /cutouts, or saved rows): the one place a
+    /// per-object source is built from settings (batches build theirs in `RunnerOptions.origin`).
     func makeStampSource() throws -> any ObjectSource & StampProvider {
-        try Self.makeStampSource(apiURL: apiURL, directory: directory, timeout: timeout)
-    }
-
-    /// Where the data come from, as a figure spec records it: the resolved URL or an absolute directory.
-    func specSource() throws -> FigureSpec.Source {
-        if let directory {
-            return .init(directory: URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL.path)
-        }
-        return .init(apiURL: try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment).absoluteString)
-    }
-
-    /// The one place a per-object source is built from settings (batches build theirs in `RunnerOptions.origin`).
-    static func makeStampSource(apiURL: String?, directory: String?, timeout: Double) throws -> any ObjectSource & StampProvider {
         if let directory {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
@@ -53,6 +39,16 @@ struct SourceOptions: ParsableArguments {
         }
         let url = try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment)
         return FinkClient(baseURL: url, transport: URLSessionTransport(timeout: timeout))
+    }
+
+    func specSource() throws -> FigureSpec.Source { try Self.specSource(apiURL: apiURL, directory: directory) }
+
+    /// Where the data come from, as a figure spec records it: the resolved URL or an absolute directory.
+    static func specSource(apiURL: String?, directory: String?) throws -> FigureSpec.Source {
+        if let directory {
+            return .init(directory: URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL.path)
+        }
+        return .init(apiURL: try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment).absoluteString)
     }
 }
 

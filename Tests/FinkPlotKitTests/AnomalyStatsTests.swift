@@ -223,7 +223,7 @@ import Testing
 
         // Step two: the objects, through the batch runner.
         let source = FigureSpec.Source(apiURL: server.baseURL.absoluteString)
-        let lightcurves = try AnomalyRun.objectJob(.lightcurve, ids: Array(result.objectIds.prefix(2)), directory: dir,
+        let lightcurves = try AnomalyRun.objectJob(.lightcurve, directory: dir,
                                                    format: .png, source: source)
         let outcomes = try await BatchRunner(job: lightcurves, origin: .api(client))
             .outcomes(of: result.objectIds.prefix(2).map(\.rawValue))
@@ -233,7 +233,7 @@ import Testing
         _ = try await server.load(objectsFile: fixturesDirectory().appendingPathComponent("ZTF18acefvuh.json"))
         let stamps = fixturesDirectory().appendingPathComponent("cutouts/ZTF18acefvuh_1034527953215010006.json")
         await server.setCutouts(try Data(contentsOf: stamps), objectId: "ZTF18acefvuh", candid: 1_034_527_953_215_010_006)
-        let card = try AnomalyRun.objectJob(.card, ids: [try ObjectId(validating: "ZTF18acefvuh")], directory: dir, format: .pdf,
+        let card = try AnomalyRun.objectJob(.card, directory: dir, format: .pdf,
                                             source: source)
         let cards = try await BatchRunner(job: card, origin: .api(client)).outcomes(of: ["ZTF18acefvuh"])
         #expect(cards.map(\.succeeded) == [true], "\(cards)")

@@ -151,8 +151,10 @@ import Testing
         #expect(loaded.normalizedOptions.contains("--style dark --palette colorblind --font-size 13 --time since-first"))
 
         let source = DirectorySource(directory: fixturesDirectory())
-        #expect(try await spec.run(source: source).allSatisfy(\.succeeded))
-        #expect(try await loaded.run(source: source, target: .file(again)).allSatisfy(\.succeeded))
+        #expect(try await BatchRunner(job: spec.batchJob(), origin: .directory(source)).outcomes(of: spec.objectIds)
+            .allSatisfy(\.succeeded))
+        #expect(try await BatchRunner(job: loaded.batchJob(target: .file(again)), origin: .directory(source))
+            .outcomes(of: loaded.objectIds).allSatisfy(\.succeeded))
         let a = try Data(contentsOf: first), b = try Data(contentsOf: again)
         #expect(a == b)
         let image = try PNGDecoder.decode(a)

@@ -41,14 +41,10 @@ struct BatchFetcher: Sendable {
                 do {
                     let rows = try await source.detections(of: id, options: FetchOptions(withUpperLimits: true, withCutouts: false))
                     result[id] = .rows(rows, attempts: 0, seconds: Date().timeIntervalSince(start))
-                } catch let error as FinkError {
-                    if case .noData = error {
-                        result[id] = .empty(reason: error.description, attempts: 0, seconds: Date().timeIntervalSince(start))
-                    } else {
-                        result[id] = .failed(reason: error.description, attempts: 0, seconds: Date().timeIntervalSince(start))
-                    }
                 } catch {
-                    result[id] = .failed(reason: "\(error)", attempts: 0, seconds: Date().timeIntervalSince(start))
+                    let seconds = Date().timeIntervalSince(start)
+                    result[id] = BatchRunner.isEmpty(error) ? .empty(reason: "\(error)", attempts: 0, seconds: seconds)
+                        : .failed(reason: "\(error)", attempts: 0, seconds: seconds)
                 }
             }
             return result
@@ -96,7 +92,7 @@ struct BatchFetcher: Sendable {
             } catch {
                 let seconds = Date().timeIntervalSince(start)
                 for id in misses {
-                    result[id] = .failed(reason: Self.describe(error), attempts: counter.attempts, seconds: seconds)
+                    result[id] = .failed(reason: "\(error)", attempts: counter.attempts, seconds: seconds)
                 }
             }
             return result
@@ -134,11 +130,6 @@ struct BatchFetcher: Sendable {
             }
         }
         return result
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? FinkError { return error.description }
-        return "\(error)"
     }
 }
 

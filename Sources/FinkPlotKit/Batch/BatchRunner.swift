@@ -178,7 +178,7 @@ public struct BatchRunner: Sendable {
                                      notes: rendered.notes.isEmpty ? nil : rendered.notes)
             } catch {
                 if error is CancellationError || Task.isCancelled { return nil }
-                return ManifestEntry(id: id.rawValue, status: isEmpty(error) ? .empty : .failed, reason: BatchFetcher.describe(error),
+                return ManifestEntry(id: id.rawValue, status: isEmpty(error) ? .empty : .failed, reason: "\(error)",
                                      attempts: attempts + counter.attempts, seconds: elapsed())
             }
         }
@@ -267,9 +267,10 @@ extension BatchRunner {
     /// per object (no manifest, no progress display).
     public func outcomes(of ids: [String]) async throws -> [ObjectOutcome] {
         let collector = EntryCollector()
-        _ = try await run(BatchInput(raw: ids), observer: collector)
+        let input = BatchInput(raw: ids)
+        _ = try await run(input, observer: collector)
         let entries = collector.entries
-        return BatchInput(raw: ids).items.compactMap { entries[$0.key].map(ObjectOutcome.init) }
+        return input.items.compactMap { entries[$0.key].map(ObjectOutcome.init) }
     }
 }
 

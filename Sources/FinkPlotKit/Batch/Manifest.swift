@@ -72,16 +72,7 @@ public final class Manifest: @unchecked Sendable {
         var line = try encoder.encode(entry)
         line.append(UInt8(ascii: "\n"))
         try lock.withLock {
-            let ok = line.withUnsafeBytes { buffer -> Bool in
-                var offset = 0
-                while offset < buffer.count {
-                    let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if n < 0 { if errno == EINTR { continue }; return false }
-                    offset += n
-                }
-                return true
-            }
-            guard ok else { throw OutputError.unwritable(path: url.path, reason: String(cString: strerror(errno))) }
+            guard AtomicFile.writeAll(line, to: fd) else { throw OutputError.unwritable(path: url.path, reason: String(cString: strerror(errno))) }
         }
     }
 
