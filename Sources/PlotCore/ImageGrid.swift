@@ -106,12 +106,9 @@ public struct ImageGridLayout {
 
     /// A "no data" tile: light grey on a light page; on a dark page a shade just off the
     /// background, so an empty tile does not outshine the stamps beside it.
-    var isDark: Bool { 0.2126 * style.background.red + 0.7152 * style.background.green + 0.0722 * style.background.blue < 0.4 }
-    var placeholderFill: Color { isDark ? mix(style.background, style.textColor, 0.12) : Color(hex: "#EEEEEE") }
-    var placeholderText: Color { isDark ? mix(style.background, style.textColor, 0.6) : Color(hex: "#777777") }
-    func mix(_ a: Color, _ b: Color, _ k: Double) -> Color {
-        Color(red: a.red + (b.red - a.red) * k, green: a.green + (b.green - a.green) * k, blue: a.blue + (b.blue - a.blue) * k)
-    }
+    var isDark: Bool { style.background.luminance < 0.4 }
+    var placeholderFill: Color { isDark ? style.background.mixed(with: style.textColor, 0.12) : Color(hex: "#EEEEEE") }
+    var placeholderText: Color { isDark ? style.background.mixed(with: style.textColor, 0.6) : Color(hex: "#777777") }
 
     func snap(_ v: Double) -> Double { (v * grid.devicePixelsPerPoint).rounded() / grid.devicePixelsPerPoint }
 
