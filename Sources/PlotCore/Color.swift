@@ -18,7 +18,8 @@ public struct Color: Sendable, Equatable, Hashable, CustomStringConvertible {
     public init?(parsing text: String) {
         var s = Substring(text)
         if s.hasPrefix("#") { s = s.dropFirst() }
-        guard s.count == 6 || s.count == 8, let v = UInt32(s, radix: 16) else { return nil }
+        // Hex digits only: UInt32(_:radix:) would also take a sign ("#+fffff").
+        guard s.count == 6 || s.count == 8, s.allSatisfy(\.isHexDigit), let v = UInt32(s, radix: 16) else { return nil }
         let hasAlpha = s.count == 8
         let rgb = hasAlpha ? v >> 8 : v
         red = Double((rgb >> 16) & 0xFF) / 255
