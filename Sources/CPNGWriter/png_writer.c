@@ -10,7 +10,6 @@ typedef struct {
     uint8_t *data;
     size_t length;
     size_t capacity;
-    int failed;
 } sink_t;
 
 typedef struct {
@@ -24,10 +23,7 @@ static void on_write(png_structp png, png_bytep bytes, png_size_t count) {
         size_t capacity = sink->capacity ? sink->capacity : 65536;
         while (capacity < sink->length + count) capacity *= 2;
         uint8_t *grown = realloc(sink->data, capacity);
-        if (!grown) {
-            sink->failed = 1;
-            png_error(png, "out of memory while writing the PNG");
-        }
+        if (!grown) png_error(png, "out of memory while writing the PNG");
         sink->data = grown;
         sink->capacity = capacity;
     }
@@ -70,7 +66,7 @@ int fp_write_png(const uint8_t *argb, int width, int height, int stride, int lev
     if (!line) return fail(err, errlen, "out of memory for a PNG row");
 
     error_t_ e = {err, errlen};
-    sink_t sink = {NULL, 0, 0, 0};
+    sink_t sink = {NULL, 0, 0};
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &e, on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {

@@ -269,20 +269,3 @@ public enum LightcurveBuilder {
         }
     }
 }
-
-extension Color {
-    /// Mixes towards `other`: 0 keeps this colour, 1 gives `other`; alpha is kept.
-    func mixed(with other: Color, _ amount: Double) -> Color {
-        Color(red: red + (other.red - red) * amount, green: green + (other.green - green) * amount,
-              blue: blue + (other.blue - blue) * amount, alpha: alpha)
-    }
-
-    /// Relative luminance (sRGB, roughly): tells a dark background from a light one.
-    var luminance: Double { 0.2126 * red + 0.7152 * green + 0.0722 * blue }
-}
-
-extension Style {
-    /// A dark page (the `dark` preset): lightcurve bands and the card's accent switch to colours
-    /// that keep their contrast there.
-    var isDark: Bool { background.luminance < 0.4 }
-}

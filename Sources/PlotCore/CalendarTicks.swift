@@ -11,9 +11,11 @@ public enum AxisLabeling: Sendable, Equatable {
 
 extension Ticks {
     /// The ticks `labeling` asks for over `lower...upper`, at most `maxCount` intervals.
-    public static func make(_ labeling: AxisLabeling, lower: Double, upper: Double, maxCount: Int) -> TickSet {
+    /// `wholeNumberSteps` applies to numeric ticks only (calendar steps are whole already).
+    public static func make(_ labeling: AxisLabeling, lower: Double, upper: Double, maxCount: Int,
+                            wholeNumberSteps: Bool = false) -> TickSet {
         switch labeling {
-        case .numeric: linear(lower: lower, upper: upper, maxCount: maxCount)
+        case .numeric: linear(lower: lower, upper: upper, maxCount: maxCount, wholeNumberSteps: wholeNumberSteps)
         case let .calendar(epoch): calendar(lower: lower, upper: upper, maxCount: maxCount, unixEpochAt: epoch)
         }
     }

@@ -68,8 +68,8 @@ public struct ChartLayout {
         let bottom = frame.maxY - pad - TextMetrics.lineHeight(style.labelSize) - 0.7 * em
             - TextMetrics.lineHeight(style.fontSize) - 0.5 * em
         let plotHeight = max(10, bottom - top)
-        let yTicks = Ticks.make(chart.yAxis.labeling, lower: yDomain.lowerBound, upper: yDomain.upperBound,
-                                  maxCount: max(2, Int(plotHeight / (2.8 * em))))
+        let yTicks = chart.yAxis.ticks(lower: yDomain.lowerBound, upper: yDomain.upperBound,
+                                       maxCount: max(2, Int(plotHeight / (2.8 * em))))
         let yLabelWidth = yTicks.labels.map { measurer.width(of: $0, style: tickText) }.max() ?? 0
         let left = plotSpan?.lowerBound ?? frame.minX + pad + TextMetrics.lineHeight(style.labelSize) + 0.7 * em + yLabelWidth + 0.5 * em
         var right = plotSpan?.upperBound ?? frame.maxX - pad - (legendWidth > 0 ? legendWidth + 1.2 * em : 0)

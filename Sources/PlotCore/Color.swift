@@ -18,7 +18,8 @@ public struct Color: Sendable, Equatable, Hashable, CustomStringConvertible {
     public init?(parsing text: String) {
         var s = Substring(text)
         if s.hasPrefix("#") { s = s.dropFirst() }
-        guard s.count == 6 || s.count == 8, let v = UInt32(s, radix: 16) else { return nil }
+        // Hex digits only: UInt32(_:radix:) would also take a sign ("#+fffff").
+        guard s.count == 6 || s.count == 8, s.allSatisfy(\.isHexDigit), let v = UInt32(s, radix: 16) else { return nil }
         let hasAlpha = s.count == 8
         let rgb = hasAlpha ? v >> 8 : v
         red = Double((rgb >> 16) & 0xFF) / 255
@@ -29,12 +30,15 @@ public struct Color: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     public func withAlpha(_ a: Double) -> Color { Color(red: red, green: green, blue: blue, alpha: a) }
 
-    /// Mixes towards white: `amount` 0 keeps the colour, 1 gives white. Used for lighter variants
-    /// that stay opaque (overlapping translucent markers would darken where they stack).
-    public func lightened(_ amount: Double) -> Color {
-        Color(red: red + (1 - red) * amount, green: green + (1 - green) * amount,
-              blue: blue + (1 - blue) * amount, alpha: alpha)
+    /// Mixes towards `other`: `amount` 0 keeps this colour, 1 gives `other`; alpha is kept. Gives
+    /// opaque lighter or muted variants (overlapping translucent marks would darken where they stack).
+    public func mixed(with other: Color, _ amount: Double) -> Color {
+        Color(red: red + (other.red - red) * amount, green: green + (other.green - green) * amount,
+              blue: blue + (other.blue - blue) * amount, alpha: alpha)
     }
+
+    /// Relative luminance (sRGB, roughly): tells a dark background from a light one.
+    public var luminance: Double { 0.2126 * red + 0.7152 * green + 0.0722 * blue }
 
     public var description: String {
         func h(_ v: Double) -> String {

@@ -127,6 +127,10 @@ public struct Style: Sendable, Equatable {
     /// The screen default.
     public static let screen = Style()
 
+    /// A dark page (the `dark` preset): placeholders, notes, band colours and accents switch to
+    /// colours that keep their contrast there.
+    public var isDark: Bool { background.luminance < 0.4 }
+
     func text(_ size: Double, weight: FontWeight = .normal) -> TextStyle {
         TextStyle(family: fontFamily, size: size, weight: weight, color: textColor)
     }

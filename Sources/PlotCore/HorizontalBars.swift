@@ -31,12 +31,10 @@ public struct HorizontalBarChart: Sendable, Equatable {
     public var valueAxis: Axis
     /// Counts: ticks never fall between integers.
     public var integerValues: Bool
-    /// Swatches on the right, outside the bars.
-    public var legend: [LegendEntry]
 
-    public init(title: String? = nil, groups: [Group], valueAxis: Axis, integerValues: Bool = true, legend: [LegendEntry] = []) {
+    public init(title: String? = nil, groups: [Group], valueAxis: Axis, integerValues: Bool = true) {
         self.title = title; self.groups = groups; self.valueAxis = valueAxis
-        self.integerValues = integerValues; self.legend = legend
+        self.integerValues = integerValues
     }
 }
 
@@ -52,7 +50,6 @@ public struct HorizontalBarLayout {
     public let rowHeight: Double
     let measurer: any TextMeasurer
     let labelColumn: Double
-    let legendWidth: Double
 
     enum Row { case heading(String), bar(HorizontalBarChart.Bar, HorizontalBarChart.Group), gap }
 
@@ -77,18 +74,12 @@ public struct HorizontalBarLayout {
         let bars = chart.groups.flatMap(\.bars)
         let labels = bars.map(\.label) + chart.groups.compactMap(\.title)
         labelColumn = min(0.4 * frame.width, labels.map { measurer.width(of: $0, style: text) }.max() ?? 0)
-        var legendWidth = 0.0
-        if !chart.legend.isEmpty {
-            let w = chart.legend.map { measurer.width(of: $0.label, style: text) }.max() ?? 0
-            legendWidth = 0.8 * em + ChartLayout.symbolWidth(em) + 0.6 * em + w + 0.8 * em
-        }
-        self.legendWidth = legendWidth
         let top = frame.minY + pad + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
         let bottom = frame.maxY - pad - TextMetrics.lineHeight(style.labelSize) - 0.7 * em
             - TextMetrics.lineHeight(style.fontSize) - 0.5 * em
         let left = frame.minX + pad + labelColumn + 0.6 * em
         let valueLabelWidth = bars.compactMap { $0.valueLabel.map { measurer.width(of: $0, style: text) } }.max() ?? 0
-        var right = frame.maxX - pad - (legendWidth > 0 ? legendWidth + 1.2 * em : 0)
+        var right = frame.maxX - pad
         let width = max(10, right - left)
 
         // Room after the longest bar for its value label: the domain reaches past the maximum.
@@ -118,7 +109,7 @@ public struct HorizontalBarLayout {
             count -= 1
             ticks = makeTicks(count)
         }
-        if legendWidth == 0, let last = ticks.labels.last, let v = ticks.major.last, v >= domain.upperBound - 1e-9 * domain.upperBound {
+        if let last = ticks.labels.last, let v = ticks.major.last, v >= domain.upperBound - 1e-9 * domain.upperBound {
             right = min(right, frame.maxX - max(pad, measurer.width(of: last, style: text) / 2 + 2))
         }
         self.ticks = ticks
@@ -200,24 +191,6 @@ public struct HorizontalBarLayout {
             if width > room { titleStyle.size *= room / width }
             out.append(DisplayItem("title", .text(TextItem(
                 title, at: Point(frame.midX, frame.minY + 0.9 * em), horizontal: .middle, vertical: .top, style: titleStyle))))
-        }
-        if !chart.legend.isEmpty {
-            let rowH = 1.6 * em
-            let box = Rect(x: plotRect.maxX + 1.2 * em, y: plotRect.minY, width: legendWidth,
-                           height: Double(chart.legend.count) * rowH + 0.8 * em)
-            out.append(DisplayItem("legend.frame", .rect(box, fill: style.background,
-                                                         stroke: Stroke(color: style.legendFrameColor, width: style.lineWidth * 0.7))))
-            for (i, entry) in chart.legend.enumerated() {
-                let cy = box.minY + 0.4 * em + (Double(i) + 0.5) * rowH
-                let cx = box.minX + 0.8 * em + ChartLayout.symbolWidth(em) / 2
-                if case let .swatch(color) = entry.symbol {
-                    let s = 0.8 * em
-                    out.append(DisplayItem("legend.symbol", .rect(Rect(x: cx - s / 2, y: cy - s / 2, width: s, height: s), fill: color, stroke: nil)))
-                }
-                out.append(DisplayItem("legend.label", .text(TextItem(
-                    entry.label, at: Point(box.minX + 0.8 * em + ChartLayout.symbolWidth(em) + 0.6 * em, cy),
-                    horizontal: .start, vertical: .middle, style: text))))
-            }
         }
         return out
     }

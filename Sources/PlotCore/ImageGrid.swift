@@ -75,18 +75,21 @@ public struct ImageGridLayout {
         let px = grid.cellPixels
         cell = Size(Double(px.width) * grid.pixelSize, Double(px.height) * grid.pixelSize)
         let header = style.text(style.labelSize, weight: .bold)
-        titleOverhang = max(0, (grid.columnTitles.map { measurer.width(of: $0, style: header) }.max() ?? 0) - cell.width)
+        let titleOverhang = max(0, (grid.columnTitles.map { measurer.width(of: $0, style: header) }.max() ?? 0) - cell.width)
+        // Both are read per row and per tile, so the scan for colour bars is done once, here.
+        let hasColorbars = grid.hasColorbars
+        gap = max(hasColorbars ? 1.6 * em : 0.7 * em, titleOverhang + 0.8 * em)
+        colorbarHeight = hasColorbars ? 0.4 * em + 0.7 * em + 0.3 * em + TextMetrics.lineHeight(style.fontSize * 0.85) : 0
     }
 
     var pad: Double { 0.9 * em }
     /// Wider with colour bars, so one bar's end label never runs into the next bar's start label,
     /// and wide enough that column titles broader than their cells (large type, small stamps) keep
     /// a space between them.
-    var gap: Double { max(grid.hasColorbars ? 1.6 * em : 0.7 * em, titleOverhang + 0.8 * em) }
-    let titleOverhang: Double
+    let gap: Double
     var titleHeight: Double { grid.title == nil ? 0 : TextMetrics.lineHeight(style.titleSize) + 0.8 * em }
     var headerHeight: Double { TextMetrics.lineHeight(style.labelSize) + 0.6 * em }
-    var colorbarHeight: Double { grid.hasColorbars ? 0.4 * em + 0.7 * em + 0.3 * em + TextMetrics.lineHeight(style.fontSize * 0.85) : 0 }
+    let colorbarHeight: Double
     var labelColumn: Double { labelWidth > 0 ? labelWidth + 1.2 * em : 0 }
     var columns: Int { max(grid.columnTitles.count, grid.rows.map(\.tiles.count).max() ?? 0) }
     /// A row keeps room for colour bars only if one of its tiles has one ("no data" rows don't).
@@ -106,12 +109,8 @@ public struct ImageGridLayout {
 
     /// A "no data" tile: light grey on a light page; on a dark page a shade just off the
     /// background, so an empty tile does not outshine the stamps beside it.
-    var isDark: Bool { 0.2126 * style.background.red + 0.7152 * style.background.green + 0.0722 * style.background.blue < 0.4 }
-    var placeholderFill: Color { isDark ? mix(style.background, style.textColor, 0.12) : Color(hex: "#EEEEEE") }
-    var placeholderText: Color { isDark ? mix(style.background, style.textColor, 0.6) : Color(hex: "#777777") }
-    func mix(_ a: Color, _ b: Color, _ k: Double) -> Color {
-        Color(red: a.red + (b.red - a.red) * k, green: a.green + (b.green - a.green) * k, blue: a.blue + (b.blue - a.blue) * k)
-    }
+    var placeholderFill: Color { style.isDark ? style.background.mixed(with: style.textColor, 0.12) : Color(hex: "#EEEEEE") }
+    var placeholderText: Color { style.isDark ? style.background.mixed(with: style.textColor, 0.6) : Color(hex: "#777777") }
 
     func snap(_ v: Double) -> Double { (v * grid.devicePixelsPerPoint).rounded() / grid.devicePixelsPerPoint }
 

@@ -21,20 +21,14 @@ public struct SecondaryAxis: Sendable, Equatable {
     /// Ticks for the primary range `domain`, in this axis's units.
     public func ticks(domain: ClosedRange<Double>, maxCount: Int) -> TickSet {
         let a = value(primary: domain.lowerBound), b = value(primary: domain.upperBound)
-        if labeling == .numeric && wholeNumberSteps {
-            return Ticks.linear(lower: min(a, b), upper: max(a, b), maxCount: maxCount, wholeNumberSteps: true)
-        }
-        return Ticks.make(labeling, lower: min(a, b), upper: max(a, b), maxCount: maxCount)
+        return Ticks.make(labeling, lower: min(a, b), upper: max(a, b), maxCount: maxCount, wholeNumberSteps: wholeNumberSteps)
     }
 }
 
 extension Axis {
     /// This axis's ticks: its labeling, and whole-number steps when asked.
     func ticks(lower: Double, upper: Double, maxCount: Int) -> TickSet {
-        if labeling == .numeric && wholeNumberSteps {
-            return Ticks.linear(lower: lower, upper: upper, maxCount: maxCount, wholeNumberSteps: true)
-        }
-        return Ticks.make(labeling, lower: lower, upper: upper, maxCount: maxCount)
+        Ticks.make(labeling, lower: lower, upper: upper, maxCount: maxCount, wholeNumberSteps: wholeNumberSteps)
     }
 }
 

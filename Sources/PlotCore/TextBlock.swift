@@ -33,7 +33,7 @@ public struct TextBlockLayout {
     /// included: lets a page give the block a column it fits in.
     public var naturalWidth: Double {
         let em = style.fontSize
-        let keyStyle = TextStyle(family: style.fontFamily, size: style.fontSize, weight: .bold, color: style.textColor)
+        let keyStyle = style.text(style.fontSize, weight: .bold)
         let valueStyle = style.text(style.fontSize)
         let keyWidth = block.rows.map { measurer.width(of: $0.key, style: keyStyle) }.max() ?? 0
         let valueWidth = block.rows.flatMap { $0.value.split(separator: "\n").map { measurer.width(of: String($0), style: valueStyle) } }
@@ -46,12 +46,10 @@ public struct TextBlockLayout {
         let em = style.fontSize
         let pad = 0.9 * em
         let lineStep = 1.45 * em
-        let keyStyle = TextStyle(family: style.fontFamily, size: style.fontSize, weight: .bold, color: style.textColor)
+        let keyStyle = style.text(style.fontSize, weight: .bold)
         let valueStyle = style.text(style.fontSize)
         // Muted towards the page rather than a fixed grey, so notes stay readable on a dark page.
-        let t = style.textColor, b = style.background, k = 0.4
-        let muted = Color(red: t.red + (b.red - t.red) * k, green: t.green + (b.green - t.green) * k,
-                          blue: t.blue + (b.blue - t.blue) * k, alpha: t.alpha)
+        let muted = style.textColor.mixed(with: style.background, 0.4)
         let noteStyle = TextStyle(family: style.fontFamily, size: style.fontSize * 0.9, color: muted)
         var out: [DisplayItem] = []
         var y = frame.minY + pad

@@ -18,7 +18,7 @@ extension ChartLayout {
     func verticalMarkerItems() -> (lines: [DisplayItem], labels: [DisplayItem]) {
         var lines: [DisplayItem] = [], labels: [DisplayItem] = []
         let em = style.fontSize
-        let small = TextStyle(family: style.fontFamily, size: style.fontSize * 0.9, color: style.textColor)
+        let small = style.text(style.fontSize * 0.9)
         for marker in chart.markers where marker.x.isFinite && xScale.domain.contains(marker.x) {
             let x = xScale(marker.x)
             lines.append(DisplayItem("marker.\(marker.role)",

@@ -40,6 +40,20 @@ import Testing
         #expect(Ticks.linear(lower: 17, upper: 18.6, maxCount: 7, wholeNumberSteps: true).step == 0.25)
     }
 
+    @Test func theYAxisHonoursWholeNumberSteps() {
+        func steps(whole: Bool) -> [Double] {
+            var c = chart()
+            c.yAxis = Axis(title: "alerts", limits: 0...20)
+            c.yAxis.wholeNumberSteps = whole
+            return stride(from: 150.0, through: 400, by: 10).map { height in
+                ChartLayout(chart: c, frame: Rect(x: 0, y: 0, width: 400, height: height), style: .screen,
+                            measurer: measurer).yTicks.step
+            }
+        }
+        #expect(steps(whole: false).contains(2.5), "some height asks for a step of 2.5")
+        #expect(!steps(whole: true).contains(2.5))
+    }
+
     @Test func aScaledSecondaryAxisMapsBothWays() {
         let axis = SecondaryAxis(title: "years", offset: 2000, scale: 1 / 365.25)
         #expect(abs(axis.primary(value: axis.value(primary: 58_000)) - 58_000) < 1e-9)

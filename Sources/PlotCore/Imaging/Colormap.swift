@@ -109,18 +109,9 @@ public func parseColor(_ s: String) throws -> (r: UInt8, g: UInt8, b: UInt8, a: 
     let text = s.trimmingCharacters(in: .whitespaces)
     let lower = text.lowercased()
     if let entry = namedColors.first(where: { $0.names.contains(lower) }) { return entry.rgba }
-    if text.hasPrefix("#") {
-        let hex = Array(text.dropFirst())
-        if (hex.count == 6 || hex.count == 8) && hex.allSatisfy(\.isHexDigit) {
-            var bytes: [UInt8] = []
-            for i in stride(from: 0, to: hex.count, by: 2) {
-                guard let byte = UInt8(String(hex[i..<i + 2]), radix: 16) else { break }
-                bytes.append(byte)
-            }
-            if bytes.count == hex.count / 2 {
-                return (bytes[0], bytes[1], bytes[2], bytes.count == 4 ? bytes[3] : 255)
-            }
-        }
+    if text.hasPrefix("#"), let c = Color(parsing: text) {
+        func byte(_ v: Double) -> UInt8 { UInt8((v * 255).rounded()) }
+        return (byte(c.red), byte(c.green), byte(c.blue), byte(c.alpha))
     }
     throw ImagingError.unparsable(
         input: s, what: "colour",
