@@ -1,0 +1,166 @@
+import Foundation
+
+/// What one photometry point is.
+public enum PointKind: String, Sendable, Codable, CaseIterable, Comparable {
+    /// An alert's detection (ZTF: a valid alert; Rubin: a diaSource).
+    case detection = "valid"
+    /// A 5σ limit from a non-detection (ZTF `upperlim` rows; Rubin forced photometry below S/N 5).
+    case upperLimit = "upperlim"
+    /// A detection that failed the survey's quality cuts (ZTF `badquality`).
+    case badQuality = "badquality"
+    /// Forced photometry at the object's position (Rubin `/api/v1/fp`), detected or not.
+    case forced
+
+    public static func < (a: PointKind, b: PointKind) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// The unit of a measurement.
+public enum PhotometricUnit: String, Sendable, Codable {
+    /// AB magnitude.
+    case abMagnitude = "mag"
+    /// Nanojansky (Rubin fluxes).
+    case nanojansky = "nJy"
+    /// Microjansky.
+    case microjansky = "µJy"
+    /// Millijansky.
+    case millijansky = "mJy"
+
+    /// Janskys per unit, for fluxes; nil for magnitudes.
+    public var jansky: Double? {
+        switch self {
+        case .abMagnitude: nil
+        case .nanojansky: 1e-9
+        case .microjansky: 1e-6
+        case .millijansky: 1e-3
+        }
+    }
+}
+
+/// A value with its 1σ error and unit.
+public struct PhotometricValue: Sendable, Equatable, Codable {
+    public var value: Double
+    /// nil when unknown (never NaN).
+    public var error: Double?
+    public var unit: PhotometricUnit
+
+    public init(_ value: Double, error: Double? = nil, unit: PhotometricUnit) {
+        self.value = value
+        self.error = error.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+        self.unit = unit
+    }
+
+    /// The same flux in `unit` (both must be fluxes).
+    public func converted(to unit: PhotometricUnit) -> PhotometricValue {
+        guard let from = self.unit.jansky, let to = unit.jansky else { return self }
+        let k = from / to
+        return PhotometricValue(value * k, error: error.map { $0 * k }, unit: unit)
+    }
+
+    /// Signal to noise, |value| / error; nil without an error.
+    public var signalToNoise: Double? {
+        guard let error, error > 0 else { return nil }
+        return abs(value) / error
+    }
+}
+
+/// The reference-image source under a ZTF alert (`magnr`, `sigmagnr`, `distnr`), which Fink's
+/// apparent-magnitude recipe adds to the difference flux.
+public struct ReferenceSource: Sendable, Equatable, Codable {
+    public var magnitude: Double
+    public var error: Double
+    /// Distance from the alert in pixels.
+    public var distance: Double
+
+    public init(magnitude: Double, error: Double, distance: Double) {
+        self.magnitude = magnitude
+        self.error = error
+        self.distance = distance
+    }
+}
+
+/// One point of a lightcurve, as any survey's decoder makes it: it says what it is (`kind`) and
+/// what was measured (a magnitude, a difference flux, a total flux, each with its unit).
+///
+/// - ZTF detection: `magnitude` = magpsf, `differenceFlux` derived in mJy, `isNegative` from
+///   `isdiffpos`, `reference` when a reference source lies near; ZTF upper limit: `magnitude` =
+///   diffmaglim.
+/// - Rubin diaSource: `differenceFlux` = psfFlux (nJy, signed), `totalFlux` = scienceFlux;
+///   forced point: the same fields from `/api/v1/fp`.
+public struct PhotometryPoint: Sendable, Equatable, Codable {
+    /// Modified Julian date of the exposure, in the object's `ObjectData.timeScale`.
+    public var mjd: Double
+    /// Band name (`g`, `r`, `i`, `u`, `z`, `y`, ...): bands are an open set keyed by name.
+    public var band: String
+    public var kind: PointKind
+    /// The alert of a detection (ZTF candid, Rubin diaSourceId); nil for limits and forced points.
+    public var alertId: Int64?
+    /// A magnitude: the detection's PSF magnitude, or the limiting magnitude of an upper limit.
+    public var magnitude: PhotometricValue?
+    /// The flux on the difference image, negative when fainter than the template.
+    public var differenceFlux: PhotometricValue?
+    /// The flux on the science image (Rubin `scienceFlux`): the total brightness.
+    public var totalFlux: PhotometricValue?
+    /// True when the source is fainter than in the template (ZTF `isdiffpos` f, Rubin psfFlux < 0).
+    public var isNegative: Bool?
+    public var reference: ReferenceSource?
+
+    public init(mjd: Double, band: String, kind: PointKind, alertId: Int64? = nil, magnitude: PhotometricValue? = nil,
+                differenceFlux: PhotometricValue? = nil, totalFlux: PhotometricValue? = nil, isNegative: Bool? = nil,
+                reference: ReferenceSource? = nil) {
+        self.mjd = mjd; self.band = band; self.kind = kind; self.alertId = alertId; self.magnitude = magnitude
+        self.differenceFlux = differenceFlux; self.totalFlux = totalFlux; self.isNegative = isNegative
+        self.reference = reference
+    }
+}
+
+/// A labelled fact about an object, for cards ("Fink class", "SIMBAD", "Sources").
+public struct ObjectFact: Sendable, Equatable, Codable {
+    public var label: String
+    public var value: String
+    public init(_ label: String, _ value: String) { self.label = label; self.value = value }
+}
+
+/// What a survey knows of an object beyond its points: position, classification, cross-matches.
+public struct ObjectSummary: Sendable, Equatable, Codable {
+    /// Degrees (J2000/ICRS).
+    public var ra: Double?
+    public var dec: Double?
+    /// Fink's classification, in words; nil when none.
+    public var classification: String?
+    /// The main catalogue cross-match (ZTF SIMBAD `cdsxmatch`, Rubin `f:main_label_crossmatch`).
+    public var crossmatch: String?
+    /// More lines for a card, in order.
+    public var facts: [ObjectFact]
+
+    public init(ra: Double? = nil, dec: Double? = nil, classification: String? = nil, crossmatch: String? = nil,
+                facts: [ObjectFact] = []) {
+        self.ra = ra; self.dec = dec; self.classification = classification; self.crossmatch = crossmatch
+        self.facts = facts
+    }
+}
+
+/// Everything a source gives for one object: its points in any order, the time scale of their
+/// MJDs, its summary, and remarks on the data (a row limit reached).
+public struct ObjectData: Sendable, Equatable, Codable {
+    public var key: ObjectKey
+    public var points: [PhotometryPoint]
+    public var timeScale: TimeScale
+    public var summary: ObjectSummary
+    /// True when the summary is complete (a card's needs were met); false for the lightcurve's
+    /// narrower fetch.
+    public var hasFullSummary: Bool
+    public var notes: [String]
+
+    public init(key: ObjectKey, points: [PhotometryPoint], timeScale: TimeScale, summary: ObjectSummary = ObjectSummary(),
+                hasFullSummary: Bool = false, notes: [String] = []) {
+        self.key = key; self.points = points; self.timeScale = timeScale; self.summary = summary
+        self.hasFullSummary = hasFullSummary; self.notes = notes
+    }
+
+    /// The detections, newest first (the alert a card or cutout shows by default is the first).
+    public var detectionsNewestFirst: [PhotometryPoint] {
+        points.filter { $0.kind == .detection && $0.alertId != nil }.sorted { $0.mjd > $1.mjd }
+    }
+}
