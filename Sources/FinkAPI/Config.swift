@@ -13,13 +13,19 @@ public enum FinkAPIConfig {
     /// `FinkError.invalidSetting` naming the setting it came from. A trailing slash is stripped so
     /// endpoint paths can be appended uniformly; a path prefix (a proxy) is kept.
     public static func resolveBaseURL(flag: String?, environment: [String: String]) throws -> URL {
+        try resolveBaseURL(flag: flag, environment: environment, variable: environmentVariable, defaultURL: defaultBaseURL)
+    }
+
+    /// The same rule for any survey's API: its own variable and default.
+    public static func resolveBaseURL(flag: String?, environment: [String: String], variable: String,
+                                      defaultURL: String, flagName: String = "API URL given on the command line") throws -> URL {
         if let flag = nonBlank(flag) {
-            return try parse(flag, setting: "API URL given on the command line")
+            return try parse(flag, setting: flagName)
         }
-        if let env = nonBlank(environment[environmentVariable]) {
-            return try parse(env, setting: "\(environmentVariable) environment variable")
+        if let env = nonBlank(environment[variable]) {
+            return try parse(env, setting: "\(variable) environment variable")
         }
-        return URL(string: defaultBaseURL)!
+        return URL(string: defaultURL)!
     }
 
     private static func nonBlank(_ value: String?) -> String? {

@@ -34,8 +34,8 @@ struct Bench {
             return
         }
         let cache = ObjectCache(directory: work.appendingPathComponent("cache"))
-        let ids = try await fetchPlans(fixtures: fixtures, cache: cache, count: quick ? 20 : 200, docsSample: 5)
-        try await renderThroughput(ids: ids, cache: cache, out: work.appendingPathComponent("render"))
+        let (ids, location) = try await fetchPlans(fixtures: fixtures, cache: cache, count: quick ? 20 : 200, docsSample: 5)
+        try await renderThroughput(ids: ids, cache: cache, location: location, out: work.appendingPathComponent("render"))
         try await memory(fixtures: fixtures, work: work, counts: quick ? [200, 1000] : [1000, 10000])
     }
 
@@ -45,14 +45,19 @@ struct Bench {
 
     /// Fetches rows and the displayed alert's stamps, draws nothing: the fetch plans alone.
     struct FetchOnlyJob: BatchJob {
-        func outputs(for id: ObjectId) -> [URL] { [] }
-        func stampAlerts(of id: ObjectId, rows: [Detection]) throws -> [Detection] { try CutoutFigure.choose(.latest, from: rows, of: id) }
-        func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
+        var identity: String { "fetch-only" }
+        var needs: DataNeeds { .lightcurve }
+        func outputs(for id: ObjectKey) -> [URL] { [] }
+        func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] { try CutoutFigure.choose(.latest, from: data) }
+        func render(_ data: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
             BatchRendered(outputs: [])
         }
     }
 
-    static func fetchPlans(fixtures: URL, cache: ObjectCache, count: Int, docsSample: Int) async throws -> [String] {
+    /// Where the bench's cached objects are filed: the in-process server's address is new each run.
+    static let benchLocation = "http://bench.invalid"
+
+    static func fetchPlans(fixtures: URL, cache: ObjectCache, count: Int, docsSample: Int) async throws -> ([String], String) {
         print("\n== 1. fetch plan: \(count) objects, 50 ms per request, 250 ms per stamp served")
         let server = try await FixtureServer(latencyPerRequest: 0.05, latencyPerCutout: 0.25)
         let cutouts = try Data(contentsOf: fixtures.appendingPathComponent("cutouts/ZTF18acefvuh_1034527953215010006.json"))
@@ -75,8 +80,8 @@ struct Bench {
         await server.clearRequests()
         let client = FinkClient(baseURL: server.baseURL, transport: RetryingTransport(
             base: URLSessionTransport(timeout: 600), policy: RetryPolicy(), limiter: RateLimiter(requestsPerSecond: 5, burst: 5)))
-        let runner = BatchRunner(job: FetchOnlyJob(), origin: .api(client),
-                                 configuration: BatchConfiguration(cache: cache))
+        let runner = BatchRunner(job: FetchOnlyJob(), sources: SourceSet([CachedSource(client, cache: cache, maxAge: 86_400)]),
+                                 configuration: BatchConfiguration())
         let ours = Date()
         let summary = try await runner.run(BatchInput(raw: ids))
         let oursSeconds = Date().timeIntervalSince(ours)
@@ -86,20 +91,24 @@ struct Bench {
                      oursSeconds, requests.count, objects, requests.count - objects, summary.line))
         print(String(format: "speed-up: %.0f×", docsSeconds / oursSeconds))
         await server.stop()
-        return ids
+        return (ids, client.location)
     }
 
     // MARK: 2. Render throughput
 
-    static func renderThroughput(ids: [String], cache: ObjectCache, out: URL) async throws {
+    static func offline(_ cache: ObjectCache, location: String) -> SourceSet {
+        SourceSet([CachedSource(offline: .ztf, location: location, cache: cache)])
+    }
+
+    static func renderThroughput(ids: [String], cache: ObjectCache, location: String, out: URL) async throws {
         print("\n== 2. render only, from the cache: 1200×600 lightcurve PNGs, \(ids.count) objects")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let job = LightcurveJob(target: .directory(out), format: .png)
         for (name, encoder) in [("cairo writer", PNGEncoder.cairo), ("libpng, no filter, zlib 2", PNGEncoder.default)] {
             Renderer.pngEncoder = encoder
             for workers in [1, 2] {
-                let runner = BatchRunner(job: job, origin: .offline,
-                                         configuration: BatchConfiguration(concurrency: workers, cache: cache, force: true))
+                let runner = BatchRunner(job: job, sources: offline(cache, location: location),
+                                         configuration: BatchConfiguration(concurrency: workers, force: true))
                 _ = try await runner.run(BatchInput(raw: Array(ids.prefix(10))))  // warm up: fonts, caches
                 let start = Date(), cpuStart = cpuSeconds()
                 let summary = try await runner.run(BatchInput(raw: ids))
@@ -128,7 +137,8 @@ struct Bench {
         for k in 0..<total {
             let id = SyntheticObjects.id(k)
             let rows = sources[k % sources.count].map { var d = $0; d.objectId = id; return d }
-            try cache.store(rows, of: try ObjectId(validating: id), source: "bench", columns: BatchColumns.standard)
+            let key = try ObjectId(validating: id).key
+            try cache.store(ZTFPhotometry.object(key, rows: rows, full: false), location: benchLocation)
         }
         for n in counts {
             let process = Process()
@@ -153,9 +163,9 @@ struct Bench {
         // Half-size figures: memory is about what the runner holds per id, not the size of one
         // drawing, and 10,000 full-size PNGs would take minutes.
         let size = FigureSize(widthPixels: 600, heightPixels: 300, dpi: 75)
-        let runner = BatchRunner(job: LightcurveJob(target: .directory(out), format: .png, size: size), origin: .offline,
-                                 configuration: BatchConfiguration(concurrency: 2, cache: ObjectCache(directory: URL(fileURLWithPath: args[2])),
-                                                                   manifestURL: out.appendingPathComponent("manifest.jsonl")))
+        let runner = BatchRunner(job: LightcurveJob(target: .directory(out), format: .png, size: size),
+                                 sources: offline(ObjectCache(directory: URL(fileURLWithPath: args[2])), location: benchLocation),
+                                 configuration: BatchConfiguration(concurrency: 2, manifestURL: out.appendingPathComponent("manifest.jsonl")))
         let summary = try await runner.run(BatchInput(raw: (0..<n).map { SyntheticObjects.id($0) }))
         print("peak RSS \(status("VmHWM")) (\(summary.count(.rendered)) rendered)")
         try? FileManager.default.removeItem(at: out)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FinkAPI
 import FinkPlotKit
 import Foundation
 #if canImport(Glibc)
@@ -85,14 +84,21 @@ struct AnomalyCommand: AsyncParsableCommand {
         let (since, until) = try dates()
         // Usage errors of the objects step come before anything is asked or written.
         let kind = render.flatMap(AnomalyObjectFigure.init(rawValue:))
-        let objects: (origin: BatchOrigin, source: FigureSpec.Source)? = try kind.map { _ in
+        let objects: (sources: SourceSet, source: FigureSpec.Source)? = try kind.map { _ in
             // --offline concerns the objects only: /anomaly is still asked (or --from read).
-            let origin = try runner.origin(apiURL: runner.offline ? nil : source.apiURL, directory: objectsFrom,
-                                           timeout: source.timeout, directoryName: "--objects-from")
-            return (origin, try SourceOptions.specSource(apiURL: source.apiURL, directory: objectsFrom))
+            var settings = SourceSettings()
+            settings.apiURLs = source.apiURL.map { ["ztf=\($0)"] } ?? []
+            settings.directory = objectsFrom
+            settings.timeout = source.timeout
+            settings.maxAge = age.seconds
+            try runner.apply(to: &settings, directoryGiven: objectsFrom != nil)
+            do { return (try settings.sources(for: [.ztf]), try settings.specSource(for: [.ztf])) } catch {
+                throw ValidationError("\(error)")
+            }
         }
 
-        let run = AnomalyRun(source: try source.makeSource(), n: count, since: since, until: until)
+        let service = try source.makeSource()
+        let run = AnomalyRun(source: service, n: count, since: since, until: until)
         let result: AnomalyRun.Result
         do { result = try await run.fetch() } catch {
             printError("error: \(error)")
@@ -106,7 +112,12 @@ struct AnomalyCommand: AsyncParsableCommand {
         let size = try output.size { AnomalyFigure.naturalHeightPixels(result.alerts, dpi: $0.dpi, style: style) }
         let format = try output.resolvedFormat()
         do {
-            try AnomalyRun.write(result, chart: chart, format: format, size: size, style: style, table: table)
+            var options = ["anomaly", "--n", "\(count)"]
+            if let s = self.since { options += ["--since", s] }
+            if let u = self.until { options += ["--until", u] }
+            let metadata = FigureRenderer.serviceMetadata(title: "Fink anomaly detections", service: service.location,
+                                                          options: options.joined(separator: " "))
+            try AnomalyRun.write(result, chart: chart, format: format, size: size, style: style, table: table, metadata: metadata)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
@@ -124,8 +135,8 @@ struct AnomalyCommand: AsyncParsableCommand {
         let job = try AnomalyRun.objectJob(kind, directory: dir, format: format, source: objects.source,
                                            look: (preset, preset.size(width: width, height: nil, dpi: output.dpi)),
                                            cutoutDPI: output.dpi ?? 150)
-        let batch = BatchRunner(job: job, origin: objects.origin, configuration: runner.configuration(
-            maxAge: age.seconds, manifestURL: dir.appendingPathComponent(Manifest.fileName(shard: nil))))
+        let batch = BatchRunner(job: job, sources: objects.sources, configuration: runner.configuration(
+            manifestURL: dir.appendingPathComponent(Manifest.fileName(shard: nil))))
         // The distinct objectIds as the alerts name them, malformed ones too: the manifest
         // accounts for every anomalous object.
         try await runBatch(batch, input: BatchInput(raw: result.objectList), quiet: runner.quiet)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Dispatch
-import FinkAPI
 import FinkPlotKit
 import Foundation
 #if canImport(Glibc)
@@ -49,42 +48,19 @@ struct RunnerOptions: ParsableArguments {
         if noCache && (cache != nil || offline) { throw ValidationError("--no-cache excludes --cache and --offline") }
     }
 
-    var cacheStore: ObjectCache? {
-        if noCache { return nil }
-        return ObjectCache(directory: cache.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ObjectCache.defaultDirectory())
+    /// Puts the cache and fetching options into `settings`.
+    func apply(to settings: inout SourceSettings, directoryGiven: Bool) throws {
+        if offline && directoryGiven { throw ValidationError("--offline reads the cache only: it excludes --from") }
+        if directoryGiven && cache != nil { throw ValidationError("--from reads saved files and uses no cache: drop --cache") }
+        settings.offline = offline
+        settings.noCache = noCache
+        settings.cacheDirectory = cache
+        settings.retries = retries
+        settings.requestsPerSecond = rps
     }
 
-    /// Where objects come from: the cache alone (`--offline`), saved answers in `directory`, or
-    /// the API at `apiURL` (resolved as everywhere) through retries and the request budget.
-    /// `directoryName` names the directory in messages (`--from`, `--objects-from`, ...).
-    func origin(apiURL: String?, directory: String?, timeout: Double, directoryName: String = "--from") throws -> BatchOrigin {
-        if offline {
-            let conflicts = [directory.map { _ in directoryName }, apiURL.map { _ in "--api-url" }].compactMap { $0 }
-            if !conflicts.isEmpty {
-                throw ValidationError("--offline reads the cache only: it excludes \(conflicts.joined(separator: " and "))")
-            }
-            return .offline
-        }
-        if let directory {
-            if cache != nil { throw ValidationError("\(directoryName) \(directory) reads saved files and uses no cache: drop --cache") }
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("\(directoryName) \(directory): no such directory")
-            }
-            return .directory(DirectorySource(directory: URL(fileURLWithPath: directory, isDirectory: true)))
-        }
-        let url = try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment)
-        let transport = RetryingTransport(
-            base: URLSessionTransport(timeout: timeout),
-            policy: RetryPolicy(maxAttempts: retries + 1),
-            limiter: RateLimiter(requestsPerSecond: rps, burst: max(1, rps)))
-        return .api(FinkClient(baseURL: url, transport: transport))
-    }
-
-    /// `maxAge`: seconds after which cached rows are fetched again, nil for never.
-    func configuration(maxAge: Double?, manifestURL: URL?) -> BatchConfiguration {
-        BatchConfiguration(chunkSize: chunkSize, concurrency: concurrency, cache: cacheStore, maxAge: maxAge, force: force,
-                           manifestURL: manifestURL)
+    func configuration(manifestURL: URL?) -> BatchConfiguration {
+        BatchConfiguration(chunkSize: chunkSize, concurrency: concurrency, force: force, manifestURL: manifestURL)
     }
 }
 
@@ -148,21 +124,20 @@ struct BatchOptions: ParsableArguments {
         return ids
     }
 
-    func input(arguments: [String]) throws -> BatchInput {
-        BatchInput(raw: try rawIds(arguments: arguments), shard: try shardValue())
+    func input(arguments: [String], survey: Survey?) throws -> BatchInput {
+        BatchInput(raw: try rawIds(arguments: arguments), shard: try shardValue(), survey: survey)
     }
 
     func shardValue() throws -> Shard? {
         do { return try shard.map { try Shard(parsing: $0) } } catch { throw ValidationError("\(error)") }
     }
 
-    func origin(_ source: SourceOptions) throws -> BatchOrigin {
-        try runner.origin(apiURL: source.apiURL, directory: source.directory, timeout: source.timeout)
+    func settings(_ source: SourceOptions) throws -> SourceSettings {
+        try source.settings(runner, maxAge: age.seconds)
     }
 
     func configuration(manifestDirectory: URL?) throws -> BatchConfiguration {
-        runner.configuration(maxAge: age.seconds,
-                             manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: try shardValue())))
+        runner.configuration(manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: try shardValue())))
     }
 }
 
@@ -170,6 +145,18 @@ struct BatchOptions: ParsableArguments {
 /// batch's exit status: 0 when every id is rendered (now or before), 1 otherwise, 130 when
 /// interrupted.
 func runBatch(_ runner: BatchRunner, input: BatchInput, quiet: Bool) async throws {
+    let summary = try await runBatchSummary(runner, input: input, quiet: quiet)
+    try exitStatus(for: summary)
+}
+
+/// The exit status of a finished batch: 130 when interrupted, 1 when an id is not done.
+func exitStatus(for summary: BatchSummary) throws {
+    if summary.interrupted { throw ExitCode(130) }
+    if !summary.allDone { throw ExitCode(1) }
+}
+
+/// Runs a batch with Ctrl-C handling and progress and prints its summary line.
+func runBatchSummary(_ runner: BatchRunner, input: BatchInput, quiet: Bool) async throws -> BatchSummary {
     let observer = ConsoleProgress(mode: ConsoleProgress.automaticMode(quiet: quiet))
     let task = Task { try await runner.run(input, observer: observer) }
 
@@ -198,8 +185,7 @@ func runBatch(_ runner: BatchRunner, input: BatchInput, quiet: Bool) async throw
     }
     if let url = runner.configuration.manifestURL, !quiet { printError("manifest: \(url.path)") }
     printError(summary.line)
-    if summary.interrupted { throw ExitCode(130) }
-    if !summary.allDone { throw ExitCode(1) }
+    return summary
 }
 
 /// Writes the spec when asked, then makes its figures through the batch runner (chunked fetches,
@@ -207,20 +193,30 @@ func runBatch(_ runner: BatchRunner, input: BatchInput, quiet: Bool) async throw
 func runSpecBatch(_ spec: FigureSpec, source: SourceOptions, batch: BatchOptions, saveSpec: String?) async throws {
     if let saveSpec {
         try AtomicFile.write(try spec.json(), to: URL(fileURLWithPath: saveSpec))
-        print("wrote spec \(saveSpec)")
+        printError("wrote spec \(saveSpec)")
     }
-    try await runSpecBatch(spec, origin: try batch.origin(source), runner: batch.runner, maxAge: batch.age.seconds,
-                           shard: try batch.shardValue())
+    try await runSpecBatch(spec, settings: try batch.settings(source), runner: batch.runner, shard: try batch.shardValue())
 }
 
 /// Makes a spec's figures through the batch runner, into `target` (default: the spec's output).
 /// The one path of `lightcurve`, `card` and `render`, so a spec remade by `render` goes through
 /// the same fetch, cache and drawing code as the run that wrote it.
-func runSpecBatch(_ spec: FigureSpec, target: OutputTarget? = nil, origin: BatchOrigin, runner options: RunnerOptions,
-                  maxAge: Double?, shard: Shard?) async throws {
+func runSpecBatch(_ spec: FigureSpec, target: OutputTarget? = nil, settings: SourceSettings, runner options: RunnerOptions,
+                  shard: Shard?) async throws {
     let target = target ?? spec.target
     let manifestDirectory: URL? = if case let .directory(dir) = target { dir } else { nil }
-    let runner = BatchRunner(job: try spec.batchJob(target: target), origin: origin, configuration: options.configuration(
-        maxAge: maxAge, manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: shard))))
-    try await runBatch(runner, input: BatchInput(raw: spec.objectIds, shard: shard), quiet: options.quiet)
+    let input = BatchInput(raw: spec.objectIds, shard: shard, survey: spec.survey)
+    let sources: SourceSet
+    do { sources = try settings.sources(for: input.validIds.map(\.survey)) } catch { throw ValidationError("\(error)") }
+    let runner = BatchRunner(job: try spec.batchJob(target: target), sources: sources, configuration: options.configuration(
+        manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: shard))))
+    try await runBatch(runner, input: input, quiet: options.quiet)
+}
+
+/// The source as the spec records it, for the surveys of `ids` (usage errors are exit 64).
+func specSource(_ source: SourceOptions, batch: BatchOptions, ids: [String]) throws -> FigureSpec.Source {
+    let surveys = BatchInput(raw: ids, survey: source.survey).validIds.map(\.survey)
+    do { return try batch.settings(source).specSource(for: surveys) } catch let error as ValidationError { throw error } catch {
+        throw ValidationError("\(error)")
+    }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FinkAPI
 import FinkPlotKit
 import Foundation
 
@@ -30,7 +29,7 @@ struct CardCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("ZTF objectIds, such as ZTF21aaxtctv.", valueName: "objectId"))
+    @Argument(help: ArgumentHelp("ZTF objectIds (ZTF21aaxtctv) and/or Rubin diaObjectIds (170028485706776685).", valueName: "id"))
     var objectIds: [String] = []
 
     @OptionGroup(title: "Data source") var source: SourceOptions
@@ -44,16 +43,16 @@ struct CardCommand: AsyncParsableCommand {
     var output: String?
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp(
-        "Directory for <objectId>.<format> cards (created if missing).", valueName: "dir"))
+        "Directory for <id>_card.<format> cards (created if missing).", valueName: "dir"))
     var outputDirectory: String?
 
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
-    var format: String?
+    var format: OutputFormat?
 
     @Option(help: ArgumentHelp("Whose stamps: latest or peak (brightest).", valueName: "latest|peak"))
-    var alert: String = "latest"
+    var alert: AlertPick = .latest
 
-    @Option(help: ArgumentHelp("Show this alert (one object only).", valueName: "candid"))
+    @Option(help: ArgumentHelp("Show this alert (one object only): a ZTF candid or a Rubin diaSourceId.", valueName: "id"))
     var candid: Int64?
 
     @Option(name: .customLong("save-spec"), help: ArgumentHelp(
@@ -62,18 +61,17 @@ struct CardCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
-        guard ["latest", "peak"].contains(alert) else { throw ValidationError("--alert must be latest or peak") }
         let several = objectIds.count > 1 || batch.idsFile != nil
         if candid != nil && several { throw ValidationError("--candid names an alert of one object") }
         if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
         if output != nil && several {
             throw ValidationError("-o names one file; with several objects use --output-dir")
         }
-        do { _ = try OutputFormat.resolve(explicit: format, outputPath: output) } catch { throw ValidationError("\(error)") }
+        do { _ = try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output) } catch { throw ValidationError("\(error)") }
     }
 
     func run() async throws {
-        let format = try OutputFormat.resolve(explicit: format, outputPath: output)
+        let format = try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output)
         let objectIds = try batch.rawIds(arguments: objectIds)
         let out: FigureSpec.Output
         if let output {
@@ -87,12 +85,12 @@ struct CardCommand: AsyncParsableCommand {
             out = .init(directory: ".")
         }
         // The page follows the preset, so only a dpi given on the command line is recorded.
-        var options = FigureSpec.Options(format: format.rawValue, dpi: look.dpi, alert: candid == nil ? alert : nil,
+        var options = FigureSpec.Options(format: format, dpi: look.dpi, alert: candid == nil ? alert : nil,
                                          candid: candid)
-        try look.record(in: &options)
+        look.record(in: &options)
         try axes.record(in: &options)
-        let spec = FigureSpec(command: .card, objectIds: objectIds, source: try source.specSource(), options: options,
-                              output: out)
+        let spec = FigureSpec(command: .card, objectIds: objectIds, survey: source.survey,
+                              source: try specSource(source, batch: batch, ids: objectIds), options: options, output: out)
         try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec)
     }
 }

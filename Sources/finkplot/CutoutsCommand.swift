@@ -1,8 +1,6 @@
 import ArgumentParser
-import FinkAPI
 import FinkPlotKit
 import Foundation
-import PlotCore
 
 struct CutoutsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -79,7 +77,7 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("linear, sqrt, log[:a], asinh[:a], power:a or sigmoid.", valueName: "stretch"))
     var stretch: String?
 
-    @Option(help: ArgumentHelp("Colour map for all stamps: \(Colormap.availableNames.joined(separator: ", ")).", valueName: "name"))
+    @Option(help: ArgumentHelp("Colour map for all stamps: \(StampRendering.colormapNames.joined(separator: ", ")).", valueName: "name"))
     var cmap: String?
 
     @Option(name: .customLong("mask-color"), help: ArgumentHelp("Colour of missing pixels: #rrggbb[aa] or a name.", valueName: "color"))
@@ -121,31 +119,13 @@ struct CutoutsCommand: AsyncParsableCommand {
     }
 
     func rendering() throws -> StampRendering {
-        var r = try StampRendering()
-        r.flip = !noFlip
-        r.scienceMinusReference = !keepSign
-        if let interval {
-            let i = try Interval(parsing: interval)
-            r.science.interval = i
-            r.difference.interval = i
-        }
-        if let stretch {
-            let s = try Stretch(parsing: stretch)
-            r.science.stretch = s
-            r.difference.stretch = s
-        }
-        if let cmap {
-            let m = try Colormap.named(cmap)
-            r.scienceColormap = m
-            r.differenceColormap = m
-        }
-        r.maskColor = try parseColor(maskColor)
-        return r
+        try StampRendering(flip: !noFlip, scienceMinusReference: !keepSign, interval: interval, stretch: stretch,
+                           colormap: cmap, maskColor: maskColor)
     }
 
     /// The labels' type and the page's colours. Only the style's look is used: the grid is sized by
     /// its stamps, `--scale` and `--dpi`, never by the preset's page.
-    func gridStyle() throws -> Style { try StylePreset(parsing: style).style(fontSize: fontSize) }
+    func gridStyle() throws -> FigureStyle { try StylePreset(parsing: style).style(fontSize: fontSize) }
 
     /// The options that shape the grid, as one normalised command line for the file's metadata.
     func normalizedOptions(format: OutputFormat) -> String {
@@ -175,37 +155,53 @@ struct CutoutsCommand: AsyncParsableCommand {
             try AtomicFile.ensureDirectory(dir)
             rawDirectory = dir
         }
+        let input = try batch.input(arguments: objectIds, survey: source.survey)
+        let settings = try batch.settings(source)
+        let surveys = input.validIds.map(\.survey)
+        let sources: SourceSet
+        let recorded: FigureSpec.Source
+        do {
+            sources = try settings.sources(for: surveys)
+            recorded = try settings.specSource(for: surveys)
+        } catch { throw ValidationError("\(error)") }
+        let options = normalizedOptions(format: format)
         if let outputDirectory {
             let dir = URL(fileURLWithPath: outputDirectory, isDirectory: true)
             try AtomicFile.ensureDirectory(dir)
-            let provenance = Provenance(source: try source.specSource().description, objectIds: [],
-                                        queryTime: Provenance.now(), options: normalizedOptions(format: format))
+            let provenance = Provenance(source: recorded.description, surveys: Array(Set(surveys)).sorted(), objectIds: [],
+                                        queryTime: Provenance.now(), options: options)
             let job = CutoutsJob(directory: dir, choice: choice, rendering: try rendering(), scale: scale, dpi: dpi,
                                  colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(),
-                                 metadata: { provenance.forObject($0.rawValue).metadata(title: "\($0.rawValue) cutouts") })
-            let runner = BatchRunner(job: job, origin: try batch.origin(source),
-                                     configuration: try batch.configuration(manifestDirectory: dir))
-            try await runBatch(runner, input: try batch.input(arguments: objectIds), quiet: batch.quiet)
+                                 identity: options,
+                                 metadata: { key in
+                                     var p = provenance.forObject(key.id)
+                                     p.surveys = [key.survey]
+                                     return p.metadata(title: "\(key.id) cutouts")
+                                 })
+            let runner = BatchRunner(job: job, sources: sources, configuration: try batch.configuration(manifestDirectory: dir))
+            try await runBatch(runner, input: input, quiet: batch.quiet)
             return
         }
-        let objectIds = try batch.rawIds(arguments: objectIds)
-        let path = output ?? (objectIds.count == 1 ? "\(objectIds[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
-        var run = CutoutRun(source: try source.makeStampSource(), choice: choice, rendering: try rendering(), scale: scale,
-                            dpi: dpi, colorbars: colorbar, format: format, output: URL(fileURLWithPath: path),
-                            rawDirectory: rawDirectory)
-        run.style = try gridStyle()
-        run.provenance = Provenance(source: try source.specSource().description, objectIds: objectIds,
-                                    queryTime: Provenance.now(), options: normalizedOptions(format: format))
-        // One grid for all objects: report failures and notes per object, the file once.
-        let outcomes = await run.run(ids: objectIds) { outcome in
-            if case let .failed(reason) = outcome.status { printError("error: \(outcome.objectId): \(reason)") }
-            for note in outcome.notes { printError("note: \(outcome.objectId): \(note)") }
-        }
-        let failed = outcomes.filter { !$0.succeeded }.count
-        if let first = outcomes.first(where: \.succeeded), case let .rendered(p) = first.status { print("wrote \(p)") }
-        if failed > 0 {
-            printError("\(failed) of \(outcomes.count) objects failed")
+        // One grid for all objects, through the batch runner like every command (no manifest:
+        // the grid is one file); the grid is written once every object is in.
+        let ids = input.items.map(\.key)
+        let path = output ?? (ids.count == 1 ? "\(ids[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
+        let queryTime = Provenance.now()
+        let job = CutoutGridJob(
+            output: URL(fileURLWithPath: path), choice: choice, rendering: try rendering(), scale: scale, dpi: dpi,
+            colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(), identity: options,
+            metadata: { keys in
+                Provenance(source: recorded.description, surveys: Array(Set(keys.map(\.survey))).sorted(),
+                           objectIds: keys.map(\.id), queryTime: queryTime, options: options).metadata(title: "Fink cutouts")
+            })
+        let runner = BatchRunner(job: job, sources: sources, configuration: batch.runner.configuration(manifestURL: nil))
+        let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet)
+        do {
+            if try job.finish(order: input.validIds) { printError("wrote \(path)") }
+        } catch {
+            printError("error: \(error)")
             throw ExitCode(1)
         }
+        try exitStatus(for: summary)
     }
 }

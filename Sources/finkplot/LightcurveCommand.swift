@@ -5,7 +5,7 @@ import Foundation
 struct LightcurveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lightcurve",
-        abstract: "Draw the lightcurve (magnitude versus MJD) of one or more ZTF objects.",
+        abstract: "Draw the lightcurve (magnitude or flux versus time) of ZTF and Rubin objects.",
         discussion: """
             Per band (g, r, and i when present): valid alerts as filled circles with 1σ error \
             bars, upper limits as open downward triangles at the 5σ limiting magnitude, \
@@ -40,7 +40,7 @@ struct LightcurveCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("ZTF objectIds, such as ZTF21aaxtctv.", valueName: "objectId"))
+    @Argument(help: ArgumentHelp("ZTF objectIds (ZTF21aaxtctv) and/or Rubin diaObjectIds (170028485706776685).", valueName: "id"))
     var objectIds: [String] = []
 
     @OptionGroup(title: "Data source") var source: SourceOptions
@@ -76,12 +76,12 @@ struct LightcurveCommand: AsyncParsableCommand {
             out = .init(directory: dir)
         }
         let size = try style.figureSize()
-        var options = FigureSpec.Options(format: format.rawValue, width: size.widthPixels, height: size.heightPixels,
+        var options = FigureSpec.Options(format: format, width: size.widthPixels, height: size.heightPixels,
                                          dpi: size.dpi)
-        try style.record(in: &options)
+        style.record(in: &options)
         try axes.record(in: &options)
-        var spec = FigureSpec(command: .lightcurve, objectIds: ids, source: try source.specSource(),
-                              options: options, output: out)
+        var spec = FigureSpec(command: .lightcurve, objectIds: ids, survey: source.survey,
+                              source: try specSource(source, batch: batch, ids: ids), options: options, output: out)
         spec.output?.table = axes.table
         try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec)
     }

@@ -1,54 +1,46 @@
 import ArgumentParser
-import FinkAPI
 import FinkPlotKit
 import Foundation
 
-/// Where rows come from: the live API or a directory of saved responses.
+/// Where objects come from: each survey's API, or a directory of saved answers.
 struct SourceOptions: ParsableArguments {
-    static let defaultURLText = FinkAPIConfig.defaultBaseURL
+    static let apiDefaults = Surveys.all.map { "$\($0.environmentVariable) or \($0.defaultBaseURL) for \($0.displayName)" }
+        .joined(separator: "; ")
 
     @Option(name: .customLong("api-url"), help: ArgumentHelp(
-        "Fink API base URL (default: $\(FinkAPIConfig.environmentVariable), else \(FinkAPIConfig.defaultBaseURL)).",
+        "API base URL of the ids' survey, or SURVEY=URL for one survey (repeatable). Defaults: \(apiDefaults).",
         valueName: "url"))
-    var apiURL: String?
+    var apiURLs: [String] = []
 
     @Option(name: .customLong("from"), help: ArgumentHelp(
-        "Read saved responses DIR/<objectId>.json (or .csv) instead of asking the API. Example: --from samples",
+        "Read saved answers from DIR instead of asking the API: ZTF DIR/<objectId>.json (or .csv), Rubin DIR/sources_<id>.json, fp_<id>.json, object_<id>.json, cutouts/. Example: --from samples",
         valueName: "dir"))
     var directory: String?
+
+    @Option(help: ArgumentHelp(
+        "The survey of the ids: \(Surveys.names) (default: from each id: ZTF… is ZTF, a number is a Rubin diaObjectId).",
+        valueName: "survey"))
+    var survey: Survey?
 
     @Option(help: ArgumentHelp("Seconds to wait for the API before giving up.", valueName: "seconds"))
     var timeout: Double = 60
 
     func validate() throws {
-        if directory != nil && apiURL != nil {
+        if directory != nil && !apiURLs.isEmpty {
             throw ValidationError("--from and --api-url exclude each other: read saved files or ask the API, not both")
         }
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
-    /// A source that also serves stamps (the API's /cutouts, or saved rows): the one place a
-    /// per-object source is built from settings (batches build theirs in `RunnerOptions.origin`).
-    func makeStampSource() throws -> any ObjectSource & StampProvider {
-        if let directory {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("--from \(directory): no such directory")
-            }
-            return DirectorySource(directory: URL(fileURLWithPath: directory, isDirectory: true))
-        }
-        let url = try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment)
-        return FinkClient(baseURL: url, transport: URLSessionTransport(timeout: timeout))
-    }
-
-    func specSource() throws -> FigureSpec.Source { try Self.specSource(apiURL: apiURL, directory: directory) }
-
-    /// Where the data come from, as a figure spec records it: the resolved URL or an absolute directory.
-    static func specSource(apiURL: String?, directory: String?) throws -> FigureSpec.Source {
-        if let directory {
-            return .init(directory: URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL.path)
-        }
-        return .init(apiURL: try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment).absoluteString)
+    /// The settings these options and the runner's give.
+    func settings(_ runner: RunnerOptions, maxAge: Double?) throws -> SourceSettings {
+        var s = SourceSettings()
+        s.apiURLs = apiURLs
+        s.directory = directory
+        s.timeout = timeout
+        try runner.apply(to: &s, directoryGiven: directory != nil)
+        s.maxAge = maxAge
+        return s
     }
 }
 
@@ -65,7 +57,7 @@ struct OutputOptions: ParsableArguments {
     var outputDirectory: String?
 
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
-    var format: String?
+    var format: OutputFormat?
 
     func validate() throws {
         if output != nil && outputDirectory != nil {
@@ -75,7 +67,7 @@ struct OutputOptions: ParsableArguments {
     }
 
     func resolvedFormat() throws -> OutputFormat {
-        try OutputFormat.resolve(explicit: format, outputPath: output)
+        try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output)
     }
 
     func target() throws -> OutputTarget {
@@ -83,17 +75,6 @@ struct OutputOptions: ParsableArguments {
         let dir = URL(fileURLWithPath: outputDirectory ?? ".", isDirectory: true)
         try AtomicFile.ensureDirectory(dir)
         return .directory(dir)
-    }
-}
-
-/// Prints one line per object: what was written, or why it failed (on standard error).
-func printOutcome(_ outcome: ObjectOutcome) {
-    switch outcome.status {
-    case let .rendered(path):
-        print("wrote \(path)")
-        for note in outcome.notes { printError("note: \(outcome.objectId): \(note)") }
-    case let .failed(reason):
-        printError("error: \(outcome.objectId): \(reason)")
     }
 }
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FinkAPI
 import FinkPlotKit
 import Foundation
 
@@ -33,8 +32,8 @@ struct RenderCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("A figure spec written by --save-spec.", valueName: "spec.json"))
     var spec: String
 
-    @Option(name: .customLong("api-url"), help: ArgumentHelp("Ask this API instead of the spec's source.", valueName: "url"))
-    var apiURL: String?
+    @Option(name: .customLong("api-url"), help: ArgumentHelp("Ask this API instead of the spec's source (SURVEY=URL for one survey).", valueName: "url"))
+    var apiURLs: [String] = []
 
     @Option(name: .customLong("from"), help: ArgumentHelp("Read saved responses from DIR instead of the spec's source.", valueName: "dir"))
     var directory: String?
@@ -57,7 +56,7 @@ struct RenderCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let maxAge { do { _ = try MaxAgeOption.parseAge(maxAge) } catch { throw ValidationError("\(error)") } }
-        if directory != nil && apiURL != nil { throw ValidationError("--from and --api-url exclude each other") }
+        if directory != nil && !apiURLs.isEmpty { throw ValidationError("--from and --api-url exclude each other") }
         if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
@@ -73,8 +72,8 @@ struct RenderCommand: AsyncParsableCommand {
             guard spec.objectIds.count == 1 else {
                 throw ValidationError("-o names one file; this spec has \(spec.objectIds.count) objects: use --output-dir")
             }
-            do { _ = try OutputFormat.resolve(explicit: spec.options.format, outputPath: output) } catch {
-                throw ValidationError("\(error) (the spec's format is \(spec.options.format))")
+            do { _ = try OutputFormat.resolve(explicit: spec.options.format.rawValue, outputPath: output) } catch {
+                throw ValidationError("\(error) (the spec's format is \(spec.options.format.rawValue))")
             }
             target = .file(URL(fileURLWithPath: output))
         } else if let outputDirectory {
@@ -82,12 +81,20 @@ struct RenderCommand: AsyncParsableCommand {
             try AtomicFile.ensureDirectory(dir)
             target = .directory(dir)
         }
-        // The spec's source unless overridden; with --offline, none (the cache alone).
-        let overridden = directory != nil || apiURL != nil || runner.offline
-        let origin = try runner.origin(
-            apiURL: overridden ? apiURL : spec.source.apiURL, directory: overridden ? directory : spec.source.directory,
-            timeout: timeout, directoryName: overridden ? "--from" : "the spec's source directory")
-        try await runSpecBatch(spec, target: target, origin: origin, runner: runner,
-                               maxAge: try maxAge.map { try MaxAgeOption.parseAge($0) }, shard: nil)
+        // The spec's source unless overridden; --offline reads the cache entries of the spec's API.
+        let surveys = BatchInput(raw: spec.objectIds, survey: spec.survey).validIds.map(\.survey)
+        var settings: SourceSettings
+        if directory != nil || !apiURLs.isEmpty {
+            settings = SourceSettings()
+            settings.apiURLs = apiURLs
+            settings.directory = directory
+        } else {
+            settings = SourceSettings.from(spec.source, surveys: surveys)
+            if runner.offline { settings.directory = nil }
+        }
+        settings.timeout = timeout
+        try runner.apply(to: &settings, directoryGiven: settings.directory != nil)
+        settings.maxAge = try maxAge.map { try MaxAgeOption.parseAge($0) }
+        try await runSpecBatch(spec, target: target, settings: settings, runner: runner, shard: nil)
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FinkAPI
 import FinkPlotKit
 import Foundation
 
@@ -26,14 +25,12 @@ struct ServiceSourceOptions: ParsableArguments {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
-    func makeSource() throws -> ServiceSource {
-        if let file { return .file(URL(fileURLWithPath: file)) }
-        return .api(try makeClient())
-    }
-
-    func makeClient() throws -> FinkClient {
-        let url = try FinkAPIConfig.resolveBaseURL(flag: apiURL, environment: ProcessInfo.processInfo.environment)
-        return FinkClient(baseURL: url, transport: URLSessionTransport(timeout: timeout))
+    func makeSource() throws -> any ServiceAnswers {
+        if let file { return SavedAnswerFile(URL(fileURLWithPath: file), shownAs: file) }
+        var settings = SourceSettings()
+        settings.apiURLs = apiURL.map { [$0] } ?? []
+        settings.timeout = timeout
+        return try settings.serviceAPI()
     }
 }
 
@@ -43,13 +40,13 @@ struct FigureFileOptions: ParsableArguments {
     var output: String?
 
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
-    var format: String?
+    var format: OutputFormat?
 
     @Option(name: .customLong("table"), help: ArgumentHelp("Also write the data as CSV (RFC 4180) to this file.", valueName: "file.csv"))
     var table: String?
 
     @Option(help: ArgumentHelp("Preset: screen, paper, paper-wide, talk or dark (as for lightcurve).", valueName: "name"))
-    var style: String = "screen"
+    var style: StylePreset = .screen
 
     @Option(help: ArgumentHelp("Figure width: 1200 or 1200px, 3.4in, 8.6cm, 245pt (default: the preset's).", valueName: "length"))
     var width: String?
@@ -62,7 +59,6 @@ struct FigureFileOptions: ParsableArguments {
 
     func validate() throws {
         do {
-            _ = try StylePreset(parsing: style)
             _ = try lengths()
             _ = try resolvedFormat()
         } catch { throw ValidationError("\(error)") }
@@ -73,9 +69,9 @@ struct FigureFileOptions: ParsableArguments {
         (try width.map { try Length(parsing: $0, option: "--width") }, try height.map { try Length(parsing: $0, option: "--height") })
     }
 
-    func resolvedFormat() throws -> OutputFormat { try OutputFormat.resolve(explicit: format, outputPath: output) }
+    func resolvedFormat() throws -> OutputFormat { try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output) }
 
-    func preset() throws -> StylePreset { try StylePreset(parsing: style) }
+    func preset() throws -> StylePreset { style }
 
     /// The preset's page, `--width`/`--dpi` applied; the height is `--height` when given, else
     /// `fitted(size)` in pixels (the figure knows how tall it wants to be at that width and dpi).

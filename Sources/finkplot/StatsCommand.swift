@@ -1,5 +1,4 @@
 import ArgumentParser
-import FinkAPI
 import FinkPlotKit
 import Foundation
 
@@ -63,7 +62,8 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let plot = StatsPlot(rawValue: plot)!
-        let run = StatsRun(source: try source.makeSource(), date: try StatisticsDate(validating: date))
+        let service = try source.makeSource()
+        let run = StatsRun(source: service, date: try StatisticsDate(validating: date))
         let chart = try output.outputURL(defaultName: "stats")
         let table = output.table.map { URL(fileURLWithPath: $0) }
         let preset = try output.preset()
@@ -79,7 +79,11 @@ struct StatsCommand: AsyncParsableCommand {
                 return !nights.contains { $0.counters[column] != nil }
             }
             if !missing.isEmpty { printError("note: no such class column in these nights: \(missing.joined(separator: ", "))") }
-            try AtomicFile.write(try FigureRenderer.render(figure, format: try output.resolvedFormat(), size: size), to: chart)
+            var options = ["stats", "--date", date, "--plot", plot.rawValue, "--top", "\(top)", "--bin", bin]
+            if !classes.isEmpty { options += ["--class", classes.joined(separator: ",")] }
+            let metadata = FigureRenderer.serviceMetadata(title: "Fink statistics \(date)", service: service.location,
+                                                          options: options.joined(separator: " "))
+            try FigureRenderer.write(figure, format: try output.resolvedFormat(), size: size, metadata: metadata, to: chart)
             if let table { try AtomicFile.write(StatsFigure.table(nights), to: table) }
         } catch {
             printError("error: \(error)")

@@ -1,6 +1,5 @@
 import ArgumentParser
 import FinkPlotKit
-import PlotCore
 
 /// A preset and the overrides that keep its page: palette, resolution, type size. Shared by
 /// `lightcurve` (inside `StyleOptions`) and `card`, whose page follows the preset.
@@ -8,11 +7,11 @@ struct LookOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Preset: screen (8×4 in, 150 dpi), paper (one journal column, 3.4 in), paper-wide (two columns, 7.1 in), talk (16:9 slide, 1920×1080), dark (talk on a dark background).",
         valueName: "name"))
-    var style: String = "screen"
+    var style: StylePreset = .screen
 
-    @Option(help: ArgumentHelp("Band colours: default (Fink's Portal) or colorblind (Okabe–Ito, with a marker shape per band).",
+    @Option(help: ArgumentHelp("Band colours: default (Fink's Portals) or colorblind (colour-blind safe, with a marker shape per band).",
                                valueName: "name"))
-    var palette: String = "default"
+    var palette: BandPalette = .fink
 
     @Option(help: ArgumentHelp(
         "Pixels per inch of PNG and SVG (default: the preset's). Lengths in in/cm keep their size; PDF is always vector.",
@@ -24,23 +23,17 @@ struct LookOptions: ParsableArguments {
     var fontSize: Double?
 
     func validate() throws {
-        do {
-            _ = try StylePreset(parsing: style)
-            _ = try BandPalette(parsing: palette)
-        } catch { throw ValidationError("\(error)") }
         if let dpi { guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") } }
         if let fontSize { guard fontSize >= 3, fontSize <= 72 else { throw ValidationError("--font-size must be between 3 and 72 points") } }
     }
 
-    func preset() throws -> StylePreset { try StylePreset(parsing: style) }
+    func preset() throws -> StylePreset { style }
 
     /// Records the look in a figure spec (defaults are left out). The dpi is recorded by the
     /// caller, which knows whether the figure's size depends on it.
-    func record(in options: inout FigureSpec.Options) throws {
-        let preset = try preset()
-        options.style = preset == .screen ? nil : preset.rawValue
-        let palette = try BandPalette(parsing: palette)
-        options.palette = palette == .fink ? nil : palette.rawValue
+    func record(in options: inout FigureSpec.Options) {
+        options.style = style == .screen ? nil : style
+        options.palette = palette == .fink ? nil : palette
         options.fontSize = fontSize
     }
 }
@@ -71,7 +64,7 @@ struct StyleOptions: ParsableArguments {
     func preset() throws -> StylePreset { try look.preset() }
 
     /// Records the look in a figure spec (defaults are left out).
-    func record(in options: inout FigureSpec.Options) throws { try look.record(in: &options) }
+    func record(in options: inout FigureSpec.Options) { look.record(in: &options) }
 
     func figureSize() throws -> FigureSize {
         try preset().size(width: try width.map { try Length(parsing: $0, option: "--width") },
@@ -101,27 +94,27 @@ struct TimeAndYOptions: ParsableArguments {
     var until: String?
 
     @Option(help: ArgumentHelp(
-        "y axis: diffmag (difference magnitude), dcmag (apparent magnitude where a reference source lies under the alert), flux (difference flux, mJy).",
+        "y axis. ZTF: diffmag (default; difference magnitude), dcmag (apparent magnitude where a reference source lies under the alert), flux (difference flux, mJy). Rubin: mag (default; science-flux magnitude), diffflux (difference flux, µJy, forced photometry too), diffmag (difference magnitude where S/N ≥ 5, forced photometry below as 5σ limits).",
         valueName: "quantity"))
-    var y: String = "diffmag"
+    var y: YQuantity?
 
     func validate() throws {
         if let t0, !t0.isFinite { throw ValidationError("--t0 must be a finite MJD") }
         do {
-            var o = FigureSpec.Options(format: "png")
+            var o = FigureSpec.Options(format: .png)
             try record(in: &o)
             _ = try FigureSpec(command: .lightcurve, objectIds: [], source: .init(), options: o, output: nil).lightcurveOptions()
         } catch { throw ValidationError("\(error)") }
     }
 
-    /// Records the axes in a figure spec: names as given, times resolved to MJD.
+    /// Records the axes in a figure spec, typed: times resolved to MJD.
     func record(in options: inout FigureSpec.Options) throws {
-        options.time = time?.lowercased()
-        options.t0 = t0
-        options.topAxis = topAxis.lowercased() == "none" ? nil : topAxis.lowercased()
+        let mode = try time.map { try TimeAxisMode(parsing: $0, t0: t0) } ?? t0.map { .sinceT0($0) }
+        options.time = mode
+        options.topAxis = topAxis.lowercased() == "none" ? nil : try TimeAxisMode(parsing: topAxis, t0: t0, option: "--top-axis")
         options.since = try since.map { try TimeParsing.mjd($0, option: "--since") }
         options.until = try until.map { try TimeParsing.mjd($0, option: "--until", endOfDay: true) }
-        options.y = y.lowercased() == "diffmag" ? nil : y.lowercased()
+        options.y = y
     }
 }
 

@@ -27,6 +27,29 @@ public enum PhotometricUnit: String, Sendable, Codable {
     /// Millijansky.
     case millijansky = "mJy"
 
+    /// The AB zero point of a flux in this unit: m = zp − 2.5·log10(F). Rubin's nJy uses 31.4, as
+    /// Fink's LSST Portal does (`flux_to_mag`); the others follow from 3631 Jy at m = 0.
+    public var abZeroPoint: Double? {
+        switch self {
+        case .abMagnitude: nil
+        case .nanojansky: 31.4
+        case .microjansky, .millijansky: 2.5 * log10(3631 / jansky!)
+        }
+    }
+
+    /// The AB magnitude of a positive flux in this unit; nil for f ≤ 0 (no magnitude exists).
+    public func magnitude(ofFlux f: Double) -> Double? {
+        guard f > 0, f.isFinite, let zp = abZeroPoint else { return nil }
+        return zp - 2.5 * log10(f)
+    }
+
+    /// The flux in this unit of an AB magnitude (for limits drawn on a flux axis).
+    public func flux(ofMagnitude m: Double) -> Double? {
+        guard m.isFinite, let jansky else { return nil }
+        if self == .nanojansky { return pow(10, -0.4 * (m - 31.4)) }
+        return 3631 * pow(10, -0.4 * m) / jansky
+    }
+
     /// Janskys per unit, for fluxes; nil for magnitudes.
     public var jansky: Double? {
         switch self {
@@ -56,6 +79,12 @@ public struct PhotometricValue: Sendable, Equatable, Codable {
         guard let from = self.unit.jansky, let to = unit.jansky else { return self }
         let k = from / to
         return PhotometricValue(value * k, error: error.map { $0 * k }, unit: unit)
+    }
+
+    /// The AB magnitude of this flux and its error (σm = 2.5/ln10 · σf/f); nil for f ≤ 0.
+    public var asMagnitude: PhotometricValue? {
+        guard let m = unit.magnitude(ofFlux: value) else { return nil }
+        return PhotometricValue(m, error: error.map { 2.5 / log(10.0) * $0 / value }, unit: .abMagnitude)
     }
 
     /// Signal to noise, |value| / error; nil without an error.
@@ -131,6 +160,8 @@ public struct ObjectSummary: Sendable, Equatable, Codable {
     public var classification: String?
     /// The main catalogue cross-match (ZTF SIMBAD `cdsxmatch`, Rubin `f:main_label_crossmatch`).
     public var crossmatch: String?
+    /// How the position was obtained when it is not one measurement ("mean of 12 valid alerts").
+    public var positionNote: String?
     /// More lines for a card, in order.
     public var facts: [ObjectFact]
 
@@ -138,6 +169,12 @@ public struct ObjectSummary: Sendable, Equatable, Codable {
                 facts: [ObjectFact] = []) {
         self.ra = ra; self.dec = dec; self.classification = classification; self.crossmatch = crossmatch
         self.facts = facts
+    }
+
+    /// nil for the placeholders Fink sends when there is nothing to say (`Unknown`, `Fail`, `nan`).
+    public static func meaningful(_ s: String) -> String? {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        return ["", "Unknown", "Fail", "nan", "NaN", "null", "None"].contains(t) ? nil : t
     }
 }
 

@@ -47,14 +47,14 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 /// The ids of a batch, checked before anything is fetched.
 public struct BatchInput: Sendable {
     public enum Item: Sendable, Equatable {
-        case valid(ObjectId)
+        case valid(ObjectKey)
         /// As typed (trimmed), with why it is not an objectId. Never sent, never a file name.
         case invalid(String, reason: String)
 
         /// The text the manifest records for this item.
         public var key: String {
             switch self {
-            case let .valid(id): id.rawValue
+            case let .valid(id): id.id
             case let .invalid(raw, _): raw
             }
         }
@@ -65,14 +65,14 @@ public struct BatchInput: Sendable {
     /// Repeats dropped (an id listed three times counts two).
     public var duplicates: Int
 
-    public var validIds: [ObjectId] {
+    public var validIds: [ObjectKey] {
         items.compactMap { if case let .valid(id) = $0 { id } else { nil } }
     }
 
     /// Validates `raw` ids (already split into one per element), drops repeats, and keeps the
     /// shard's part when one is given. Invalid ids are sharded by their text, so each appears in
-    /// exactly one shard's manifest.
-    public init(raw: [String], shard: Shard? = nil) {
+    /// exactly one shard's manifest. Each id's survey follows from its shape, or is `survey`.
+    public init(raw: [String], shard: Shard? = nil, survey: Survey? = nil) {
         var seen = Set<String>()
         var items: [Item] = []
         var duplicates = 0
@@ -84,7 +84,7 @@ public struct BatchInput: Sendable {
             }
             if let shard, !shard.contains(trimmed) { continue }
             do {
-                items.append(.valid(try ObjectId(validating: trimmed)))
+                items.append(.valid(try Surveys.key(trimmed, survey: survey)))
             } catch {
                 items.append(.invalid(trimmed, reason: error.description))
             }

@@ -6,32 +6,30 @@ import PlotCore
 /// What a batch does with each object: the one protocol a command implements to run over
 /// thousands of ids with chunked fetches, retries, the cache, the manifest, shards and progress.
 ///
-/// The runner fetches the object's rows (the job's `columns`, upper limits included), asks
-/// `stampAlerts` which alerts' stamps are needed, fetches those from `/api/v1/cutouts` (or the
-/// cache), then calls `render`. Jobs share the standard column set so that one cached entry
-/// serves every command.
-/// Implementations must be cheap to share across tasks (`render` runs concurrently) and must
-/// write only through `AtomicFile`, to paths derived from the validated `ObjectId`.
+/// The runner fetches the object's data (from its survey's source, as `needs` says), asks
+/// `stampAlerts` which alerts' stamps are needed, fetches those (or reads the cache), then calls
+/// `render`. Implementations must be cheap to share across tasks (`render` runs concurrently) and
+/// must write only through `AtomicFile`, to paths derived from the validated `ObjectKey`.
 public protocol BatchJob: Sendable {
-    /// The `/api/v1/objects` columns the job needs: `BatchColumns.standard` unless it needs every
-    /// column (nil), as a card does for `v:classification`, which the server computes only then.
-    var columns: [String]? { get }
+    /// What it draws (`lightcurve`, `card`, `cutouts`) and the normalised options that shape its
+    /// figures: a manifest entry counts as this job's only when its `job` equals this, so a
+    /// re-run with other options, or another command writing into the same directory, redoes it.
+    var identity: String { get }
 
-    /// The files `render` writes for `id`. An id whose last manifest entry is done and whose
-    /// outputs all exist is skipped by a re-run.
-    func outputs(for id: ObjectId) -> [URL]
+    /// What the job needs of each object beyond its photometry.
+    var needs: DataNeeds { get }
 
-    /// The valid alerts (from `rows`) whose stamps `render` needs; empty for none. Throwing here
-    /// fails the object (e.g. a `--candid` that is not one of its alerts).
-    func stampAlerts(of id: ObjectId, rows: [Detection]) throws -> [Detection]
+    /// The files `render` writes for `key`. An id whose last manifest entry of this job is done
+    /// and whose outputs all exist is skipped by a re-run.
+    func outputs(for key: ObjectKey) -> [URL]
+
+    /// The detections whose stamps `render` needs; empty for none. Throwing here fails the
+    /// object (e.g. a `--candid` that is not one of its alerts).
+    func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint]
 
     /// Draws and writes the object's figures. `stamps` holds the stamps of each alert asked for,
-    /// by candid. Returns what was written and remarks for the user.
-    func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered
-}
-
-extension BatchJob {
-    public var columns: [String]? { BatchColumns.standard }
+    /// by alert id. Returns what was written and remarks for the user.
+    func render(_ data: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered
 }
 
 public struct BatchRendered: Sendable {
@@ -44,16 +42,8 @@ public struct BatchRendered: Sendable {
     }
 }
 
-/// The columns fetched for every batch: the union of what lightcurves, the choice of a cutout's
-/// alert and object cards need, so that one cached entry serves all of them. `v:classification`
-/// only comes back when no column list is sent; it is asked for anyway so a server that starts
-/// honouring it fills it.
-public enum BatchColumns {
-    public static let standard = [
-        "i:objectId", "i:candid", "i:jd", "i:fid", "i:magpsf", "i:sigmapsf", "i:diffmaglim", "i:isdiffpos",
-        "i:magnr", "i:sigmagnr", "i:distnr", "i:ra", "i:dec", "d:cdsxmatch", "v:classification",
-    ]
-}
+/// Provenance per object: what each file of a batch records.
+public typealias ObjectMetadata = @Sendable (ObjectKey) -> DocumentMetadata?
 
 /// Lightcurves, one file per object (and the drawn points as CSV when `table` is set: one object).
 public struct LightcurveJob: BatchJob {
@@ -65,11 +55,13 @@ public struct LightcurveJob: BatchJob {
     public var options: LightcurveOptions
     public var table: URL?
     /// The metadata recorded in each object's file (provenance); nil for none.
-    public var metadata: @Sendable (ObjectId) -> DocumentMetadata?
+    public var metadata: ObjectMetadata
+    public var identity: String
 
     public init(target: OutputTarget, format: OutputFormat, size: FigureSize = FigureSize(), style: Style = .screen,
-                options: LightcurveOptions = LightcurveOptions(), table: URL? = nil,
-                metadata: @escaping @Sendable (ObjectId) -> DocumentMetadata? = { _ in nil }) {
+                options: LightcurveOptions = LightcurveOptions(), table: URL? = nil, identity: String = "lightcurve",
+                metadata: @escaping ObjectMetadata = { _ in nil }) {
+        self.identity = identity
         self.target = target
         self.format = format
         self.size = size
@@ -79,17 +71,20 @@ public struct LightcurveJob: BatchJob {
         self.metadata = metadata
     }
 
-    public func outputs(for id: ObjectId) -> [URL] { [target.url(for: id, format: format)] + (table.map { [$0] } ?? []) }
+    public var needs: DataNeeds { .lightcurve }
 
-    public func stampAlerts(of id: ObjectId, rows: [Detection]) throws -> [Detection] { [] }
+    public func outputs(for id: ObjectKey) -> [URL] { [target.url(for: id, format: format)] + (table.map { [$0] } ?? []) }
 
-    public func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
-        let lightcurve = try LightcurveBuilder.build(objectId: id.rawValue, detections: rows, style: style, options: options)
+    public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] { [] }
+
+    public func render(_ object: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
+        let id = object.key
+        let lightcurve = try LightcurveBuilder.build(object, style: style, options: options)
         let figure = Figure(size: size.points, style: style, chart: lightcurve.chart)
         let data = try FigureRenderer.render(figure, format: format, size: size, metadata: metadata(id))
         let url = target.url(for: id, format: format)
         // Both files are fully made before either is written, so a failure leaves neither half-done.
-        let tableData = table.map { _ in Data(LightcurveTable.csv(lightcurve, objectId: id.rawValue).utf8) }
+        let tableData = table.map { _ in Data(LightcurveTable.csv(lightcurve, objectId: id.id).utf8) }
         try AtomicFile.write(data, to: url)
         var outputs = [url]
         if let table, let tableData {
@@ -98,7 +93,7 @@ public struct LightcurveJob: BatchJob {
         }
         var notes: [String] = []
         if lightcurve.skippedRows > 0 {
-            notes.append("\(lightcurve.skippedRows) of \(rows.count) rows had no magnitude or limit and were not drawn")
+            notes.append("\(lightcurve.skippedRows) of \(object.points.count) rows had no magnitude or limit and were not drawn")
         }
         notes += lightcurve.notes
         if let table { notes.append("wrote the \(lightcurve.points.count) drawn points to \(table.path)") }
@@ -114,10 +109,12 @@ public struct CardJob: BatchJob {
     public var rendering: StampRendering
     /// Page, type, colours and the lightcurve panel's axes.
     public var look: CardLook
-    public var metadata: @Sendable (ObjectId) -> DocumentMetadata?
+    public var metadata: ObjectMetadata
+    public var identity: String
 
     public init(target: OutputTarget, format: OutputFormat, choice: AlertChoice = .latest, rendering: StampRendering,
-                look: CardLook = CardLook(), metadata: @escaping @Sendable (ObjectId) -> DocumentMetadata? = { _ in nil }) {
+                look: CardLook = CardLook(), identity: String = "card", metadata: @escaping ObjectMetadata = { _ in nil }) {
+        self.identity = identity
         self.target = target
         self.format = format
         self.choice = choice
@@ -126,28 +123,29 @@ public struct CardJob: BatchJob {
         self.metadata = metadata
     }
 
-    /// Every column: the card shows `v:classification`, which the server computes only without a list.
-    public var columns: [String]? { nil }
+    /// The full summary: Fink's classification and cross-matches.
+    public var needs: DataNeeds { .card }
 
-    public func outputs(for id: ObjectId) -> [URL] { [target.url(for: id, format: format)] }
+    public func outputs(for id: ObjectKey) -> [URL] { [target.url(for: id, format: format, suffix: "_card")] }
 
-    public func stampAlerts(of id: ObjectId, rows: [Detection]) throws -> [Detection] {
-        [try CutoutFigure.choose(choice, from: rows, of: id)[0]]
+    public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] {
+        [try CutoutFigure.choose(choice, from: data)[0]]
     }
 
-    public func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
-        let alert = try stampAlerts(of: id, rows: rows)[0]
-        let set = alert.candid.flatMap { stamps[$0] } ?? [:]
-        let (data, cardNotes) = try ObjectCard.render(objectId: id, rows: rows, alert: alert, choice: choice, stamps: set,
+    public func render(_ object: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
+        let id = object.key
+        let alert = try stampAlerts(of: object)[0]
+        let set = alert.alertId.flatMap { stamps[$0] } ?? [:]
+        let (data, cardNotes) = try ObjectCard.render(object, alert: alert, choice: choice, stamps: set,
                                                       rendering: rendering, look: look, format: format, metadata: metadata(id))
-        let url = target.url(for: id, format: format)
+        let url = outputs(for: id)[0]
         try AtomicFile.write(data, to: url)
-        let notes = cardNotes + [CutoutFigure.missingStampsNote(alert, set)].compactMap { $0 }
+        let notes = cardNotes + [CutoutFigure.missingStampsNote(alert, set, survey: id.survey)].compactMap { $0 }
         return BatchRendered(outputs: [url], notes: notes)
     }
 }
 
-/// A cutout grid per object (`<objectId>.<format>` in a directory), and optionally raw stamps.
+/// A cutout grid per object (`<id>_cutouts.<format>` in a directory), and optionally raw stamps.
 public struct CutoutsJob: BatchJob {
     public var directory: URL
     public var choice: AlertChoice
@@ -159,26 +157,30 @@ public struct CutoutsJob: BatchJob {
     public var rawDirectory: URL?
     /// Colours and type of the labels (the grid's size comes from the stamps, scale and dpi).
     public var style: Style
-    public var metadata: @Sendable (ObjectId) -> DocumentMetadata?
+    public var metadata: ObjectMetadata
+    public var identity: String
 
     public init(directory: URL, choice: AlertChoice, rendering: StampRendering, scale: Int, dpi: Double,
-                colorbars: Bool, format: OutputFormat, rawDirectory: URL?, style: Style = .screen,
-                metadata: @escaping @Sendable (ObjectId) -> DocumentMetadata? = { _ in nil }) {
+                colorbars: Bool, format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts",
+                metadata: @escaping ObjectMetadata = { _ in nil }) {
         self.directory = directory; self.choice = choice; self.rendering = rendering; self.scale = scale
         self.dpi = dpi; self.colorbars = colorbars; self.format = format; self.rawDirectory = rawDirectory
-        self.style = style; self.metadata = metadata
+        self.style = style; self.metadata = metadata; self.identity = identity
     }
 
-    public func outputs(for id: ObjectId) -> [URL] { [OutputTarget.directory(directory).url(for: id, format: format)] }
+    public var needs: DataNeeds { .lightcurve }
 
-    public func stampAlerts(of id: ObjectId, rows: [Detection]) throws -> [Detection] {
-        try CutoutFigure.choose(choice, from: rows, of: id)
+    public func outputs(for id: ObjectKey) -> [URL] { [OutputTarget.directory(directory).url(for: id, format: format, suffix: "_cutouts")] }
+
+    public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] {
+        try CutoutFigure.choose(choice, from: data)
     }
 
-    public func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
-        let alerts = try stampAlerts(of: id, rows: rows)
-        let (gridRows, notes) = try CutoutFigure.rows(of: id, alerts: alerts,
-                                                      stamps: alerts.map { a in a.candid.flatMap { stamps[$0] } ?? [:] },
+    public func render(_ object: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
+        let id = object.key
+        let alerts = try stampAlerts(of: object)
+        let (gridRows, notes) = try CutoutFigure.rows(of: object, alerts: alerts,
+                                                      stamps: alerts.map { a in a.alertId.flatMap { stamps[$0] } ?? [:] },
                                                       rendering: rendering, rawDirectory: rawDirectory)
         let data = try CutoutFigure.render(gridRows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars,
                                            style: style, format: format, metadata: metadata(id))

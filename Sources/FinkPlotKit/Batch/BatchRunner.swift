@@ -7,20 +7,14 @@ public struct BatchConfiguration: Sendable {
     public var chunkSize: Int
     /// Objects in flight at once (fetching stamps or drawing): also the number of cores used.
     public var concurrency: Int
-    public var cache: ObjectCache?
-    /// Seconds after which cached rows are fetched again; nil: they never expire.
-    public var maxAge: Double?
     /// Redo ids an earlier run rendered.
     public var force: Bool
     /// Where the manifest goes; nil for none (a single `-o` file).
     public var manifestURL: URL?
 
-    public init(chunkSize: Int = 50, concurrency: Int = 2, cache: ObjectCache? = nil, maxAge: Double? = 86_400,
-                force: Bool = false, manifestURL: URL? = nil) {
+    public init(chunkSize: Int = 50, concurrency: Int = 2, force: Bool = false, manifestURL: URL? = nil) {
         self.chunkSize = max(1, chunkSize)
         self.concurrency = max(1, concurrency)
-        self.cache = cache
-        self.maxAge = maxAge
         self.force = force
         self.manifestURL = manifestURL
     }
@@ -66,12 +60,13 @@ public protocol BatchObserver: Sendable {
 /// only one chunk's rows (and the next one's, prefetched) are held at a time.
 public struct BatchRunner: Sendable {
     public var job: any BatchJob
-    public var origin: BatchOrigin
+    /// Where each survey's objects come from (the cache already wrapped around them).
+    public var sources: SourceSet
     public var configuration: BatchConfiguration
 
-    public init(job: any BatchJob, origin: BatchOrigin, configuration: BatchConfiguration = BatchConfiguration()) {
+    public init(job: any BatchJob, sources: SourceSet, configuration: BatchConfiguration = BatchConfiguration()) {
         self.job = job
-        self.origin = origin
+        self.sources = sources
         self.configuration = configuration
     }
 
@@ -80,7 +75,8 @@ public struct BatchRunner: Sendable {
     public func run(_ input: BatchInput, observer: (any BatchObserver)? = nil) async throws -> BatchSummary {
         let manifest = try configuration.manifestURL.map { try Manifest(url: $0) }
         let manifestDirectory = configuration.manifestURL?.deletingLastPathComponent()
-        let previous = configuration.force ? [:] : (manifestDirectory.map { Manifest.loadAll(in: $0) } ?? [:])
+        let identity = job.identity
+        let previous = configuration.force ? [:] : (manifestDirectory.map { Manifest.loadAll(in: $0, job: identity) } ?? [:])
         let tally = Tally(BatchSummary(total: input.items.count, duplicates: input.duplicates))
         // The manifest names outputs relative to its own directory (it can move with the figures);
         // the observer gets full paths.
@@ -89,12 +85,13 @@ public struct BatchRunner: Sendable {
             if let dir = manifestDirectory?.standardizedFileURL.path {
                 relative.outputs = entry.outputs.map { $0.hasPrefix(dir + "/") ? String($0.dropFirst(dir.count + 1)) : $0 }
             }
+            relative.job = identity
             do { try manifest?.append(relative) } catch { observer?.warning("\(error)") }
             let summary = tally.add(entry.status)
             observer?.finished(entry, summary: summary)
         }
 
-        var pending: [ObjectId] = []
+        var pending: [ObjectKey] = []
         var early: [ManifestEntry] = []
         for item in input.items {
             switch item {
@@ -102,9 +99,9 @@ public struct BatchRunner: Sendable {
                 early.append(ManifestEntry(id: raw, status: .invalid, reason: reason))
             case let .valid(id):
                 let outputs = job.outputs(for: id)
-                if let last = previous[id.rawValue], last.status.isDone,
+                if let last = previous[id.id], last.status.isDone,
                    outputs.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) {
-                    early.append(ManifestEntry(id: id.rawValue, status: .skipped, outputs: outputs.map(\.standardizedFileURL.path)))
+                    early.append(ManifestEntry(id: id.id, status: .skipped, outputs: outputs.map(\.standardizedFileURL.path)))
                 } else {
                     pending.append(id)
                 }
@@ -113,7 +110,7 @@ public struct BatchRunner: Sendable {
         observer?.started(total: input.items.count, alreadyDone: early.filter { $0.status == .skipped }.count)
         early.forEach(record)
 
-        let fetcher = BatchFetcher(origin: origin, cache: configuration.cache, maxAge: configuration.maxAge, columns: job.columns)
+        let fetcher = BatchFetcher(sources: sources, needs: job.needs)
         let chunks = stride(from: 0, to: pending.count, by: configuration.chunkSize).map {
             Array(pending[$0..<min($0 + configuration.chunkSize, pending.count)])
         }
@@ -155,30 +152,31 @@ public struct BatchRunner: Sendable {
 
     /// One object, start to end; nil when cancelled before it ended (it gets no manifest line,
     /// and the next run does it).
-    static func process(_ id: ObjectId, rows task: Task<[ObjectId: FetchedRows], Never>, job: any BatchJob,
+    static func process(_ id: ObjectKey, rows task: Task<[ObjectKey: FetchedObject], Never>, job: any BatchJob,
                         fetcher: BatchFetcher) async -> ManifestEntry? {
         let fetched = await task.value
         guard !Task.isCancelled, let fetched = fetched[id] else { return nil }
         let start = Date()
         switch fetched {
         case let .empty(reason, attempts, seconds):
-            return ManifestEntry(id: id.rawValue, status: .empty, reason: reason, attempts: attempts, seconds: seconds)
+            return ManifestEntry(id: id.id, status: .empty, reason: reason, attempts: attempts, seconds: seconds)
         case let .failed(reason, attempts, seconds):
-            return ManifestEntry(id: id.rawValue, status: .failed, reason: reason, attempts: attempts, seconds: seconds)
-        case let .rows(rows, attempts, fetchSeconds):
+            return ManifestEntry(id: id.id, status: .failed, reason: reason, attempts: attempts, seconds: seconds)
+        case let .data(data, attempts, fetchSeconds):
             let counter = AttemptCounter()
             func elapsed() -> Double { fetchSeconds + Date().timeIntervalSince(start) }
             do {
-                let alerts = try job.stampAlerts(of: id, rows: rows)
-                let stamps = alerts.isEmpty ? [:] : try await fetcher.stamps(of: id, alerts: alerts, counter: counter)
+                let alerts = try job.stampAlerts(of: data)
+                let stamps = alerts.isEmpty ? [:] : try await fetcher.stamps(of: data, alerts: alerts, counter: counter)
                 try Task.checkCancellation()
-                let rendered = try job.render(id, rows: rows, stamps: stamps)
-                return ManifestEntry(id: id.rawValue, status: .rendered, outputs: rendered.outputs.map(\.standardizedFileURL.path),
+                let rendered = try job.render(data, stamps: stamps)
+                let notes = data.notes + rendered.notes
+                return ManifestEntry(id: id.id, status: .rendered, outputs: rendered.outputs.map(\.standardizedFileURL.path),
                                      attempts: attempts + counter.attempts, seconds: elapsed(),
-                                     notes: rendered.notes.isEmpty ? nil : rendered.notes)
+                                     notes: notes.isEmpty ? nil : notes)
             } catch {
                 if error is CancellationError || Task.isCancelled { return nil }
-                return ManifestEntry(id: id.rawValue, status: isEmpty(error) ? .empty : .failed, reason: "\(error)",
+                return ManifestEntry(id: id.id, status: isEmpty(error) ? .empty : .failed, reason: "\(error)",
                                      attempts: attempts + counter.attempts, seconds: elapsed())
             }
         }
@@ -188,6 +186,7 @@ public struct BatchRunner: Sendable {
     static func isEmpty(_ error: any Error) -> Bool {
         if let error = error as? FinkError, case .noData = error { return true }
         if let error = error as? CutoutError, case .noAlerts = error { return true }
+        if let error = error as? FigureError, case .nothingToPlot = error { return false }
         return false
     }
 }
@@ -214,12 +213,12 @@ private final class Tally: @unchecked Sendable {
 private final class ChunkTasks: @unchecked Sendable {
     // Guarded by `lock`.
     private let lock = NSLock()
-    private let chunks: [[ObjectId]]
+    private let chunks: [[ObjectKey]]
     private let fetcher: BatchFetcher
-    private var tasks: [Int: Task<[ObjectId: FetchedRows], Never>] = [:]
+    private var tasks: [Int: Task<[ObjectKey: FetchedObject], Never>] = [:]
     private var cancelled = false
 
-    init(chunks: [[ObjectId]], fetcher: BatchFetcher) {
+    init(chunks: [[ObjectKey]], fetcher: BatchFetcher) {
         self.chunks = chunks
         self.fetcher = fetcher
     }
@@ -229,11 +228,11 @@ private final class ChunkTasks: @unchecked Sendable {
         _ = task(index)
     }
 
-    func task(_ index: Int) -> Task<[ObjectId: FetchedRows], Never> {
+    func task(_ index: Int) -> Task<[ObjectKey: FetchedObject], Never> {
         lock.withLock {
             if let task = tasks[index] { return task }
             let chunk = chunks[index], fetcher = fetcher
-            let task = Task { await fetcher.rows(of: chunk) }
+            let task = Task { await fetcher.objects(of: chunk) }
             if cancelled { task.cancel() }
             tasks[index] = task
             return task
@@ -252,25 +251,15 @@ private final class ChunkTasks: @unchecked Sendable {
     }
 }
 
-extension ObjectOutcome {
-    /// The outcome a per-object run reports for a manifest entry.
-    public init(_ entry: ManifestEntry) {
-        let status: Status = entry.status.isDone
-            ? .rendered(path: entry.outputs.first ?? "")
-            : .failed(reason: entry.reason ?? entry.status.rawValue)
-        self.init(objectId: entry.id, status: status, notes: entry.notes ?? [])
-    }
-}
-
 extension BatchRunner {
-    /// Runs `ids` and returns one outcome per distinct id, in input order: for callers that report
-    /// per object (no manifest, no progress display).
-    public func outcomes(of ids: [String]) async throws -> [ObjectOutcome] {
+    /// Runs `ids` and returns each distinct id's manifest entry, in input order: for callers
+    /// that report per object (no manifest, no progress display).
+    public func entries(of ids: [String], survey: Survey? = nil) async throws -> [ManifestEntry] {
         let collector = EntryCollector()
-        let input = BatchInput(raw: ids)
+        let input = BatchInput(raw: ids, survey: survey)
         _ = try await run(input, observer: collector)
         let entries = collector.entries
-        return input.items.compactMap { entries[$0.key].map(ObjectOutcome.init) }
+        return input.items.compactMap { entries[$0.key] }
     }
 }
 

@@ -31,9 +31,13 @@ public struct ManifestEntry: Sendable, Codable, Equatable {
     public var attempts: Int
     public var seconds: Double
     public var notes: [String]?
+    /// What the run drew (command and normalised options): a re-run with other options, or
+    /// another command writing into the same directory, does not take this entry as its own.
+    public var job: String?
 
     public init(id: String, status: BatchStatus, outputs: [String] = [], reason: String? = nil, attempts: Int = 0,
-                seconds: Double = 0, notes: [String]? = nil) {
+                seconds: Double = 0, notes: [String]? = nil, job: String? = nil) {
+        self.job = job
         self.id = id
         self.status = status
         self.outputs = outputs
@@ -78,12 +82,15 @@ public final class Manifest: @unchecked Sendable {
 
     /// The last entry of each id in a manifest; an unreadable line (a crash mid-write on a
     /// file system without atomic appends) is ignored. Nothing when the file does not exist.
-    public static func load(_ url: URL) -> [String: ManifestEntry] {
+    /// With `job`, only that job's entries count.
+    public static func load(_ url: URL, job: String? = nil) -> [String: ManifestEntry] {
         guard let data = try? Data(contentsOf: url) else { return [:] }
         var entries: [String: ManifestEntry] = [:]
         let decoder = JSONDecoder()
         for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            if let entry = try? decoder.decode(ManifestEntry.self, from: line) { entries[entry.id] = entry }
+            if let entry = try? decoder.decode(ManifestEntry.self, from: line), job == nil || entry.job == job {
+                entries[entry.id] = entry
+            }
         }
         return entries
     }
@@ -97,13 +104,13 @@ public final class Manifest: @unchecked Sendable {
 
     /// Every manifest in `directory` (the plain one and all shards'), merged: an id rendered by
     /// any shard is done for every later run, sharded or not.
-    public static func loadAll(in directory: URL) -> [String: ManifestEntry] {
+    public static func loadAll(in directory: URL, job: String? = nil) -> [String: ManifestEntry] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0 == "manifest.jsonl" || ($0.hasPrefix("manifest-") && $0.hasSuffix(".jsonl")) }
             .sorted()
         var merged: [String: ManifestEntry] = [:]
         for name in names {
-            for (id, entry) in load(directory.appendingPathComponent(name)) {
+            for (id, entry) in load(directory.appendingPathComponent(name), job: job) {
                 // A done state wins over a later failure elsewhere only if its files still exist,
                 // which the runner checks; here a done entry is simply kept in preference.
                 if let existing = merged[id], existing.status.isDone, !entry.status.isDone { continue }

@@ -13,8 +13,16 @@ public enum Photometry {
     /// for a negative alert) the difference flux. Nil without a reference source within 1.5 px,
     /// without the needed values, for a non-positive total flux, or when σ_m ≥ 1 (Fink drops those).
     public static func apparentMagnitude(_ d: Detection) -> (mag: Double, sigma: Double)? {
-        guard let magnr = d.magnr, let sigmagnr = d.sigmagnr, let distnr = d.distnr,
-              let magpsf = d.magpsf, let sigmapsf = d.sigmapsf, let positive = d.isdiffpos,
+        apparentMagnitude(ZTFPhotometry.point(d))
+    }
+
+    /// The same for a survey-neutral point: its magnitude, sign and reference source.
+    public static func apparentMagnitude(_ p: PhotometryPoint) -> (mag: Double, sigma: Double)? {
+        guard let reference = p.reference, let magnitude = p.magnitude, let sigmapsf = magnitude.error,
+              let negative = p.isNegative else { return nil }
+        let magnr = reference.magnitude, sigmagnr = reference.error, distnr = reference.distance
+        let magpsf = magnitude.value, positive = !negative
+        guard
               magnr.isFinite, sigmagnr.isFinite, sigmagnr >= 0, magpsf.isFinite, sigmapsf.isFinite, sigmapsf >= 0,
               distnr.isFinite, distnr >= 0, distnr <= maxReferenceDistance else { return nil }
         let fRef = pow(10, -0.4 * magnr)

@@ -30,14 +30,6 @@ public struct ObjectsQuery: Sendable {
     }
 }
 
-/// Somewhere the rows of one object come from: the live API, or responses saved on disk.
-public protocol ObjectSource: Sendable {
-    /// Where the data comes from, for messages ("https://api.ztf.fink-portal.org", a directory).
-    var sourceDescription: String { get }
-    /// The rows of one object. Throws `FinkError.noData` when there are none.
-    func detections(of id: ObjectId, options: FetchOptions) async throws -> [Detection]
-}
-
 /// The Fink ZTF REST API.
 public final class FinkClient: Sendable {
     public let baseURL: URL
@@ -128,14 +120,41 @@ public final class FinkClient: Sendable {
     }
 }
 
-extension FinkClient: ObjectSource {
-    public var sourceDescription: String { baseURL.absoluteString }
+extension FinkClient: ObjectDataSource {
+    public var survey: Survey { .ztf }
+    public var location: String { baseURL.absoluteString }
+    public var isRemote: Bool { true }
 
+    /// The rows of one object. Throws `FinkError.noData` when there are none.
     public func detections(of id: ObjectId, options: FetchOptions) async throws -> [Detection] {
         let rows = try await objects(ObjectsQuery(objectIds: [id], options: options))
         // An unknown id answers `[]` with status 200: say so, with where we asked.
         guard !rows.isEmpty else { throw FinkError.noData(objectId: id.rawValue, source: objectsURL.absoluteString) }
         return rows
+    }
+
+    /// One `/api/v1/objects` request for all `keys`, upper limits included, the standard columns
+    /// (every column for a card's summary); rows come back mixed and are split by `i:objectId`.
+    public func objects(_ keys: [ObjectKey], needs: DataNeeds) async throws -> [ObjectKey: Result<ObjectData, any Error>] {
+        let ids = try keys.map { key throws(FinkError) in try ObjectId(key) }
+        let rows = try await objects(ObjectsQuery(objectIds: ids, options: FetchOptions(
+            withUpperLimits: true, withCutouts: false, columns: needs.summary ? nil : ZTFColumns.standard)))
+        var byId: [String: [Detection]] = [:]
+        for row in rows { byId[row.objectId, default: []].append(row) }
+        var result: [ObjectKey: Result<ObjectData, any Error>] = [:]
+        for key in keys {
+            if let rows = byId[key.id], !rows.isEmpty {
+                result[key] = .success(ZTFPhotometry.object(key, rows: rows, full: needs.summary))
+            } else {
+                result[key] = .failure(FinkError.noData(objectId: key.id, source: objectsURL.absoluteString))
+            }
+        }
+        return result
+    }
+
+    /// The three stamps of one alert from `/api/v1/cutouts` (`output-format: array`).
+    public func stamps(of alert: AlertKey, object: ObjectKey) async throws -> [StampKind: Stamp] {
+        try await cutouts(objectId: try ObjectId(object), candid: alert.id, kinds: StampKind.allCases)
     }
 }
 

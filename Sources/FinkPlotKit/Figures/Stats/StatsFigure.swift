@@ -309,10 +309,10 @@ public enum StatsFigure {
 
 /// `finkplot stats`: fetch the nights, write the figure and (when asked) the table.
 public struct StatsRun: Sendable {
-    public var source: ServiceSource
+    public var source: any ServiceAnswers
     public var date: StatisticsDate
 
-    public init(source: ServiceSource, date: StatisticsDate) {
+    public init(source: any ServiceAnswers, date: StatisticsDate) {
         self.source = source; self.date = date
     }
 
@@ -320,7 +320,7 @@ public struct StatsRun: Sendable {
     public func fetch() async throws -> (nights: [NightStatistics], notes: [String]) {
         let nights = try await source.statistics(date: date)
         guard !nights.isEmpty else {
-            throw FinkError.noData(objectId: "statistics for \(date)", source: source.description)
+            throw FinkError.noData(objectId: "statistics for \(date)", source: source.location)
         }
         var notes: [String] = []
         for column in [StatsFigure.rawColumn, StatsFigure.sciColumn] {

@@ -26,6 +26,16 @@ public enum TimeAxisMode: Sendable, Equatable {
 
     public static let names = "mjd, date, since-first or since-t0"
 
+    /// The name the command line and specs use.
+    public var name: String {
+        switch self {
+        case .mjd: "mjd"
+        case .date: "date"
+        case .sinceFirst: "since-first"
+        case .sinceT0: "since-t0"
+        }
+    }
+
     /// `mjd`, `date`, `since-first`, `since-t0` (which needs `t0`).
     public init(parsing name: String, t0: Double?, option: String = "--time") throws(LightcurveOptionError) {
         switch name.lowercased() {
@@ -40,22 +50,30 @@ public enum TimeAxisMode: Sendable, Equatable {
     }
 }
 
-/// What the y axis shows.
+/// What the y axis shows. Each survey offers some of these (`SurveyFigures.quantities`).
 public enum YQuantity: String, Sendable, CaseIterable {
-    /// Difference-image PSF magnitude `magpsf` (inverted axis).
+    /// Magnitude on the difference image (inverted axis): ZTF `magpsf`; Rubin's `psfFlux` as a
+    /// magnitude where S/N ≥ 5, forced photometry below that as 5σ upper limits.
     case differenceMagnitude = "diffmag"
     /// Apparent (DC) magnitude of reference plus difference flux, where a reference source lies
-    /// under the alert (inverted axis).
+    /// under the alert (ZTF; inverted axis).
     case apparentMagnitude = "dcmag"
-    /// Difference flux in mJy, negative when fainter than the template (normal axis).
+    /// Difference flux, negative when fainter than the template (normal axis; mJy for ZTF, µJy
+    /// for Rubin). `diffflux` is accepted as another name.
     case differenceFlux = "flux"
+    /// Magnitude of the science-image flux (Rubin `scienceFlux`, Fink's LSST Portal default;
+    /// inverted axis).
+    case totalMagnitude = "mag"
 
     public init(parsing name: String) throws(LightcurveOptionError) {
-        guard let q = YQuantity(rawValue: name.lowercased()) else {
-            throw .invalid(option: "--y", value: name, expected: "diffmag, dcmag or flux")
+        let n = name.lowercased()
+        guard let q = YQuantity(rawValue: n == "diffflux" ? "flux" : n) else {
+            throw .invalid(option: "--y", value: name, expected: "mag, diffmag, dcmag, flux or diffflux")
         }
         self = q
     }
+
+    public var isMagnitude: Bool { self != .differenceFlux }
 }
 
 /// Everything that shapes a lightcurve besides the style.
@@ -63,13 +81,14 @@ public struct LightcurveOptions: Sendable, Equatable {
     public var time: TimeAxisMode = .mjd
     /// A secondary x axis along the top, in another time unit; nil for plain mirrored ticks.
     public var topAxis: TimeAxisMode?
-    public var y: YQuantity = .differenceMagnitude
+    /// nil: the survey's default (ZTF diffmag, Rubin mag).
+    public var y: YQuantity?
     public var palette: BandPalette = .fink
     /// Rows before `since` or after `until` (MJD) are not drawn.
     public var since: Double?
     public var until: Double?
 
-    public init(time: TimeAxisMode = .mjd, topAxis: TimeAxisMode? = nil, y: YQuantity = .differenceMagnitude,
+    public init(time: TimeAxisMode = .mjd, topAxis: TimeAxisMode? = nil, y: YQuantity? = nil,
                 palette: BandPalette = .fink, since: Double? = nil, until: Double? = nil) {
         self.time = time; self.topAxis = topAxis; self.y = y; self.palette = palette
         self.since = since; self.until = until

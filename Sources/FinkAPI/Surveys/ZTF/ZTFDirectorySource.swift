@@ -5,14 +5,46 @@ import Foundation
 /// `options` can only remove data, as the server would: rows of other objects, non-valid rows
 /// when `withUpperLimits` is false, stamps when `withCutouts` is false (or of other kinds than
 /// `cutoutKind`). `columns` does not apply: a Detection has fixed fields.
-public struct DirectorySource: ObjectSource {
+public struct DirectorySource: ObjectDataSource {
     public let directory: URL
+    /// How messages and figures name the directory: as the user gave it, never an absolute
+    /// path of this machine (figures travel into papers).
+    public let shownAs: String
 
-    public init(directory: URL) {
+    public init(directory: URL, shownAs: String? = nil) {
         self.directory = directory
+        self.shownAs = shownAs ?? directory.lastPathComponent
     }
 
-    public var sourceDescription: String { directory.path }
+    public var survey: Survey { .ztf }
+    public var location: String { shownAs }
+    public var isRemote: Bool { false }
+
+    /// Each key's saved answer, upper limits included; stamps are read by `stamps(of:object:)`.
+    public func objects(_ keys: [ObjectKey], needs: DataNeeds) async throws -> [ObjectKey: Result<ObjectData, any Error>] {
+        var result: [ObjectKey: Result<ObjectData, any Error>] = [:]
+        for key in keys {
+            do {
+                let rows = try await detections(of: try ObjectId(key), options: FetchOptions(withUpperLimits: true, withCutouts: false))
+                result[key] = .success(ZTFPhotometry.object(key, rows: rows, full: true))
+            } catch {
+                result[key] = .failure(error)
+            }
+        }
+        return result
+    }
+
+    /// A saved `/api/v1/cutouts` answer `DIR/cutouts/<id>_<candid>.json` when there is one, else
+    /// the stamps saved in the alert's own row (`withcutouts`).
+    public func stamps(of alert: AlertKey, object: ObjectKey) async throws -> [StampKind: Stamp] {
+        let id = try ObjectId(object)
+        let saved = directory.appendingPathComponent("cutouts/\(id.rawValue)_\(alert.id).json")
+        if let data = try Self.read(saved) {
+            return try RowDecoder.stamps(fromCutouts: data, kinds: StampKind.allCases, source: saved.path)
+        }
+        let rows = try await detections(of: id, options: FetchOptions(withUpperLimits: false, withCutouts: true))
+        return rows.first { $0.candid == alert.id }?.stamps ?? [:]
+    }
 
     public func detections(of id: ObjectId, options: FetchOptions) async throws -> [Detection] {
         let json = directory.appendingPathComponent("\(id.rawValue).json")

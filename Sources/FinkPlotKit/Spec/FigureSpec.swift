@@ -6,43 +6,55 @@ import Foundation
 /// `--save-spec FILE.json`, read by `finkplot render FILE.json`; both go through `batchJob`
 /// (FigureSpec+Batch.swift), so the figure is made by the same code either way.
 public struct FigureSpec: Codable, Sendable, Equatable {
-    public static let currentVersion = 1
+    /// 2 adds `survey` and per-survey API URLs; version 1 specs (ZTF only) still replay.
+    public static let currentVersion = 2
+    public static let readableVersions = 1...2
 
     public enum Command: String, Codable, Sendable { case lightcurve, card }
 
     public struct Source: Codable, Sendable, Equatable {
-        /// The API base URL (as resolved from the flag, FINK_API_URL or the default) ...
+        /// The API base URL of the spec's survey (as resolved from the flag, the survey's
+        /// environment variable or the default), without credentials ...
         public var apiURL: String?
-        /// ... or a directory of saved answers (absolute path).
+        /// ... per survey when the spec's objects come from several (`{"lsst": "https://…"}`) ...
+        public var apiURLs: [String: String]?
+        /// ... or a directory of saved answers, as the user gave it.
         public var directory: String?
-        public init(apiURL: String? = nil, directory: String? = nil) { self.apiURL = apiURL; self.directory = directory }
+        public init(apiURL: String? = nil, apiURLs: [String: String]? = nil, directory: String? = nil) {
+            self.apiURL = apiURL; self.apiURLs = apiURLs; self.directory = directory
+        }
 
-        /// For provenance: the URL, or `directory <path>`.
-        public var description: String { apiURL ?? directory.map { "directory \($0)" } ?? "unknown" }
+        /// For provenance: the URL(s), or `directory <name>`.
+        public var description: String {
+            if let directory { return "directory \(directory)" }
+            if let apiURLs, !apiURLs.isEmpty { return apiURLs.keys.sorted().map { apiURLs[$0]! }.joined(separator: ", ") }
+            return apiURL ?? "unknown"
+        }
     }
 
-    /// Options that shape the figure; nil fields do not apply to the command.
-    public struct Options: Codable, Sendable, Equatable {
-        public var format: String
+    /// Options that shape the figure, typed once: the command line fills them, the figure is
+    /// drawn from them, and the spec's JSON is written from them. nil fields are the defaults
+    /// (or do not apply to the command).
+    public struct Options: Sendable, Equatable {
+        public var format: OutputFormat
         public var width: Int?
         public var height: Int?
         public var dpi: Double?
-        /// Card: `latest` or `peak` (ignored when `candid` is set).
-        public var alert: String?
+        /// Card: the latest or the brightest alert (ignored when `candid` is set).
+        public var alert: AlertPick?
         public var candid: Int64?
-        // Look and axes of a lightcurve, or of a card's lightcurve panel (see FigureSpec+Lightcurve.swift);
-        // nil means the default.
-        public var style: String? = nil
-        public var palette: String? = nil
+        // Look and axes of a lightcurve, or of a card's lightcurve panel.
+        public var style: StylePreset? = nil
+        public var palette: BandPalette? = nil
         public var fontSize: Double? = nil
-        public var time: String? = nil
-        public var t0: Double? = nil
-        public var topAxis: String? = nil
+        public var time: TimeAxisMode? = nil
+        public var topAxis: TimeAxisMode? = nil
         /// MJD bounds of the time window.
         public var since: Double? = nil
         public var until: Double? = nil
-        public var y: String? = nil
-        public init(format: String, width: Int? = nil, height: Int? = nil, dpi: Double? = nil, alert: String? = nil,
+        /// nil: each survey's default.
+        public var y: YQuantity? = nil
+        public init(format: OutputFormat, width: Int? = nil, height: Int? = nil, dpi: Double? = nil, alert: AlertPick? = nil,
                     candid: Int64? = nil) {
             self.format = format; self.width = width; self.height = height; self.dpi = dpi
             self.alert = alert; self.candid = candid
@@ -61,16 +73,18 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     public var software: String
     public var command: Command
     public var objectIds: [String]
+    /// The survey forced by `--survey`; nil: each id's survey follows from its shape.
+    public var survey: Survey?
     public var source: Source
     public var options: Options
     public var output: Output?
     /// ISO 8601 UTC; reused as the files' creation time when rendering again.
     public var queryTime: String
 
-    public init(command: Command, objectIds: [String], source: Source, options: Options, output: Output?,
+    public init(command: Command, objectIds: [String], survey: Survey? = nil, source: Source, options: Options, output: Output?,
                 queryTime: String = Provenance.now(), software: String = FinkPlotVersion.software) {
         version = Self.currentVersion
-        self.software = software; self.command = command; self.objectIds = objectIds; self.source = source
+        self.software = software; self.command = command; self.objectIds = objectIds; self.survey = survey; self.source = source
         self.options = options; self.output = output; self.queryTime = queryTime
     }
 
@@ -83,7 +97,7 @@ public struct FigureSpec: Codable, Sendable, Equatable {
             switch self {
             case let .unreadable(path, reason): "cannot read the figure spec \(path): \(reason)"
             case let .unsupportedVersion(path, v):
-                "\(path): spec version \(v) is not supported (this finkplot reads version \(FigureSpec.currentVersion))"
+                "\(path): spec version \(v) is not supported (this finkplot reads versions \(FigureSpec.readableVersions.lowerBound) to \(FigureSpec.readableVersions.upperBound))"
             case let .invalid(path, reason): "\(path): \(reason)"
             }
         }
@@ -108,7 +122,7 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         guard let versioned = try? JSONDecoder().decode(Versioned.self, from: data) else {
             throw Failure.unreadable(path: url.path, reason: "not a JSON object")
         }
-        if let v = versioned.version, v != currentVersion { throw Failure.unsupportedVersion(path: url.path, version: v) }
+        if let v = versioned.version, !readableVersions.contains(v) { throw Failure.unsupportedVersion(path: url.path, version: v) }
         let spec: FigureSpec
         do { spec = try JSONDecoder().decode(FigureSpec.self, from: data) } catch let DecodingError.keyNotFound(key, context) {
             throw Failure.invalid(path: url.path, reason: "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
@@ -116,6 +130,8 @@ public struct FigureSpec: Codable, Sendable, Equatable {
             throw Failure.invalid(path: url.path, reason: "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
         } catch let DecodingError.dataCorrupted(context) {
             throw Failure.invalid(path: url.path, reason: "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)")
+        } catch {
+            throw Failure.invalid(path: url.path, reason: "\(error)")
         }
         try spec.check(path: url.path)
         return spec
@@ -127,12 +143,6 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         guard source.apiURL != nil || source.directory != nil else {
             throw Failure.invalid(path: path, reason: "source needs apiURL or directory")
         }
-        guard OutputFormat(rawValue: options.format) != nil else {
-            throw Failure.invalid(path: path, reason: "options.format must be png, svg or pdf, not '\(options.format)'")
-        }
-        if let alert = options.alert, !["latest", "peak"].contains(alert) {
-            throw Failure.invalid(path: path, reason: "options.alert must be latest or peak, not '\(alert)'")
-        }
         if let w = options.width, let h = options.height, !(16...20000).contains(w) || !(16...20000).contains(h) {
             throw Failure.invalid(path: path, reason: "options.width and options.height must be between 16 and 20000")
         }
@@ -143,22 +153,22 @@ public struct FigureSpec: Codable, Sendable, Equatable {
             throw Failure.invalid(path: path, reason: "options.dpi must be between 10 and 2400")
         }
         do {
-            _ = try lightcurveStyle()
             _ = try lightcurveOptions()
+            for id in objectIds { _ = try Surveys.key(id, survey: survey) }
         } catch { throw Failure.invalid(path: path, reason: "\(error)") }
     }
 
     // MARK: - What it means
 
-    public var format: OutputFormat { OutputFormat(rawValue: options.format) ?? .png }
+    public var format: OutputFormat { options.format }
 
     public var alertChoice: AlertChoice {
         if let candid = options.candid { return .candid(candid) }
-        return options.alert == "peak" ? .peak : .latest
+        return options.alert == .peak ? .peak : .latest
     }
 
     public var figureSize: FigureSize {
-        if let name = options.style, let preset = StylePreset(rawValue: name) {
+        if let preset = options.style {
             return preset.size(width: options.width.map { .pixels(Double($0)) }, height: options.height.map { .pixels(Double($0)) },
                                dpi: options.dpi)
         }
@@ -169,11 +179,12 @@ public struct FigureSpec: Codable, Sendable, Equatable {
 
     /// The options as one normalised command line, recorded in the files.
     public var normalizedOptions: String {
-        var parts = [command.rawValue, "--format", options.format]
+        var parts = [command.rawValue, "--format", options.format.rawValue]
+        if let survey { parts += ["--survey", survey.name] }
         if let w = options.width { parts += ["--width", "\(w)"] }
         if let h = options.height { parts += ["--height", "\(h)"] }
         if let dpi = options.dpi { parts += ["--dpi", Self.number(dpi)] }
-        if let candid = options.candid { parts += ["--candid", "\(candid)"] } else if let a = options.alert { parts += ["--alert", a] }
+        if let candid = options.candid { parts += ["--candid", "\(candid)"] } else if let a = options.alert { parts += ["--alert", a.rawValue] }
         parts += lightcurveArguments
         return parts.joined(separator: " ")
     }
@@ -188,12 +199,85 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         stored.output = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Provenance(software: software, source: source.description, objectIds: objectIds, queryTime: queryTime,
+        let surveys = Set(objectIds.compactMap { try? Surveys.key($0, survey: survey).survey }).sorted()
+        return Provenance(software: software, source: source.description, surveys: surveys, objectIds: objectIds, queryTime: queryTime,
                           options: normalizedOptions, specJSON: String(decoding: try encoder.encode(stored), as: UTF8.self))
     }
 
     public var target: OutputTarget {
         if let file = output?.file { return .file(URL(fileURLWithPath: file)) }
         return .directory(URL(fileURLWithPath: output?.directory ?? ".", isDirectory: true))
+    }
+}
+
+/// The latest or the brightest alert: the alert a card shows when no `--candid` is given.
+public enum AlertPick: String, Sendable, CaseIterable, Codable {
+    case latest
+    case peak
+}
+
+extension FigureSpec.Options: Codable {
+    enum Key: String, CodingKey {
+        case format, width, height, dpi, alert, candid, style, palette, fontSize, time, t0, topAxis, since, until, y
+    }
+
+    /// Reads the same keys as version 1 wrote (names as strings), checking each name once here.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        func named<T>(_ key: Key, _ parse: (String) throws -> T) throws -> T? {
+            guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+            do { return try parse(text) } catch {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(error)")
+            }
+        }
+        format = try named(.format) { text in
+            guard let f = OutputFormat(rawValue: text.lowercased()) else { throw FormatError.unknownFormat(text) }
+            return f
+        } ?? .png
+        width = try c.decodeIfPresent(Int.self, forKey: .width)
+        height = try c.decodeIfPresent(Int.self, forKey: .height)
+        dpi = try c.decodeIfPresent(Double.self, forKey: .dpi)
+        alert = try named(.alert) { text in
+            guard let a = AlertPick(rawValue: text.lowercased()) else {
+                throw LightcurveOptionError.invalid(option: "alert", value: text, expected: "latest or peak")
+            }
+            return a
+        }
+        candid = try c.decodeIfPresent(Int64.self, forKey: .candid)
+        style = try named(.style) { try StylePreset(parsing: $0) }
+        palette = try named(.palette) { try BandPalette(parsing: $0) }
+        fontSize = try c.decodeIfPresent(Double.self, forKey: .fontSize)
+        let t0 = try c.decodeIfPresent(Double.self, forKey: .t0)
+        time = try named(.time) { try TimeAxisMode(parsing: $0, t0: t0) } ?? t0.map { .sinceT0($0) }
+        topAxis = try named(.topAxis) { $0.lowercased() == "none" ? nil : try TimeAxisMode(parsing: $0, t0: t0, option: "--top-axis") } ?? nil
+        since = try c.decodeIfPresent(Double.self, forKey: .since)
+        until = try c.decodeIfPresent(Double.self, forKey: .until)
+        y = try named(.y) { try YQuantity(parsing: $0) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(format.rawValue, forKey: .format)
+        try c.encodeIfPresent(width, forKey: .width)
+        try c.encodeIfPresent(height, forKey: .height)
+        try c.encodeIfPresent(dpi, forKey: .dpi)
+        try c.encodeIfPresent(alert?.rawValue, forKey: .alert)
+        try c.encodeIfPresent(candid, forKey: .candid)
+        try c.encodeIfPresent(style?.rawValue, forKey: .style)
+        try c.encodeIfPresent(palette?.rawValue, forKey: .palette)
+        try c.encodeIfPresent(fontSize, forKey: .fontSize)
+        try c.encodeIfPresent(time?.name, forKey: .time)
+        try c.encodeIfPresent(t0, forKey: .t0)
+        try c.encodeIfPresent(topAxis?.name, forKey: .topAxis)
+        try c.encodeIfPresent(since, forKey: .since)
+        try c.encodeIfPresent(until, forKey: .until)
+        try c.encodeIfPresent(y?.rawValue, forKey: .y)
+    }
+
+    /// The MJD of `since-t0`, on either axis.
+    public var t0: Double? {
+        if case let .sinceT0(t)? = time { return t }
+        if case let .sinceT0(t)? = topAxis { return t }
+        return nil
     }
 }

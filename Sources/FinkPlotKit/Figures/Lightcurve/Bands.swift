@@ -57,6 +57,16 @@ public enum BandPalette: String, Sendable, CaseIterable {
 }
 
 public enum ZTFBands {
+    /// The ZTF filter id of a band name (`fid 7` for an unknown filter keeps its number).
+    public static func fid(of band: String) -> Int {
+        switch band {
+        case "g": 1
+        case "r": 2
+        case "i": 3
+        default: Int(band.replacingOccurrences(of: "fid ", with: "")) ?? 99
+        }
+    }
+
     /// g and r as Fink's Science Portal draws them; i a third colour far from both.
     public static func style(fid: Int) -> BandStyle {
         switch fid {

@@ -5,11 +5,15 @@ extension FigureSpec {
     /// The spec narrowed to one object: what each file of a batch records, so `finkplot render`
     /// of the spec read back from one figure remakes that figure (and 5,000 files do not each
     /// carry a list of 5,000 ids).
-    public func forObject(_ id: ObjectId) -> FigureSpec {
+    public func forObject(_ key: ObjectKey) -> FigureSpec {
         var spec = self
-        spec.objectIds = [id.rawValue]
+        spec.objectIds = [key.id]
         return spec
     }
+
+    /// What a manifest records as the job: the command and its normalised options, so a re-run
+    /// with other options (or another command into the same directory) is not skipped.
+    public var jobIdentity: String { normalizedOptions }
 
     /// The batch job making this spec's figures, each file recording its own one-object spec.
     public func batchJob(target: OutputTarget? = nil) throws -> any BatchJob {
@@ -20,13 +24,14 @@ extension FigureSpec {
         switch command {
         case .lightcurve:
             return LightcurveJob(
-                target: target, format: format, size: figureSize, style: try lightcurveStyle(), options: try lightcurveOptions(),
-                table: output?.table.map { URL(fileURLWithPath: $0) },
-                metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.rawValue) lightcurve") })
+                target: target, format: format, size: figureSize, style: lightcurveStyle(), options: try lightcurveOptions(),
+                table: output?.table.map { URL(fileURLWithPath: $0) }, identity: jobIdentity,
+                metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.id) lightcurve") })
         case .card:
             return CardJob(
                 target: target, format: format, choice: alertChoice, rendering: try StampRendering(), look: try cardLook(),
-                metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.rawValue) object card") })
+                identity: jobIdentity,
+                metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.id) object card") })
         }
     }
 }

@@ -29,5 +29,20 @@ public enum FigureRenderer {
     }
 }
 
+extension FigureRenderer {
+    /// The one way a figure becomes a file: laid out, drawn in `format` with its metadata, and
+    /// written atomically (a failure never leaves half a file).
+    public static func write(_ figure: Figure, format: OutputFormat, size: FigureSize, metadata: DocumentMetadata?,
+                             to url: URL) throws {
+        try AtomicFile.write(try render(figure, format: format, size: size, metadata: metadata), to: url)
+    }
+
+    /// Provenance for a service figure (anomaly, statistics): tool, service and query time.
+    public static func serviceMetadata(title: String, service: String, options: String, queryTime: String = Provenance.now())
+        -> DocumentMetadata {
+        Provenance(source: service, objectIds: [], queryTime: queryTime, options: options).metadata(title: title)
+    }
+}
+
 /// Re-exported so the command line needs only FinkPlotKit.
 public typealias OutputFormat = CairoRender.OutputFormat

@@ -5,54 +5,14 @@ import PlotCore
 
 /// Which alert's stamps to show.
 public enum AlertChoice: Sendable, Equatable {
-    /// The newest valid alert.
+    /// The newest detection.
     case latest
-    /// The brightest valid alert (smallest `magpsf`).
+    /// The brightest detection (smallest magnitude; for Rubin, largest science flux).
     case peak
+    /// One alert by id (ZTF candid, Rubin diaSourceId).
     case candid(Int64)
     /// Every valid alert, one grid row each (one `/api/v1/cutouts` request per alert).
     case all
-}
-
-/// Where stamps come from. The API serves one alert's stamps from `/api/v1/cutouts`, which costs
-/// the server a fraction of `withcutouts` on a whole object (about 0.25 s per cutout per alert).
-public protocol StampProvider: Sendable {
-    /// The stamps of each of `alerts` (valid alerts of `id`), in the same order.
-    func stamps(of id: ObjectId, alerts: [Detection]) async throws -> [[StampKind: Stamp]]
-}
-
-extension FinkClient: StampProvider {
-    public func stamps(of id: ObjectId, alerts: [Detection]) async throws -> [[StampKind: Stamp]] {
-        var result: [[StampKind: Stamp]] = []
-        for alert in alerts {
-            result.append(try await cutouts(objectId: id, candid: alert.candid, kinds: StampKind.allCases))
-        }
-        return result
-    }
-}
-
-extension DirectorySource: StampProvider {
-    /// Saved stamps: a saved `/api/v1/cutouts` answer `DIR/cutouts/<id>_<candid>.json` when there
-    /// is one, else the stamps saved in the alert's own row (`withcutouts`). The object's file is
-    /// read once for all alerts, and only when some alert has no saved `/cutouts` answer.
-    public func stamps(of id: ObjectId, alerts: [Detection]) async throws -> [[StampKind: Stamp]] {
-        var savedRows: [Detection]?
-        var result: [[StampKind: Stamp]] = []
-        for alert in alerts {
-            if let candid = alert.candid {
-                let saved = directory.appendingPathComponent("cutouts/\(id.rawValue)_\(candid).json")
-                if let data = try? Data(contentsOf: saved) {
-                    result.append(try RowDecoder.stamps(fromCutouts: data, kinds: StampKind.allCases, source: saved.path))
-                    continue
-                }
-            }
-            if savedRows == nil {
-                savedRows = try await detections(of: id, options: FetchOptions(withUpperLimits: false, withCutouts: true))
-            }
-            result.append(savedRows?.first { $0.candid == alert.candid && $0.jd == alert.jd }?.stamps ?? [:])
-        }
-        return result
-    }
 }
 
 /// How stamps are turned into pictures.
@@ -75,6 +35,34 @@ public struct StampRendering: Sendable {
     public init() throws {
         scienceColormap = try Colormap.named("Greys_r")
         differenceColormap = try Colormap.named("RdBu_r")
+    }
+
+    /// The colour maps `colormap` accepts.
+    public static var colormapNames: [String] { Colormap.availableNames }
+
+    /// The command line's choices: `interval` (`zscale`, `minmax`, `99.5`...), `stretch`
+    /// (`asinh`, `linear`, ...) and `colormap` apply to every kind of stamp when given.
+    public init(flip: Bool, scienceMinusReference: Bool, interval: String?, stretch: String?, colormap: String?,
+                maskColor: String) throws {
+        try self.init()
+        self.flip = flip
+        self.scienceMinusReference = scienceMinusReference
+        if let interval {
+            let i = try Interval(parsing: interval)
+            science.interval = i
+            difference.interval = i
+        }
+        if let stretch {
+            let s = try Stretch(parsing: stretch)
+            science.stretch = s
+            difference.stretch = s
+        }
+        if let colormap {
+            let m = try Colormap.named(colormap)
+            scienceColormap = m
+            differenceColormap = m
+        }
+        self.maskColor = try parseColor(maskColor)
     }
 
     public func normalization(for kind: StampKind) -> Normalization { kind == .difference ? difference : science }
@@ -115,9 +103,14 @@ public struct StampRendering: Sendable {
 
 /// One grid row: an object's alert and its stamps.
 public struct CutoutRow: Sendable {
-    public var objectId: ObjectId
-    public var alert: Detection
+    public var object: ObjectKey
+    public var timeScale: TimeScale
+    public var alert: PhotometryPoint
     public var stamps: [StampKind: Stamp]
+
+    public init(object: ObjectKey, timeScale: TimeScale, alert: PhotometryPoint, stamps: [StampKind: Stamp]) {
+        self.object = object; self.timeScale = timeScale; self.alert = alert; self.stamps = stamps
+    }
 }
 
 public enum CutoutError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -133,42 +126,42 @@ public enum CutoutError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 public enum CutoutFigure {
-    /// Columns needed to choose an alert.
-    static let columns = ["i:objectId", "i:candid", "i:jd", "i:fid", "i:magpsf", "i:sigmapsf", "i:isdiffpos"]
-
-    /// The valid alerts of `id` chosen by `choice`, newest first.
-    public static func alerts(of id: ObjectId, choice: AlertChoice, source: any ObjectSource) async throws -> [Detection] {
-        let rows = try await source.detections(of: id, options: FetchOptions(withUpperLimits: false, columns: columns))
-        return try choose(choice, from: rows, of: id)
-    }
-
-    /// The valid alerts among `rows` chosen by `choice`, newest first (rows already fetched,
-    /// e.g. with upper limits for an object card).
-    public static func choose(_ choice: AlertChoice, from rows: [Detection], of id: ObjectId) throws -> [Detection] {
-        let valid = rows.filter { $0.tag == .valid && $0.candid != nil }.sorted { $0.jd > $1.jd }
-        guard !valid.isEmpty else { throw CutoutError.noAlerts(objectId: id.rawValue) }
+    /// The detections of `data` chosen by `choice`, newest first.
+    public static func choose(_ choice: AlertChoice, from data: ObjectData) throws -> [PhotometryPoint] {
+        let valid = data.detectionsNewestFirst
+        let id = data.key.id
+        guard !valid.isEmpty else { throw CutoutError.noAlerts(objectId: id) }
         switch choice {
         case .latest: return [valid[0]]
         case .all: return valid
         case .peak:
-            return [valid.min { ($0.magpsf ?? .infinity) < ($1.magpsf ?? .infinity) }!]
+            return [valid.min { brightness($0) < brightness($1) }!]
         case let .candid(c):
-            guard let row = valid.first(where: { $0.candid == c }) else {
-                throw CutoutError.unknownCandid(objectId: id.rawValue, candid: c)
+            guard let row = valid.first(where: { $0.alertId == c }) else {
+                throw CutoutError.unknownCandid(objectId: id, candid: c)
             }
             return [row]
         }
     }
 
-    /// Labels for a row: objectId, candid, UTC date and MJD, band and magnitude.
+    /// A magnitude to rank detections by brightness: the point's own (ZTF magpsf), else that of
+    /// its science flux, else of its difference flux; +∞ when there is none.
+    static func brightness(_ p: PhotometryPoint) -> Double {
+        p.magnitude?.value ?? p.totalFlux?.asMagnitude?.value ?? p.differenceFlux?.asMagnitude?.value ?? .infinity
+    }
+
+    /// Labels for a row: id, alert id, UTC date and MJD, band and magnitude.
     public static func labels(for row: CutoutRow) -> [String] {
         let a = row.alert
-        var lines = [row.objectId.rawValue, "candid \(a.candid.map(String.init) ?? "–")", utcDate(jd: a.jd),
-                     "MJD " + String(format: "%.5f", a.mjd)]
-        if let m = a.magpsf {
-            var mag = "\(a.bandName) = " + String(format: "%.2f", m)
-            if let s = a.sigmapsf { mag += " ± " + String(format: "%.2f", s) }
-            if a.isdiffpos == false { mag += " (negative)" }
+        let profile = Surveys.profile(row.object.survey)
+        let scale = row.timeScale
+        let mjdLabel = scale == .utc ? "MJD" : "MJD (\(scale.label))"
+        var lines = [row.object.id, "\(profile?.alertIdName ?? "alert") \(a.alertId.map(String.init) ?? "–")",
+                     utcDate(mjd: scale.utcMJD(a.mjd)), "\(mjdLabel) " + String(format: "%.5f", a.mjd)]
+        if let m = a.magnitude ?? a.totalFlux?.asMagnitude {
+            var mag = "\(a.band) = " + String(format: "%.2f", m.value)
+            if let s = m.error { mag += " ± " + String(format: "%.2f", s) }
+            if a.isNegative == true { mag += " (negative)" }
             lines.append(mag)
         }
         return lines
@@ -176,8 +169,8 @@ public enum CutoutFigure {
 
     /// `2019-11-01 12:40:15 UTC`: the instant `--table`'s `x_utc` gives for the same alert (one
     /// formatter, rounded to the second; no DateFormatter built per label).
-    static func utcDate(jd: Double) -> String {
-        TimeParsing.utcString(mjd: jd - 2_400_000.5, seconds: true).replacingOccurrences(of: "T", with: " ") + " UTC"
+    static func utcDate(mjd: Double) -> String {
+        TimeParsing.utcString(mjd: mjd, seconds: true).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
 
     /// Formats a colour-bar end value with about three significant digits, never an exponent.
@@ -193,7 +186,7 @@ public enum CutoutFigure {
             ImageGridRow(labels: labels(for: row), tiles: StampKind.allCases.map { kind in
                 let role = kind.rawValue.lowercased()
                 guard let stamp = row.stamps[kind],
-                      let (image, limits) = rendering.image(stamp, kind: kind, negativeSubtraction: row.alert.isdiffpos == false)
+                      let (image, limits) = rendering.image(stamp, kind: kind, negativeSubtraction: negativeSubtraction(row))
                 else {
                     return ImageTile(role: role, image: nil, placeholder: "no data")
                 }
@@ -215,15 +208,21 @@ public enum CutoutFigure {
                       panels: [Panel(frame: Rect(x: 0, y: 0, width: size.width, height: size.height), content: .imageGrid(grid))])
     }
 
+    /// ZTF cuts a negative alert's difference stamp from reference − science; Rubin's difference
+    /// is always science − template, so only ZTF's are negated.
+    static func negativeSubtraction(_ row: CutoutRow) -> Bool {
+        row.object.survey == .ztf && row.alert.isNegative == true
+    }
+
     /// The grid rows of one object's alerts (raw stamps written too when asked), with a note per
-    /// alert that lacks a stamp. Shared by the one-grid run and the per-object batch job.
-    static func rows(of id: ObjectId, alerts: [Detection], stamps: [[StampKind: Stamp]], rendering: StampRendering,
+    /// alert that lacks a stamp. Shared by the one-grid job and the per-object batch job.
+    static func rows(of object: ObjectData, alerts: [PhotometryPoint], stamps: [[StampKind: Stamp]], rendering: StampRendering,
                      rawDirectory: URL?) throws -> (rows: [CutoutRow], notes: [String]) {
         var rows: [CutoutRow] = []
         var notes: [String] = []
         for (alert, set) in zip(alerts, stamps) {
-            if let note = missingStampsNote(alert, set) { notes.append(note) }
-            let row = CutoutRow(objectId: id, alert: alert, stamps: set)
+            if let note = missingStampsNote(alert, set, survey: object.key.survey) { notes.append(note) }
+            let row = CutoutRow(object: object.key, timeScale: object.timeScale, alert: alert, stamps: set)
             if let rawDirectory { try writeRaw(row, rendering: rendering, to: rawDirectory) }
             rows.append(row)
         }
@@ -236,10 +235,11 @@ public enum CutoutFigure {
     }
 
     /// "candid N: no data for Science, Template" when some of an alert's stamps are missing or empty.
-    static func missingStampsNote(_ alert: Detection, _ stamps: [StampKind: Stamp]) -> String? {
+    static func missingStampsNote(_ alert: PhotometryPoint, _ stamps: [StampKind: Stamp], survey: Survey) -> String? {
         let missing = missingKinds(stamps)
         guard !missing.isEmpty else { return nil }
-        return "candid \(alert.candid ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))"
+        let name = Surveys.profile(survey)?.alertIdName ?? "alert"
+        return "\(name) \(alert.alertId ?? -1): no data for \(missing.map(\.rawValue).joined(separator: ", "))"
     }
 
     /// Lays out and encodes a grid of `rows`.
@@ -256,9 +256,9 @@ public enum CutoutFigure {
     static func writeRaw(_ row: CutoutRow, rendering: StampRendering, to dir: URL) throws {
         for kind in StampKind.allCases {
             guard let stamp = row.stamps[kind],
-                  let (image, _) = rendering.image(stamp, kind: kind, negativeSubtraction: row.alert.isdiffpos == false)
+                  let (image, _) = rendering.image(stamp, kind: kind, negativeSubtraction: negativeSubtraction(row))
             else { continue }
-            let name = "\(row.objectId.rawValue)_\(row.alert.candid.map(String.init) ?? "nocandid")_\(kind.rawValue).png"
+            let name = "\(row.object.id)_\(row.alert.alertId.map(String.init) ?? "noalert")_\(kind.rawValue).png"
             try AtomicFile.write(try rawPNG(image), to: dir.appendingPathComponent(name))
         }
     }
@@ -272,61 +272,56 @@ public enum CutoutFigure {
     }
 }
 
-/// Fetches alerts and stamps for each object, then writes one grid (and optionally raw stamps).
-public struct CutoutRun: Sendable {
-    public var source: any ObjectSource & StampProvider
-    public var choice: AlertChoice
-    public var rendering: StampRendering
-    public var scale: Int
-    public var dpi: Double
-    public var colorbars: Bool
-    public var format: OutputFormat
-    public var output: URL
-    public var rawDirectory: URL?
-    /// Recorded in the grid file; nil for none.
-    public var provenance: Provenance? = nil
-    /// Colours and type of the labels (`StylePreset.style`); the grid is sized by its stamps.
-    public var style: Style = .screen
+/// One grid of many objects (`cutouts -o FILE`): the batch runner fetches and checks every
+/// object, each adds its rows here, and `finish()` writes the grid once all are in, in the
+/// order the ids were given.
+public final class CutoutGridJob: BatchJob, @unchecked Sendable {
+    public let output: URL
+    public let choice: AlertChoice
+    public let rendering: StampRendering
+    public let scale: Int
+    public let dpi: Double
+    public let colorbars: Bool
+    public let format: OutputFormat
+    public let rawDirectory: URL?
+    public let style: Style
+    public let identity: String
+    /// The grid file's metadata, given the objects it shows.
+    public let metadata: @Sendable ([ObjectKey]) -> DocumentMetadata?
+    // Guarded by `lock`: objects finish on several tasks.
+    private let lock = NSLock()
+    private var collected: [ObjectKey: [CutoutRow]] = [:]
 
-    public init(source: any ObjectSource & StampProvider, choice: AlertChoice, rendering: StampRendering, scale: Int,
-                dpi: Double, colorbars: Bool, format: OutputFormat, output: URL, rawDirectory: URL?) {
-        self.source = source; self.choice = choice; self.rendering = rendering; self.scale = scale; self.dpi = dpi
-        self.colorbars = colorbars; self.format = format; self.output = output; self.rawDirectory = rawDirectory
+    public init(output: URL, choice: AlertChoice, rendering: StampRendering, scale: Int, dpi: Double, colorbars: Bool,
+                format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts",
+                metadata: @escaping @Sendable ([ObjectKey]) -> DocumentMetadata? = { _ in nil }) {
+        self.output = output; self.choice = choice; self.rendering = rendering; self.scale = scale; self.dpi = dpi
+        self.colorbars = colorbars; self.format = format; self.rawDirectory = rawDirectory; self.style = style
+        self.identity = identity; self.metadata = metadata
     }
 
-    /// Returns an outcome per requested id; the grid holds the rows of those that succeeded.
-    public func run(ids: [String], report: (ObjectOutcome) -> Void = { _ in }) async -> [ObjectOutcome] {
-        var outcomes: [ObjectOutcome] = []
-        var rows: [CutoutRow] = []
-        for raw in ids {
-            do {
-                let id = try ObjectId(validating: raw)
-                let alerts = try await CutoutFigure.alerts(of: id, choice: choice, source: source)
-                let stampSets = try await source.stamps(of: id, alerts: alerts)
-                let (objectRows, notes) = try CutoutFigure.rows(of: id, alerts: alerts, stamps: stampSets,
-                                                                rendering: rendering, rawDirectory: rawDirectory)
-                rows += objectRows
-                outcomes.append(ObjectOutcome(objectId: raw, status: .rendered(path: output.path), notes: notes))
-            } catch {
-                outcomes.append(ObjectOutcome(objectId: raw, status: .failed(reason: "\(error)"), notes: []))
-            }
-        }
-        if !rows.isEmpty {
-            do {
-                var provenance = self.provenance
-                provenance?.objectIds = rows.map(\.objectId.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
-                let data = try CutoutFigure.render(rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars,
-                                                   style: style, format: format,
-                                                   metadata: provenance?.metadata(title: "Fink cutouts"))
-                try AtomicFile.write(data, to: output)
-            } catch {
-                // The grid could not be written: every object that reached it fails with the reason.
-                outcomes = outcomes.map { o in
-                    o.succeeded ? ObjectOutcome(objectId: o.objectId, status: .failed(reason: "\(error)"), notes: o.notes) : o
-                }
-            }
-        }
-        outcomes.forEach(report)
-        return outcomes
+    public var needs: DataNeeds { .lightcurve }
+    public func outputs(for key: ObjectKey) -> [URL] { [output] }
+    public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] { try CutoutFigure.choose(choice, from: data) }
+
+    public func render(_ data: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
+        let alerts = try stampAlerts(of: data)
+        let (rows, notes) = try CutoutFigure.rows(of: data, alerts: alerts,
+                                                  stamps: alerts.map { a in a.alertId.flatMap { stamps[$0] } ?? [:] },
+                                                  rendering: rendering, rawDirectory: rawDirectory)
+        lock.withLock { collected[data.key] = rows }
+        return BatchRendered(outputs: [output], notes: notes)
+    }
+
+    /// Writes the grid of the objects that were drawn, in `order`; false when none was.
+    public func finish(order: [ObjectKey]) throws -> Bool {
+        let byKey = lock.withLock { collected }
+        let keys = order.filter { byKey[$0] != nil }
+        let rows = keys.flatMap { byKey[$0]! }
+        guard !rows.isEmpty else { return false }
+        let data = try CutoutFigure.render(rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars,
+                                           style: style, format: format, metadata: metadata(keys))
+        try AtomicFile.write(data, to: output)
+        return true
     }
 }

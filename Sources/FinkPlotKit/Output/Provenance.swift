@@ -1,4 +1,5 @@
 import CairoRender
+import FinkAPI
 import Foundation
 
 /// Where a figure came from, recorded inside the file: PNG text chunks, PDF document information,
@@ -6,8 +7,11 @@ import Foundation
 public struct Provenance: Sendable, Equatable {
     /// `finkplot 0.2.0`.
     public var software: String
-    /// The API base URL, or `directory <path>` for saved answers.
+    /// The API base URL (credentials stripped), or `directory <name>` for saved answers: never an
+    /// absolute path of the machine that drew it.
     public var source: String
+    /// The surveys whose data the figure shows (`ZTF`, `Rubin`).
+    public var surveys: [Survey]
     public var objectIds: [String]
     /// When the data were asked for, ISO 8601 UTC. A re-rendering from a saved spec reuses the
     /// original time, so the same data and options give the same bytes.
@@ -17,9 +21,9 @@ public struct Provenance: Sendable, Equatable {
     /// The figure spec as JSON (`finkplot render` input), stored in PNG and SVG; nil for none.
     public var specJSON: String?
 
-    public init(software: String = FinkPlotVersion.software, source: String, objectIds: [String], queryTime: String,
-                options: String, specJSON: String? = nil) {
-        self.software = software; self.source = source; self.objectIds = objectIds
+    public init(software: String = FinkPlotVersion.software, source: String, surveys: [Survey] = [.ztf], objectIds: [String],
+                queryTime: String, options: String, specJSON: String? = nil) {
+        self.software = software; self.source = source; self.surveys = surveys; self.objectIds = objectIds
         self.queryTime = queryTime; self.options = options; self.specJSON = specJSON
     }
 
@@ -45,10 +49,12 @@ public struct Provenance: Sendable, Equatable {
         var extra = [PNGText.Chunk("Source", source), PNGText.Chunk("finkplot:objectIds", objectIds.joined(separator: ",")),
                      PNGText.Chunk("finkplot:options", options)]
         if let specJSON { extra.append(PNGText.Chunk("finkplot:spec", specJSON)) }
+        let names = surveys.map { Surveys.profile($0)?.displayName ?? $0.name.uppercased() }
+        let what = names.isEmpty ? "" : " (\(names.joined(separator: ", ")))"
         return DocumentMetadata(
             title: title,
-            subject: "Fink alert broker (ZTF) data from \(source), queried \(queryTime); options: \(options)",
-            keywords: (["Fink", "ZTF"] + objectIds).joined(separator: ", "),
+            subject: "Fink alert broker\(what) data from \(source), queried \(queryTime); options: \(options)",
+            keywords: (["Fink"] + names + objectIds).joined(separator: ", "),
             creator: software,
             creationDate: queryTime,
             extraText: extra)

@@ -1,3 +1,4 @@
+import CairoRender
 import FinkAPI
 import Foundation
 import PlotCore
@@ -100,12 +101,12 @@ public enum AnomalyFigure {
 /// `finkplot anomaly`: asks for the anomalous alerts, writes the class chart and the table, and
 /// names the objects for the second step (their own figures).
 public struct AnomalyRun: Sendable {
-    public var source: ServiceSource
+    public var source: any ServiceAnswers
     public var n: Int
     public var since: CivilDate?
     public var until: CivilDate?
 
-    public init(source: ServiceSource, n: Int = 10, since: CivilDate? = nil, until: CivilDate? = nil) {
+    public init(source: any ServiceAnswers, n: Int = 10, since: CivilDate? = nil, until: CivilDate? = nil) {
         self.source = source; self.n = n; self.since = since; self.until = until
     }
 
@@ -123,7 +124,7 @@ public struct AnomalyRun: Sendable {
         let (alerts, skipped) = try await source.anomalousAlerts(n: n, since: since, until: until)
         let (ids, invalid) = AnomalyAlert.objectIds(of: alerts)
         var notes = AnomalyAlert.skipNotes(skipped)
-        if alerts.isEmpty { notes.append("no anomalous alerts at \(source.description) for these dates") }
+        if alerts.isEmpty { notes.append("no anomalous alerts at \(source.location) for these dates") }
         if !invalid.isEmpty { notes.append("not valid objectIds, not drawn: \(invalid.joined(separator: ", "))") }
         for a in alerts {
             if let p = a.featuresG.problem { notes.append("\(a.objectId) candid \(a.candid.map(String.init) ?? "?"): d:lc_features_g \(p)") }
@@ -136,10 +137,10 @@ public struct AnomalyRun: Sendable {
 
     /// Writes the chart (and the table, when asked) atomically.
     public static func write(_ result: Result, chart: URL?, format: OutputFormat, size: FigureSize, style: Style = .screen,
-                             table: URL?) throws {
+                             table: URL?, metadata: DocumentMetadata? = nil) throws {
         if let chart {
-            let data = try FigureRenderer.render(AnomalyFigure.figure(result.alerts, size: size, style: style), format: format, size: size)
-            try AtomicFile.write(data, to: chart)
+            try FigureRenderer.write(AnomalyFigure.figure(result.alerts, size: size, style: style), format: format, size: size,
+                                     metadata: metadata, to: chart)
         }
         if let table { try AtomicFile.write(AnomalyFigure.table(result.alerts), to: table) }
     }
@@ -170,22 +171,22 @@ extension AnomalyRun {
         let objectIds: [String] = []
         switch kind {
         case .lightcurve:
-            var options = FigureSpec.Options(format: format.rawValue, width: look.size.widthPixels,
+            var options = FigureSpec.Options(format: format, width: look.size.widthPixels,
                                              height: look.size.heightPixels, dpi: look.size.dpi)
-            options.style = look.preset == .screen ? nil : look.preset.rawValue
+            options.style = look.preset == .screen ? nil : look.preset
             return try FigureSpec(command: .lightcurve, objectIds: objectIds, source: source, options: options, output: output,
                                   queryTime: queryTime).batchJob(target: .directory(directory))
         case .card:
             return try FigureSpec(command: .card, objectIds: objectIds, source: source,
-                                  options: .init(format: format.rawValue, alert: "latest"), output: output,
+                                  options: .init(format: format, alert: .latest), output: output,
                                   queryTime: queryTime).batchJob(target: .directory(directory))
         case .cutouts:
             // The defaults of `finkplot cutouts`, written as it normalises them.
-            let provenance = Provenance(source: source.description, objectIds: objectIds, queryTime: queryTime,
-                                        options: "cutouts --format \(format.rawValue) --scale 4 --dpi \(FigureSpec.number(cutoutDPI)) --alert latest --mask-color magenta")
+            let options = "cutouts --format \(format.rawValue) --scale 4 --dpi \(FigureSpec.number(cutoutDPI)) --alert latest --mask-color magenta"
+            let provenance = Provenance(source: source.description, objectIds: objectIds, queryTime: queryTime, options: options)
             return CutoutsJob(directory: directory, choice: .latest, rendering: try StampRendering(), scale: 4, dpi: cutoutDPI,
-                              colorbars: false, format: format, rawDirectory: nil,
-                              metadata: { provenance.forObject($0.rawValue).metadata(title: "\($0.rawValue) cutouts") })
+                              colorbars: false, format: format, rawDirectory: nil, identity: options,
+                              metadata: { provenance.forObject($0.id).metadata(title: "\($0.id) cutouts") })
         }
     }
 }

@@ -4,42 +4,38 @@ import PlotCore
 /// The lightcurve's style and axes as a spec records them: the command line fills these fields
 /// and every lightcurve, from the command line or `finkplot render`, is drawn from them.
 extension FigureSpec {
-    public func lightcurveStyle() throws -> Style {
-        try StylePreset(parsing: options.style ?? StylePreset.screen.rawValue).style(fontSize: options.fontSize)
+    public func lightcurveStyle() -> Style {
+        (options.style ?? .screen).style(fontSize: options.fontSize)
     }
 
     public func lightcurveOptions() throws -> LightcurveOptions {
         let o = options
-        let time = try TimeAxisMode(parsing: o.time ?? (o.t0 != nil ? "since-t0" : "mjd"), t0: o.t0)
-        let top: TimeAxisMode? = (o.topAxis ?? "none").lowercased() == "none"
-            ? nil : try TimeAxisMode(parsing: o.topAxis ?? "", t0: o.t0, option: "--top-axis")
         if let s = o.since, let u = o.until, s > u {
             throw LightcurveOptionError.conflict("--since (MJD \(Self.number(s))) is after --until (MJD \(Self.number(u)))")
         }
-        return LightcurveOptions(time: time, topAxis: top, y: try YQuantity(parsing: o.y ?? "diffmag"),
-                                 palette: try BandPalette(parsing: o.palette ?? "default"), since: o.since, until: o.until)
+        return LightcurveOptions(time: o.time ?? .mjd, topAxis: o.topAxis, y: o.y, palette: o.palette ?? .fink,
+                                 since: o.since, until: o.until)
     }
 
     /// A card's look: the preset's card page (`CardPage`) at `dpi`, the font size, and the
     /// lightcurve panel's options. Width and height do not apply: a card's page follows its preset.
     public func cardLook() throws -> CardLook {
-        CardLook(preset: try StylePreset(parsing: options.style ?? StylePreset.screen.rawValue), fontSize: options.fontSize,
-                 dpi: options.dpi, lightcurve: try lightcurveOptions())
+        CardLook(preset: options.style ?? .screen, fontSize: options.fontSize, dpi: options.dpi, lightcurve: try lightcurveOptions())
     }
 
     /// The lightcurve options that differ from the defaults, as command-line arguments.
     var lightcurveArguments: [String] {
         let o = options
         var parts: [String] = []
-        if let v = o.style { parts += ["--style", v] }
-        if let v = o.palette { parts += ["--palette", v] }
+        if let v = o.style { parts += ["--style", v.rawValue] }
+        if let v = o.palette { parts += ["--palette", v.rawValue] }
         if let v = o.fontSize { parts += ["--font-size", Self.number(v)] }
-        if let v = o.time { parts += ["--time", v] }
+        if let v = o.time { parts += ["--time", v.name] }
         if let v = o.t0 { parts += ["--t0", Self.number(v)] }
-        if let v = o.topAxis { parts += ["--top-axis", v] }
+        if let v = o.topAxis { parts += ["--top-axis", v.name] }
         if let v = o.since { parts += ["--since", Self.number(v)] }
         if let v = o.until { parts += ["--until", Self.number(v)] }
-        if let v = o.y { parts += ["--y", v] }
+        if let v = o.y { parts += ["--y", v.rawValue] }
         return parts
     }
 }

@@ -1,0 +1,76 @@
+import CairoRender
+import FinkAPI
+import Foundation
+
+/// Where figures go: one named file (single object) or `<id><suffix>.<ext>` files in a directory.
+public enum OutputTarget: Sendable, Equatable {
+    case file(URL)
+    case directory(URL)
+
+    /// The path for `key`'s figure; `suffix` names the kind of figure (`_card`), so the figures of
+    /// several commands can share a directory. Names come from validated ids only, so no id can
+    /// escape the directory.
+    public func url(for key: ObjectKey, format: OutputFormat, suffix: String = "") -> URL {
+        switch self {
+        case let .file(url): url
+        case let .directory(dir): dir.appendingPathComponent("\(key.id)\(suffix).\(format.rawValue)")
+        }
+    }
+}
+
+public enum FormatError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownFormat(String)
+    case unknownExtension(path: String)
+    case conflict(format: String, path: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownFormat(f):
+            "unknown format '\(f)': use png, svg or pdf"
+        case let .unknownExtension(path):
+            "cannot tell the format of '\(path)' from its extension: name it .png, .svg or .pdf, or pass --format"
+        case let .conflict(format, path):
+            "--format \(format) contradicts the extension of '\(path)'"
+        }
+    }
+}
+
+extension OutputFormat {
+    /// The format from `--format` and/or the output file's extension; PNG when neither says.
+    public static func resolve(explicit: String?, outputPath: String?) throws -> OutputFormat {
+        let fromPath = outputPath.flatMap { p -> OutputFormat?? in
+            let ext = URL(fileURLWithPath: p).pathExtension
+            return ext.isEmpty ? .some(nil) : .some(OutputFormat(pathExtension: ext))
+        }
+        if let explicit {
+            guard let format = OutputFormat(rawValue: explicit.lowercased()) else { throw FormatError.unknownFormat(explicit) }
+            if let path = outputPath, case let .some(.some(ext)) = fromPath, ext != format {
+                throw FormatError.conflict(format: explicit, path: path)
+            }
+            return format
+        }
+        switch fromPath {
+        case .none: return .png
+        case let .some(.some(format)): return format
+        case .some(.none): throw FormatError.unknownExtension(path: outputPath ?? "")
+        }
+    }
+}
+
+/// What happened to one requested object.
+public struct ObjectOutcome: Sendable, Equatable {
+    public enum Status: Sendable, Equatable {
+        case rendered(path: String)
+        case failed(reason: String)
+    }
+    public var objectId: String
+    public var status: Status
+    /// Remarks worth telling the user even on success (rows that could not be drawn).
+    public var notes: [String]
+
+    public var succeeded: Bool {
+        if case .rendered = status { return true }
+        return false
+    }
+}
+
