@@ -73,6 +73,36 @@ public enum PNGText {
         return Data(out)
     }
 
+    /// `png` with a `pHYs` chunk after IHDR giving `dpi` as pixels per metre, so LaTeX and word
+    /// processors place a 300 dpi figure at its physical size, not at screen size.
+    public static func insertingResolution(dpi: Double, into png: Data) throws -> Data {
+        let bytes = [UInt8](png)
+        guard bytes.count >= 33, Array(bytes[0..<8]) == signature, Array(bytes[12..<16]) == Array("IHDR".utf8) else {
+            throw Failure.notPNG
+        }
+        let perMetre = UInt32(max(1, min(Double(UInt32.max), (dpi / 0.0254).rounded())))
+        // pHYs: x and y pixels per unit, unit 1 = metre (PNG specification, section 11.3.5.3).
+        let chunk = frame("pHYs", bigEndian(perMetre) + bigEndian(perMetre) + [1])
+        return Data(Array(bytes[0..<33]) + chunk + bytes[33...])
+    }
+
+    /// The resolution a `pHYs` chunk gives, in dots per inch; nil without one (or in other units).
+    public static func resolution(of png: Data) -> Double? {
+        let bytes = [UInt8](png)
+        var i = 8
+        while i + 12 <= bytes.count {
+            let length = Int(bytes[i]) << 24 | Int(bytes[i + 1]) << 16 | Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
+            let type = String(decoding: bytes[(i + 4)..<(i + 8)], as: UTF8.self)
+            if type == "pHYs", length == 9, i + 17 <= bytes.count, bytes[i + 16] == 1 {
+                let x = UInt32(bytes[i + 8]) << 24 | UInt32(bytes[i + 9]) << 16 | UInt32(bytes[i + 10]) << 8 | UInt32(bytes[i + 11])
+                return Double(x) * 0.0254
+            }
+            if type == "IDAT" { return nil }
+            i += 12 + length
+        }
+        return nil
+    }
+
     static func encode(_ chunk: Chunk) throws -> [UInt8] {
         guard let key = chunk.keyword.data(using: .isoLatin1), (1...79).contains(key.count),
               key.allSatisfy({ (0x20...0x7E).contains($0) || $0 >= 0xA1 }),

@@ -24,7 +24,7 @@ public enum Renderer {
                               metadata: DocumentMetadata? = nil) throws -> Data {
         switch format {
         case .png:
-            let png = try renderPNG(list, pixelsPerPoint: pixelsPerPoint)
+            let png = try PNGText.insertingResolution(dpi: pixelsPerPoint * 72, into: try renderPNG(list, pixelsPerPoint: pixelsPerPoint))
             guard let metadata else { return png }
             return try PNGText.inserting(metadata.pngChunks, into: png)
         case .svg:

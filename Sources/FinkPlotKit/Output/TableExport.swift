@@ -2,7 +2,12 @@ import Foundation
 
 /// RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled, CRLF line ends.
 public enum CSVWriter {
+    /// One field, RFC 4180 quoted when needed. Text a spreadsheet would run as a formula (a first
+    /// character of `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`, as OWASP advises; numbers,
+    /// negative ones included, are left as they are, so the table stays numeric.
     public static func field(_ text: String) -> String {
+        var text = text
+        if let first = text.first, "=+-@\t\r".contains(first), Double(text) == nil { text = "'" + text }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
