@@ -10,14 +10,37 @@ public struct Colorbar: Sendable, Equatable {
     }
 }
 
+/// A bar of known angular length drawn inside an image's lower-left corner.
+public struct ScaleBar: Sendable, Equatable {
+    /// Length in image pixels.
+    public var pixels: Double
+    /// What it measures, e.g. `2″`.
+    public var label: String
+    public init(pixels: Double, label: String) { self.pixels = pixels; self.label = label }
+
+    /// A bar of a round angle near a third of `width` pixels at `arcsecPerPixel` (1″, 2″, 5″,
+    /// 10″, 20″, 30″, 1′...); nil when the image is too small for the smallest.
+    public static func fitting(width: Int, arcsecPerPixel: Double) -> ScaleBar? {
+        guard width > 0, arcsecPerPixel > 0 else { return nil }
+        let span = Double(width) * arcsecPerPixel
+        let steps: [Double] = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300]
+        guard let angle = steps.last(where: { $0 <= span * 0.36 }) else { return nil }
+        let label = angle >= 60 ? "\(Int(angle / 60))′" : (angle < 1 ? "0.5″" : "\(Int(angle))″")
+        return ScaleBar(pixels: angle / arcsecPerPixel, label: label)
+    }
+}
+
 /// One cell of an image grid: an image, or a "no data" placeholder when `image` is nil.
 public struct ImageTile: Sendable, Equatable {
     public var role: String
     public var image: RGBAImage?
     public var placeholder: String
     public var colorbar: Colorbar?
-    public init(role: String, image: RGBAImage?, placeholder: String = "no data", colorbar: Colorbar? = nil) {
+    public var scaleBar: ScaleBar?
+    public init(role: String, image: RGBAImage?, placeholder: String = "no data", colorbar: Colorbar? = nil,
+                scaleBar: ScaleBar? = nil) {
         self.role = role; self.image = image; self.placeholder = placeholder; self.colorbar = colorbar
+        self.scaleBar = scaleBar
     }
 }
 
@@ -114,6 +137,25 @@ public struct ImageGridLayout {
 
     func snap(_ v: Double) -> Double { (v * grid.devicePixelsPerPoint).rounded() / grid.devicePixelsPerPoint }
 
+    /// A white bar with its label on a translucent dark plate, in the image's lower-left corner:
+    /// legible on any stamp, dark or bright. Left out when the image is too small to hold it.
+    func scaleBarItems(_ bar: ScaleBar, in rect: Rect) -> [DisplayItem] {
+        let length = bar.pixels * grid.pixelSize
+        let small = TextStyle(family: style.fontFamily, size: max(5, style.fontSize * 0.75), weight: .bold, color: .white)
+        let textWidth = measurer.width(of: bar.label, style: small)
+        let inset = 0.25 * em, thickness = max(1, 0.18 * em)
+        let plate = Rect(x: rect.minX + inset, y: rect.maxY - inset - thickness - TextMetrics.lineHeight(small.size) - 3 * inset / 2,
+                         width: max(length, textWidth) + inset, height: thickness + TextMetrics.lineHeight(small.size) + inset)
+        guard plate.width <= rect.width - 2 * inset, plate.minY >= rect.minY else { return [] }
+        let barRect = Rect(x: plate.minX + inset / 2, y: plate.maxY - inset / 2 - thickness, width: length, height: thickness)
+        return [
+            DisplayItem("scalebar.plate", .rect(plate, fill: Color(hex: "#000000").withAlpha(0.45), stroke: nil)),
+            DisplayItem("scalebar", .rect(barRect, fill: .white, stroke: nil)),
+            DisplayItem("scalebar.label", .text(TextItem(bar.label, at: Point(barRect.minX, barRect.minY - inset / 3),
+                                                        horizontal: .start, vertical: .bottom, style: small))),
+        ]
+    }
+
     public func items(origin: Point = Point(0, 0)) -> [DisplayItem] {
         var out: [DisplayItem] = []
         let left = origin.x + pad + labelColumn
@@ -144,6 +186,7 @@ public struct ImageGridLayout {
                     let rect = Rect(x: snap(cellX + (cell.width - w) / 2), y: snap(y + (cell.height - h) / 2), width: w, height: h)
                     out.append(DisplayItem("tile.\(tile.role)", .image(image, rect: rect)))
                     out.append(DisplayItem("tile.frame", .rect(rect, fill: nil, stroke: frameStroke)))
+                    if let bar = tile.scaleBar { out += scaleBarItems(bar, in: rect) }
                 } else {
                     let rect = Rect(x: cellX, y: y, width: cell.width, height: cell.height)
                     out.append(DisplayItem("tile.\(tile.role).nodata", .rect(rect, fill: placeholderFill, stroke: frameStroke)))

@@ -22,6 +22,10 @@ public struct Colormap: Sendable, Equatable {
     /// PuBu_r, RdBu_r, and the `_r` reverse of each (gray_r, Greys, viridis_r, …).
     public static let availableNames: [String] = ColormapTables.names
 
+    /// True for maps whose middle is a neutral colour between two hues (RdBu): their middle
+    /// must stand for zero.
+    public var isDiverging: Bool { name.lowercased().hasPrefix("rdbu") }
+
     /// The colour map registered in matplotlib under `name` (case-sensitive, as matplotlib;
     /// a case-insensitive match is accepted when it is unique, e.g. "greys_r").
     public static func named(_ name: String) throws -> Colormap {

@@ -27,10 +27,22 @@ import Foundation
 public struct Normalization: Sendable, Equatable {
     public var interval: Interval
     public var stretch: Stretch
+    /// Limits made symmetric about zero, [−m, m] with m = max(|vmin|, |vmax|) of the interval's
+    /// limits: with a diverging colour map, its middle colour then always means zero.
+    public var centredOnZero: Bool
 
-    public init(interval: Interval, stretch: Stretch) {
+    public init(interval: Interval, stretch: Stretch, centredOnZero: Bool = false) {
         self.interval = interval
         self.stretch = stretch
+        self.centredOnZero = centredOnZero
+    }
+
+    /// The data values mapped to 0 and 1: the interval's, made symmetric when `centredOnZero`.
+    public func limits(_ values: [Float]) -> (vmin: Double, vmax: Double)? {
+        guard let (vmin, vmax) = interval.limits(values) else { return nil }
+        guard centredOnZero else { return (vmin, vmax) }
+        let m = max(abs(vmin), abs(vmax))
+        return (-m, m)
     }
 
     /// Science and Template stamps: percentiles 0.5–99.5, asinh with a = 0.1 (as the Portal's
@@ -41,7 +53,7 @@ public struct Normalization: Sendable, Equatable {
     /// Difference stamps: linear over [−m, m], m the 99.5th percentile of |v|, so that zero
     /// residual sits mid-scale.
     public static let differenceDefault = Normalization(
-        interval: .symmetric(percentile: 99.5), stretch: .linear)
+        interval: .symmetric(percentile: 99.5), stretch: .linear, centredOnZero: true)
 
     /// Throws `ImagingError.invalidParameter` if the interval or the stretch is invalid.
     public func validate() throws {
@@ -53,7 +65,7 @@ public struct Normalization: Sendable, Equatable {
     /// (see `validate()`) and stamps without a finite pixel give all NaN.
     public func apply(_ values: [Float]) -> [Float] {
         if stretch == .sigmoid { return sigmoid(values) }
-        guard (try? stretch.validate()) != nil, let (vmin, vmax) = interval.limits(values) else {
+        guard (try? stretch.validate()) != nil, let (vmin, vmax) = limits(values) else {
             return [Float](repeating: .nan, count: values.count)
         }
         if vmin == vmax {

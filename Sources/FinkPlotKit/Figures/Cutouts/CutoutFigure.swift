@@ -65,7 +65,14 @@ public struct StampRendering: Sendable {
         self.maskColor = try parseColor(maskColor)
     }
 
-    public func normalization(for kind: StampKind) -> Normalization { kind == .difference ? difference : science }
+    /// The difference stamp's limits are centred on zero whenever its map is diverging, whatever
+    /// the interval (`--interval zscale` would otherwise put white at the median, not at 0).
+    public func normalization(for kind: StampKind) -> Normalization {
+        guard kind == .difference else { return science }
+        var n = difference
+        if differenceColormap.isDiverging { n.centredOnZero = true }
+        return n
+    }
     public func colormap(for kind: StampKind) -> Colormap { kind == .difference ? differenceColormap : scienceColormap }
 
     /// The stamp's pixels in display order: row 0 of the result is the top row of the picture.
@@ -88,7 +95,7 @@ public struct StampRendering: Sendable {
         var rows = displayRows(stamp)
         if kind == .difference && negativeSubtraction && scienceMinusReference { rows = rows.map { -$0 } }
         let norm = normalization(for: kind)
-        guard let limits = norm.interval.limits(rows) else { return nil }
+        guard let limits = norm.limits(rows) else { return nil }
         let image = colorize(normalized: norm.apply(rows), width: stamp.width, height: stamp.height,
                              colormap: colormap(for: kind), maskColor: maskColor)
         return (image, limits)
@@ -161,7 +168,7 @@ public enum CutoutFigure {
         if let m = a.magnitude ?? a.totalFlux?.asMagnitude {
             var mag = "\(a.band) = " + String(format: "%.2f", m.value)
             if let s = m.error { mag += " ± " + String(format: "%.2f", s) }
-            if a.isNegative == true { mag += " (negative)" }
+            if a.isNegative == true { mag += ", fainter than reference" }
             lines.append(mag)
         }
         return lines
@@ -191,10 +198,15 @@ public enum CutoutFigure {
                     return ImageTile(role: role, image: nil, placeholder: "no data")
                 }
                 let linear = rendering.normalization(for: kind).stretch == .linear
+                let profile = Surveys.profile(row.object.survey)
+                // The unit once, after the high end: "4605 nJy", "1520 DN".
+                let unit = profile.map { " " + $0.stampUnit } ?? ""
                 let bar = colorbars ? Colorbar(ramp: rendering.ramp(kind), lowLabel: barLabel(limits.vmin),
-                                               highLabel: barLabel(limits.vmax),
+                                               highLabel: barLabel(limits.vmax) + unit,
                                                midLabel: linear ? barLabel((limits.vmin + limits.vmax) / 2) : nil) : nil
-                return ImageTile(role: role, image: image, colorbar: bar)
+                // One scale bar per row, on the science stamp (the three share the pixel scale).
+                let scaleBar = kind == .science ? profile.flatMap { ScaleBar.fitting(width: stamp.width, arcsecPerPixel: $0.pixelScale) } : nil
+                return ImageTile(role: role, image: image, colorbar: bar, scaleBar: scaleBar)
             })
         }
         return ImageGrid(columnTitles: StampKind.allCases.map(\.rawValue), rows: gridRows,
