@@ -44,6 +44,6 @@ public enum FinkError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// `60` for whole seconds, `0.5` otherwise (a sub-second timeout must not print as "0 s").
     static func seconds(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        NumberText.plain(value)
     }
 }

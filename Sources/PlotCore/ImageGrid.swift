@@ -62,17 +62,20 @@ public struct ImageGrid: Sendable, Equatable {
     /// Size of one image pixel, in points.
     public var pixelSize: Double
     public var devicePixelsPerPoint: Double
+    /// The side, in image pixels, of the cells of a grid that has no image at all.
+    public var placeholderPixels: Int
 
     public init(title: String? = nil, columnTitles: [String], rows: [ImageGridRow], pixelSize: Double,
-                devicePixelsPerPoint: Double) {
+                devicePixelsPerPoint: Double, placeholderPixels: Int = 48) {
         self.title = title; self.columnTitles = columnTitles; self.rows = rows
         self.pixelSize = pixelSize; self.devicePixelsPerPoint = devicePixelsPerPoint
+        self.placeholderPixels = placeholderPixels
     }
 
     /// Largest image in the grid, in image pixels (cells are all this size).
     var cellPixels: (width: Int, height: Int) {
         let images = rows.flatMap(\.tiles).compactMap(\.image)
-        return (images.map(\.width).max() ?? 63, images.map(\.height).max() ?? 63)
+        return (images.map(\.width).max() ?? placeholderPixels, images.map(\.height).max() ?? placeholderPixels)
     }
     var hasColorbars: Bool { rows.contains { $0.tiles.contains { $0.colorbar != nil } } }
 }

@@ -83,6 +83,11 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 public enum JulianDate {
     /// JD of 1970-01-01T00:00 UTC.
     public static let unixEpoch = 2_440_587.5
+    /// JD − MJD: the one place this offset is written.
+    public static let mjdOffset = 2_400_000.5
+
+    /// The MJD of a Julian date.
+    public static func mjd(jd: Double) -> Double { jd - mjdOffset }
 
     public static func daysSinceUnixEpoch(jd: Double) -> Double { jd - unixEpoch }
 
@@ -124,4 +129,13 @@ public struct StatisticsDate: Sendable, Equatable, CustomStringConvertible {
     public static let allNights = try! StatisticsDate(validating: "")
 
     public var description: String { rawValue.isEmpty ? "all nights" : rawValue }
+}
+
+/// Numbers as people type them, in messages, option lines and tables.
+public enum NumberText {
+    /// `60`, `150`, not `150.0`; `0.5` and `72.5` as they are (a sub-second timeout must not print as
+    /// "0 s"). Non-finite values as Swift writes them.
+    public static func plain(_ v: Double) -> String {
+        v.isFinite && v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+    }
 }

@@ -38,6 +38,8 @@ public protocol SurveyProfile: Sendable {
 
 extension SurveyProfile {
     public var alertIdName: String { "alert id" }
+    /// The usual stamp side in pixels: the size of a "no data" tile when no stamp of the grid has one.
+    public var typicalStampPixels: Int { 48 }
 }
 
 /// The surveys FinkPlot knows.

@@ -24,8 +24,7 @@ public enum CSVWriter {
     /// A number as CSV text: integers without a decimal point, others with full precision.
     public static func number(_ value: Double?) -> String? {
         guard let v = value, v.isFinite else { return nil }
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return String(v)
+        return NumberText.plain(v)
     }
 }
 

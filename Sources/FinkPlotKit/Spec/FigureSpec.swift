@@ -190,7 +190,7 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     }
 
     /// A number as a normalised command line writes it: `150`, not `150.0`; `72.5` as is.
-    public static func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
+    public static func number(_ v: Double) -> String { NumberText.plain(v) }
 
     /// Provenance for the files: the spec itself is stored too, without its output path (where a
     /// figure was written does not change what it shows, and `render -o` may write elsewhere).

@@ -79,7 +79,7 @@ public struct AnomalyAlert: Sendable, Equatable {
     /// Every cell of the row as it came.
     public var raw: FinkRow
 
-    public var mjd: Double { jd - 2_400_000.5 }
+    public var mjd: Double { JulianDate.mjd(jd: jd) }
 
     /// True for `Fail NNN` labels: the cross-match service failed, this is no SIMBAD class.
     public var crossMatchFailed: Bool { cdsxmatch.map(AnomalyAlert.isFailureLabel) ?? false }

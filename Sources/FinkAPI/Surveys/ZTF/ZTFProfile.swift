@@ -31,6 +31,7 @@ public struct ZTFProfile: SurveyProfile {
     /// ZTF's pixel scale (Bellm et al. 2019, PASP 131, 018002).
     public var pixelScale: Double { 1.01 }
     public var stampUnit: String { "DN" }
+    public var typicalStampPixels: Int { 63 }
 
     public func apiSource(baseURL: URL, transport: any Transport) -> any ObjectDataSource {
         FinkClient(baseURL: baseURL, transport: transport)
@@ -65,9 +66,6 @@ public enum ZTFColumns {
 
 /// ZTF rows as survey-neutral photometry.
 public enum ZTFPhotometry {
-    /// JD − MJD.
-    public static let mjdOffset = 2_400_000.5
-
     /// 2.5 / ln 10 = 1.0857: turns a magnitude error into a relative flux error.
     static let magToFlux = 2.5 / log(10.0)
 

@@ -103,7 +103,7 @@ public struct Detection: Sendable, Equatable {
     }
 
     /// Modified Julian date: jd − 2400000.5.
-    public var mjd: Double { jd - 2_400_000.5 }
+    public var mjd: Double { JulianDate.mjd(jd: jd) }
 
     /// The ZTF band name for `fid`, or `"fid N"` for an unknown filter.
     public var bandName: String {

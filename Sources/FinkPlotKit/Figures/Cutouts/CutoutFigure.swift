@@ -15,99 +15,6 @@ public enum AlertChoice: Sendable, Equatable {
     case all
 }
 
-/// How stamps are turned into pictures.
-public struct StampRendering: Sendable {
-    /// Flip rows as Fink's documentation does (`data[::-1]`), so FITS row 0 ends at the bottom
-    /// and north is up for ZTF's orientation. False keeps the raw array order (row 0 at the top).
-    public var flip = true
-    /// Normalisation for science and template stamps, and for the difference.
-    public var science: Normalization = .scienceDefault
-    public var difference: Normalization = .differenceDefault
-    public var scienceColormap: Colormap
-    /// Diverging and centred on 0 by default, so a negative alert stays visibly negative.
-    public var differenceColormap: Colormap
-    public var maskColor: (r: UInt8, g: UInt8, b: UInt8, a: UInt8) = (255, 0, 255, 255)
-    /// ZTF cuts the difference stamp of a negative candidate (`isdiffpos` f/0) from the
-    /// *reference − science* image, so a source that faded looks positive. When true, such stamps
-    /// are negated to show science − reference for every alert: a fading source is negative.
-    public var scienceMinusReference = true
-
-    public init() throws {
-        scienceColormap = try Colormap.named("Greys_r")
-        differenceColormap = try Colormap.named("RdBu_r")
-    }
-
-    /// The colour maps `colormap` accepts.
-    public static var colormapNames: [String] { Colormap.availableNames }
-
-    /// The command line's choices: `interval` (`zscale`, `minmax`, `99.5`...), `stretch`
-    /// (`asinh`, `linear`, ...) and `colormap` apply to every kind of stamp when given.
-    public init(flip: Bool, scienceMinusReference: Bool, interval: String?, stretch: String?, colormap: String?,
-                maskColor: String) throws {
-        try self.init()
-        self.flip = flip
-        self.scienceMinusReference = scienceMinusReference
-        if let interval {
-            let i = try Interval(parsing: interval)
-            science.interval = i
-            difference.interval = i
-        }
-        if let stretch {
-            let s = try Stretch(parsing: stretch)
-            science.stretch = s
-            difference.stretch = s
-        }
-        if let colormap {
-            let m = try Colormap.named(colormap)
-            scienceColormap = m
-            differenceColormap = m
-        }
-        self.maskColor = try parseColor(maskColor)
-    }
-
-    /// The difference stamp's limits are centred on zero whenever its map is diverging, whatever
-    /// the interval (`--interval zscale` would otherwise put white at the median, not at 0).
-    public func normalization(for kind: StampKind) -> Normalization {
-        guard kind == .difference else { return science }
-        var n = difference
-        if differenceColormap.isDiverging { n.centredOnZero = true }
-        return n
-    }
-    public func colormap(for kind: StampKind) -> Colormap { kind == .difference ? differenceColormap : scienceColormap }
-
-    /// The stamp's pixels in display order: row 0 of the result is the top row of the picture.
-    public func displayRows(_ stamp: Stamp) -> [Float] {
-        guard flip else { return stamp.pixels }
-        var out: [Float] = []
-        out.reserveCapacity(stamp.pixels.count)
-        for r in stride(from: stamp.height - 1, through: 0, by: -1) {
-            out += stamp.pixels[(r * stamp.width)..<((r + 1) * stamp.width)]
-        }
-        return out
-    }
-
-    /// The coloured picture of a stamp, or nil when it has no finite pixel ("no data").
-    /// `negativeSubtraction` is true for an alert with `isdiffpos` f/0.
-    public func image(_ stamp: Stamp, kind: StampKind, negativeSubtraction: Bool = false)
-        -> (image: RGBAImage, limits: (vmin: Double, vmax: Double))?
-    {
-        guard stamp.width > 0, stamp.height > 0, !stamp.isEmpty else { return nil }
-        var rows = displayRows(stamp)
-        if kind == .difference && negativeSubtraction && scienceMinusReference { rows = rows.map { -$0 } }
-        let norm = normalization(for: kind)
-        guard let limits = norm.limits(rows) else { return nil }
-        let image = colorize(normalized: norm.apply(rows), width: stamp.width, height: stamp.height,
-                             colormap: colormap(for: kind), maskColor: maskColor)
-        return (image, limits)
-    }
-
-    /// A 256×1 ramp of the colour map for a colour bar.
-    func ramp(_ kind: StampKind) -> RGBAImage {
-        let values = (0..<256).map { Float((Double($0) + 0.5) / 256) }
-        return colorize(normalized: values, width: 256, height: 1, colormap: colormap(for: kind), maskColor: maskColor)
-    }
-}
-
 /// One grid row: an object's alert and its stamps.
 public struct CutoutRow: Sendable {
     public var object: ObjectKey
@@ -209,8 +116,9 @@ public enum CutoutFigure {
                 return ImageTile(role: role, image: image, colorbar: bar, scaleBar: scaleBar)
             })
         }
+        let placeholder = rows.compactMap { Surveys.profile($0.object.survey)?.typicalStampPixels }.max() ?? 48
         return ImageGrid(columnTitles: StampKind.allCases.map(\.rawValue), rows: gridRows,
-                         pixelSize: Double(scale) * 72 / dpi, devicePixelsPerPoint: dpi / 72)
+                         pixelSize: Double(scale) * 72 / dpi, devicePixelsPerPoint: dpi / 72, placeholderPixels: placeholder)
     }
 
     /// A figure sized to hold the grid.
@@ -281,59 +189,5 @@ public enum CutoutFigure {
             DisplayItem("stamp", .image(image, rect: Rect(x: 0, y: 0, width: Double(image.width), height: Double(image.height)))),
         ])
         return try Renderer.render(list, format: .png, pixelsPerPoint: 1)
-    }
-}
-
-/// One grid of many objects (`cutouts -o FILE`): the batch runner fetches and checks every
-/// object, each adds its rows here, and `finish()` writes the grid once all are in, in the
-/// order the ids were given.
-public final class CutoutGridJob: BatchJob, @unchecked Sendable {
-    public let output: URL
-    public let choice: AlertChoice
-    public let rendering: StampRendering
-    public let scale: Int
-    public let dpi: Double
-    public let colorbars: Bool
-    public let format: OutputFormat
-    public let rawDirectory: URL?
-    public let style: Style
-    public let identity: String
-    /// The grid file's metadata, given the objects it shows.
-    public let metadata: @Sendable ([ObjectKey]) -> DocumentMetadata?
-    // Guarded by `lock`: objects finish on several tasks.
-    private let lock = NSLock()
-    private var collected: [ObjectKey: [CutoutRow]] = [:]
-
-    public init(output: URL, choice: AlertChoice, rendering: StampRendering, scale: Int, dpi: Double, colorbars: Bool,
-                format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts",
-                metadata: @escaping @Sendable ([ObjectKey]) -> DocumentMetadata? = { _ in nil }) {
-        self.output = output; self.choice = choice; self.rendering = rendering; self.scale = scale; self.dpi = dpi
-        self.colorbars = colorbars; self.format = format; self.rawDirectory = rawDirectory; self.style = style
-        self.identity = identity; self.metadata = metadata
-    }
-
-    public var needs: DataNeeds { .lightcurve }
-    public func outputs(for key: ObjectKey) -> [URL] { [output] }
-    public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] { try CutoutFigure.choose(choice, from: data) }
-
-    public func render(_ data: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
-        let alerts = try stampAlerts(of: data)
-        let (rows, notes) = try CutoutFigure.rows(of: data, alerts: alerts,
-                                                  stamps: alerts.map { a in a.alertId.flatMap { stamps[$0] } ?? [:] },
-                                                  rendering: rendering, rawDirectory: rawDirectory)
-        lock.withLock { collected[data.key] = rows }
-        return BatchRendered(outputs: [output], notes: notes)
-    }
-
-    /// Writes the grid of the objects that were drawn, in `order`; false when none was.
-    public func finish(order: [ObjectKey]) throws -> Bool {
-        let byKey = lock.withLock { collected }
-        let keys = order.filter { byKey[$0] != nil }
-        let rows = keys.flatMap { byKey[$0]! }
-        guard !rows.isEmpty else { return false }
-        let data = try CutoutFigure.render(rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars,
-                                           style: style, format: format, metadata: metadata(keys))
-        try AtomicFile.write(data, to: output)
-        return true
     }
 }

@@ -1,0 +1,58 @@
+import CairoRender
+import FinkAPI
+import Foundation
+import PlotCore
+
+/// One grid of many objects (`cutouts -o FILE`): the batch runner fetches and checks every
+/// object, each adds its rows here, and `finish()` writes the grid once all are in, in the
+/// order the ids were given.
+public final class CutoutGridJob: BatchJob, @unchecked Sendable {
+    public let output: URL
+    public let choice: AlertChoice
+    public let rendering: StampRendering
+    public let scale: Int
+    public let dpi: Double
+    public let colorbars: Bool
+    public let format: OutputFormat
+    public let rawDirectory: URL?
+    public let style: Style
+    public let identity: String
+    /// The grid file's metadata, given the objects it shows.
+    public let metadata: @Sendable ([ObjectKey]) -> DocumentMetadata?
+    // Guarded by `lock`: objects finish on several tasks.
+    private let lock = NSLock()
+    private var collected: [ObjectKey: [CutoutRow]] = [:]
+
+    public init(output: URL, choice: AlertChoice, rendering: StampRendering, scale: Int, dpi: Double, colorbars: Bool,
+                format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts",
+                metadata: @escaping @Sendable ([ObjectKey]) -> DocumentMetadata? = { _ in nil }) {
+        self.output = output; self.choice = choice; self.rendering = rendering; self.scale = scale; self.dpi = dpi
+        self.colorbars = colorbars; self.format = format; self.rawDirectory = rawDirectory; self.style = style
+        self.identity = identity; self.metadata = metadata
+    }
+
+    public var needs: DataNeeds { .lightcurve }
+    public func outputs(for key: ObjectKey) -> [URL] { [output] }
+    public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] { try CutoutFigure.choose(choice, from: data) }
+
+    public func render(_ data: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
+        let alerts = try stampAlerts(of: data)
+        let (rows, notes) = try CutoutFigure.rows(of: data, alerts: alerts,
+                                                  stamps: alerts.map { a in a.alertId.flatMap { stamps[$0] } ?? [:] },
+                                                  rendering: rendering, rawDirectory: rawDirectory)
+        lock.withLock { collected[data.key] = rows }
+        return BatchRendered(outputs: [output], notes: notes)
+    }
+
+    /// Writes the grid of the objects that were drawn, in `order`; false when none was.
+    public func finish(order: [ObjectKey]) throws -> Bool {
+        let byKey = lock.withLock { collected }
+        let keys = order.filter { byKey[$0] != nil }
+        let rows = keys.flatMap { byKey[$0]! }
+        guard !rows.isEmpty else { return false }
+        let data = try CutoutFigure.render(rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars,
+                                           style: style, format: format, metadata: metadata(keys))
+        try AtomicFile.write(data, to: output)
+        return true
+    }
+}
