@@ -46,7 +46,7 @@ struct AnomalyCommand: AsyncParsableCommand {
     var until: String?
 
     @Option(help: ArgumentHelp("Also draw every anomalous object: lightcurve, cutouts or card.", valueName: "figure"))
-    var render: String?
+    var render: AnomalyObjectFigure?
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp(
         "Directory for the --render figures (created if missing; default: current directory).", valueName: "dir"))
@@ -65,9 +65,6 @@ struct AnomalyCommand: AsyncParsableCommand {
         guard count >= 1, count <= 100_000 else { throw ValidationError("--n must be between 1 and 100000") }
         let (s, u) = try dates()
         if let s, let u, u < s { throw ValidationError("--until \(u) is before --since \(s)") }
-        if let render, AnomalyObjectFigure(rawValue: render) == nil {
-            throw ValidationError("--render \(render): use lightcurve, cutouts or card")
-        }
         if render == nil && (outputDirectory != nil || objectsFrom != nil || runner.offline || runner.cache != nil
                              || runner.noCache || runner.force) {
             throw ValidationError("--output-dir, --objects-from, --offline, --cache, --no-cache and --force only make sense with --render")
@@ -83,7 +80,7 @@ struct AnomalyCommand: AsyncParsableCommand {
     func run() async throws {
         let (since, until) = try dates()
         // Usage errors of the objects step come before anything is asked or written.
-        let kind = render.flatMap(AnomalyObjectFigure.init(rawValue:))
+        let kind = render
         let objects: (sources: SourceSet, source: FigureSpec.Source)? = try kind.map { _ in
             // --offline concerns the objects only: /anomaly is still asked (or --from read).
             var settings = SourceSettings()

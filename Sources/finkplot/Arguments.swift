@@ -34,3 +34,24 @@ extension Survey: ExpressibleByArgument {
     }
     public static var allValueStrings: [String] { Surveys.all.map(\.survey.name) }
 }
+
+extension StatsPlot: ExpressibleByArgument {}
+extension AnomalyObjectFigure: ExpressibleByArgument {}
+
+/// `--bin`: a fixed bin, or `auto` (the smallest that keeps bars visible).
+enum StatsBinOption: String, CaseIterable, ExpressibleByArgument {
+    case auto, night, week, month
+    var bin: StatsBin? { StatsBin(rawValue: rawValue) }
+}
+
+/// `cutouts --alert`: which alerts' stamps.
+enum StampAlertOption: String, CaseIterable, ExpressibleByArgument {
+    case latest, peak, all
+    var choice: AlertChoice {
+        switch self {
+        case .latest: .latest
+        case .peak: .peak
+        case .all: .all
+        }
+    }
+}

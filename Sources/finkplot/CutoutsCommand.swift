@@ -56,11 +56,11 @@ struct CutoutsCommand: AsyncParsableCommand {
     var output: String?
 
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
-    var format: String?
+    var format: OutputFormat?
 
     @Option(name: [.customLong("alert"), .customLong("alerts")],
             help: ArgumentHelp("Which alert: latest, peak (brightest) or all (a row per alert).", valueName: "latest|peak|all"))
-    var alert: String = "latest"
+    var alert: StampAlertOption = .latest
 
     @Option(help: ArgumentHelp("Show this alert (one object only).", valueName: "candid"))
     var candid: Int64?
@@ -92,7 +92,7 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(
         "Colours and type of the labels: screen, paper, paper-wide, talk or dark (light text on a dark page, for slides). The stamps and the grid's size in pixels are the same in every style.",
         valueName: "name"))
-    var style: String = "screen"
+    var style: StylePreset = .screen
 
     @Option(name: .customLong("font-size"), help: ArgumentHelp("Label size in points (default: the style's).", valueName: "pt"))
     var fontSize: Double?
@@ -106,15 +106,13 @@ struct CutoutsCommand: AsyncParsableCommand {
     func validate() throws {
         guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
         if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
-        guard ["latest", "peak", "all"].contains(alert) else { throw ValidationError("--alert must be latest, peak or all") }
         if candid != nil && (objectIds.count > 1 || batch.idsFile != nil) { throw ValidationError("--candid names an alert of one object") }
         guard (1...64).contains(scale) else { throw ValidationError("--scale must be between 1 and 64") }
         guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") }
         if let fontSize { guard fontSize >= 3, fontSize <= 72 else { throw ValidationError("--font-size must be between 3 and 72 points") } }
         do {
-            _ = try StylePreset(parsing: style)
             _ = try rendering()
-            _ = try OutputFormat.resolve(explicit: format, outputPath: output)
+            _ = try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output)
         } catch { throw ValidationError("\(error)") }
     }
 
@@ -125,13 +123,13 @@ struct CutoutsCommand: AsyncParsableCommand {
 
     /// The labels' type and the page's colours. Only the style's look is used: the grid is sized by
     /// its stamps, `--scale` and `--dpi`, never by the preset's page.
-    func gridStyle() throws -> FigureStyle { try StylePreset(parsing: style).style(fontSize: fontSize) }
+    func gridStyle() throws -> FigureStyle { style.style(fontSize: fontSize) }
 
     /// The options that shape the grid, as one normalised command line for the file's metadata.
     func normalizedOptions(format: OutputFormat) -> String {
         var parts = ["cutouts", "--format", format.rawValue, "--scale", "\(scale)",
                      "--dpi", FigureSpec.number(dpi)]
-        if let candid { parts += ["--candid", "\(candid)"] } else { parts += ["--alert", alert] }
+        if let candid { parts += ["--candid", "\(candid)"] } else { parts += ["--alert", alert.rawValue] }
         if noFlip { parts.append("--no-flip") }
         if keepSign { parts.append("--keep-sign") }
         if let interval { parts += ["--interval", interval] }
@@ -139,16 +137,14 @@ struct CutoutsCommand: AsyncParsableCommand {
         if let cmap { parts += ["--cmap", cmap] }
         parts += ["--mask-color", maskColor]
         if colorbar { parts.append("--colorbar") }
-        if style.lowercased() != "screen" { parts += ["--style", style.lowercased()] }
+        if style != .screen { parts += ["--style", style.rawValue] }
         if let fontSize { parts += ["--font-size", FigureSpec.number(fontSize)] }
         return parts.joined(separator: " ")
     }
 
     func run() async throws {
-        let format = try OutputFormat.resolve(explicit: format, outputPath: output)
-        let choice: AlertChoice = if let candid { .candid(candid) } else {
-            switch alert { case "peak": .peak; case "all": .all; default: .latest }
-        }
+        let format = try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output)
+        let choice: AlertChoice = candid.map { .candid($0) } ?? alert.choice
         var rawDirectory: URL?
         if let raw {
             let dir = URL(fileURLWithPath: raw, isDirectory: true)

@@ -36,10 +36,10 @@ struct StatsCommand: AsyncParsableCommand {
     var date: String = ""
 
     @Option(help: ArgumentHelp("nightly, cumulative, classes or all.", valueName: "plot"))
-    var plot: String = "all"
+    var plot: StatsPlot = .all
 
     @Option(help: ArgumentHelp("Bars per night, week (from Monday), month, or auto.", valueName: "bin"))
-    var bin: String = "auto"
+    var bin: StatsBinOption = .auto
 
     @Option(help: ArgumentHelp("How many classes to stack before 'other'.", valueName: "N"))
     var top: Int = 6
@@ -53,15 +53,10 @@ struct StatsCommand: AsyncParsableCommand {
 
     func validate() throws {
         do { _ = try StatisticsDate(validating: date) } catch { throw ValidationError("\(error)") }
-        guard StatsPlot(rawValue: plot) != nil else { throw ValidationError("--plot \(plot): use nightly, cumulative, classes or all") }
-        guard bin == "auto" || StatsBin(rawValue: bin) != nil else {
-            throw ValidationError("--bin \(bin): use night, week, month or auto")
-        }
         guard (1...20).contains(top) else { throw ValidationError("--top must be between 1 and 20") }
     }
 
     func run() async throws {
-        let plot = StatsPlot(rawValue: plot)!
         let service = try source.makeSource()
         let run = StatsRun(source: service, date: try StatisticsDate(validating: date))
         let chart = try output.outputURL(defaultName: "stats")
@@ -73,13 +68,13 @@ struct StatsCommand: AsyncParsableCommand {
             let (nights, notes) = try await run.fetch()
             for note in notes { printError("note: \(note)") }
             let figure = StatsFigure.figure(nights, plot: plot, size: size, top: top, chosen: classes, style: preset.style,
-                                            bin: StatsBin(rawValue: bin))
+                                            bin: bin.bin)
             let missing = classes.filter { name in
                 let column = name.hasPrefix("class:") ? name : "class:" + name
                 return !nights.contains { $0.counters[column] != nil }
             }
             if !missing.isEmpty { printError("note: no such class column in these nights: \(missing.joined(separator: ", "))") }
-            var options = ["stats", "--date", date, "--plot", plot.rawValue, "--top", "\(top)", "--bin", bin]
+            var options = ["stats", "--date", date, "--plot", plot.rawValue, "--top", "\(top)", "--bin", bin.rawValue]
             if !classes.isEmpty { options += ["--class", classes.joined(separator: ",")] }
             let metadata = FigureRenderer.serviceMetadata(title: "Fink statistics \(date)", service: service.location,
                                                           options: options.joined(separator: " "))
