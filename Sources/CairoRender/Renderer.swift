@@ -144,30 +144,15 @@ public enum Renderer {
     }
 
     static func markerPath(_ p: Point, _ style: MarkerStyle, _ cr: OpaquePointer) {
-        let r = style.size / 2
-        switch style.shape {
-        case .circle:
+        // The geometry lives in PlotCore (MarkerShape.outline) so tests and any other output agree.
+        guard let vertices = style.shape.outline(center: p, size: style.size), let first = vertices.first else {
             cairo_new_sub_path(cr)
-            cairo_arc(cr, p.x, p.y, r, 0, 2 * .pi)
-        case .triangleUp, .triangleDown:
-            // Triangles are drawn on a larger circle than circles so their area looks alike.
-            let t = r * 1.25, s = t * 0.8660254037844386
-            let d: Double = style.shape == .triangleUp ? -1 : 1
-            cairo_move_to(cr, p.x, p.y + d * t)
-            cairo_line_to(cr, p.x - s, p.y - d * t / 2)
-            cairo_line_to(cr, p.x + s, p.y - d * t / 2)
-            cairo_close_path(cr)
-        case .square:
-            let h = r * 0.886
-            cairo_rectangle(cr, p.x - h, p.y - h, 2 * h, 2 * h)
-        case .diamond:
-            let t = r * 1.2
-            cairo_move_to(cr, p.x, p.y - t)
-            cairo_line_to(cr, p.x + t * 0.75, p.y)
-            cairo_line_to(cr, p.x, p.y + t)
-            cairo_line_to(cr, p.x - t * 0.75, p.y)
-            cairo_close_path(cr)
+            cairo_arc(cr, p.x, p.y, style.size / 2, 0, 2 * .pi)
+            return
         }
+        cairo_move_to(cr, first.x, first.y)
+        for v in vertices.dropFirst() { cairo_line_to(cr, v.x, v.y) }
+        cairo_close_path(cr)
     }
 
     static func drawMarkers(_ points: [Point], _ style: MarkerStyle, _ cr: OpaquePointer) {

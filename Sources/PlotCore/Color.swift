@@ -1,3 +1,5 @@
+import Foundation
+
 /// An sRGB colour with straight (not premultiplied) alpha, components in 0...1.
 public struct Color: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var red: Double
@@ -37,8 +39,26 @@ public struct Color: Sendable, Equatable, Hashable, CustomStringConvertible {
               blue: blue + (other.blue - blue) * amount, alpha: alpha)
     }
 
-    /// Relative luminance (sRGB, roughly): tells a dark background from a light one.
+    /// Luma of the gamma-encoded components (Rec. 709 weights, no linearisation): a quick light/dark
+    /// test (`Style.isDark`). Not WCAG's relative luminance: for that, and for contrast, see below.
+    /// Kept beside it because `isDark`'s 0.4 cut-off and the dark-page checks were tuned on this scale.
     public var luminance: Double { 0.2126 * red + 0.7152 * green + 0.0722 * blue }
+
+    /// WCAG 2.x relative luminance, 0 (black) to 1 (white): each component linearised,
+    /// c ≤ 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055)^2.4, then 0.2126 R + 0.7152 G + 0.0722 B.
+    /// (WCAG 2.0 printed 0.03928 for the knee; no 8-bit value lies between the two.) Alpha is ignored.
+    public var relativeLuminance: Double {
+        func linear(_ c: Double) -> Double { c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4) }
+        return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    }
+
+    /// WCAG 2.x contrast ratio (L1 + 0.05) / (L2 + 0.05), L1 the lighter relative luminance: 1 for
+    /// equal colours up to 21 for black on white. WCAG asks 3:1 for graphics, 4.5:1 for body text.
+    /// Alpha is ignored: blend a translucent colour onto its background first.
+    public static func contrastRatio(_ a: Color, _ b: Color) -> Double {
+        let la = a.relativeLuminance, lb = b.relativeLuminance
+        return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+    }
 
     public var description: String {
         func h(_ v: Double) -> String {

@@ -30,15 +30,24 @@ public struct Stroke: Sendable, Equatable, Hashable {
     }
 }
 
+/// Raw values are stable names (specs and tests use them); add cases, never rename.
 public enum MarkerShape: String, Sendable, CaseIterable {
     case circle
     case triangleUp
     case triangleDown
     case square
     case diamond
+    case triangleLeft
+    case triangleRight
+    /// Five-pointed (a regular pentagram's outline).
+    case star
+    case pentagon
+    case hexagon
 }
 
-/// Marker appearance; `size` is the diameter of the circumscribed circle in points.
+/// Marker appearance. `size` in points is the diameter of a circle marker; the other shapes are
+/// scaled to a similar visual weight, so their circumscribed circle is `size * shape.reach` across
+/// (see `MarkerShape.reach` for the rule).
 public struct MarkerStyle: Sendable, Equatable, Hashable {
     public var shape: MarkerShape
     public var size: Double
