@@ -22,7 +22,13 @@ struct LookOptions: ParsableArguments {
         "Tick-label and legend size in points; axis titles and the title scale with it.", valueName: "pt"))
     var fontSize: Double?
 
+    @Option(name: .customLong("marker-size"), help: ArgumentHelp(
+        "Marker size in points, fixed (default: the preset's, smaller for dense lightcurves so points stay apart).",
+        valueName: "pt"))
+    var markerSize: Double?
+
     func validate() throws {
+        if let markerSize { guard (0.5...50).contains(markerSize) else { throw ValidationError("--marker-size must be between 0.5 and 50 points") } }
         if let dpi { guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") } }
         if let fontSize { guard fontSize >= 3, fontSize <= 72 else { throw ValidationError("--font-size must be between 3 and 72 points") } }
     }
@@ -35,6 +41,7 @@ struct LookOptions: ParsableArguments {
         options.style = style == .screen ? nil : style
         options.palette = palette == .fink ? nil : palette
         options.fontSize = fontSize
+        options.markerSize = markerSize
     }
 }
 

@@ -79,6 +79,8 @@ public struct LightcurveJob: BatchJob {
 
     public func render(_ object: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
         let id = object.key
+        var options = self.options
+        options.plotArea = size.points.width * size.points.height * 0.55
         let lightcurve = try LightcurveBuilder.build(object, style: style, options: options)
         let figure = Figure(size: size.points, style: style, chart: lightcurve.chart)
         let data = try FigureRenderer.render(figure, format: format, size: size, metadata: metadata(id))

@@ -14,7 +14,7 @@ extension FigureSpec {
             throw LightcurveOptionError.conflict("--since (MJD \(Self.number(s))) is after --until (MJD \(Self.number(u)))")
         }
         return LightcurveOptions(time: o.time ?? .mjd, topAxis: o.topAxis, y: o.y, palette: o.palette ?? .fink,
-                                 since: o.since, until: o.until)
+                                 since: o.since, until: o.until, markerSize: o.markerSize)
     }
 
     /// A card's look: the preset's card page (`CardPage`) at `dpi`, the font size, and the
@@ -30,6 +30,7 @@ extension FigureSpec {
         if let v = o.style { parts += ["--style", v.rawValue] }
         if let v = o.palette { parts += ["--palette", v.rawValue] }
         if let v = o.fontSize { parts += ["--font-size", Self.number(v)] }
+        if let v = o.markerSize { parts += ["--marker-size", Self.number(v)] }
         if let v = o.time { parts += ["--time", v.name] }
         if let v = o.t0 { parts += ["--t0", Self.number(v)] }
         if let v = o.topAxis { parts += ["--top-axis", v.name] }

@@ -54,6 +54,8 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         public var until: Double? = nil
         /// nil: each survey's default.
         public var y: YQuantity? = nil
+        /// Fixed marker size in points; nil: the style's, adapted to dense data.
+        public var markerSize: Double? = nil
         public init(format: OutputFormat, width: Int? = nil, height: Int? = nil, dpi: Double? = nil, alert: AlertPick? = nil,
                     candid: Int64? = nil) {
             self.format = format; self.width = width; self.height = height; self.dpi = dpi
@@ -152,6 +154,9 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         if let dpi = options.dpi, !(10...2400).contains(dpi) {
             throw Failure.invalid(path: path, reason: "options.dpi must be between 10 and 2400")
         }
+        if let m = options.markerSize, !(0.5...50).contains(m) {
+            throw Failure.invalid(path: path, reason: "options.markerSize must be between 0.5 and 50 points")
+        }
         do {
             _ = try lightcurveOptions()
             for id in objectIds { _ = try Surveys.key(id, survey: survey) }
@@ -218,7 +223,7 @@ public enum AlertPick: String, Sendable, CaseIterable, Codable {
 
 extension FigureSpec.Options: Codable {
     enum Key: String, CodingKey {
-        case format, width, height, dpi, alert, candid, style, palette, fontSize, time, t0, topAxis, since, until, y
+        case format, width, height, dpi, alert, candid, style, palette, fontSize, time, t0, topAxis, since, until, y, markerSize
     }
 
     /// Reads the same keys as version 1 wrote (names as strings), checking each name once here.
@@ -253,6 +258,7 @@ extension FigureSpec.Options: Codable {
         since = try c.decodeIfPresent(Double.self, forKey: .since)
         until = try c.decodeIfPresent(Double.self, forKey: .until)
         y = try named(.y) { try YQuantity(parsing: $0) }
+        markerSize = try c.decodeIfPresent(Double.self, forKey: .markerSize)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -272,6 +278,7 @@ extension FigureSpec.Options: Codable {
         try c.encodeIfPresent(since, forKey: .since)
         try c.encodeIfPresent(until, forKey: .until)
         try c.encodeIfPresent(y?.rawValue, forKey: .y)
+        try c.encodeIfPresent(markerSize, forKey: .markerSize)
     }
 
     /// The MJD of `since-t0`, on either axis.

@@ -151,7 +151,10 @@ public enum ObjectCard {
         grid.rows[0].labels = labels
         let gridSize = ImageGridLayout(grid: grid, style: style, measurer: measurer).size
 
-        let lightcurve = try LightcurveBuilder.build(data, style: style, options: look.lightcurve)
+        var lightcurveOptions = look.lightcurve
+        // The lightcurve panel takes about a third of the page.
+        lightcurveOptions.plotArea = page.width * page.height * 0.3
+        let lightcurve = try LightcurveBuilder.build(data, style: style, options: lightcurveOptions)
         var chart = lightcurve.chart
         chart.title = nil   // the metadata block is headed by the objectId
         // Marked where the lightcurve drew the alert, so every time and y mode agrees; an alert

@@ -223,12 +223,25 @@ public enum LightcurveBuilder {
         var series: [Series] = []
         var drawn: [PlottedPoint] = []
         var counts: [String: [PointKind: Int]] = [:]
+        // Dense objects (a deep-drilling field gives ~1,000 points in three weeks): markers and
+        // error bars shrink so points stay apart; `--marker-size` fixes the size instead.
+        let pointCount = groups.values.reduce(0) { $0 + $1.count }
+        var dataStyle = style
+        if let fixed = options.markerSize {
+            dataStyle.markerSize = fixed
+        } else {
+            let scaled = MarkerDensity.scaled(markerSize: style.markerSize, errorBarWidth: style.lineWidth,
+                                              pointCount: pointCount, plotArea: options.plotArea)
+            dataStyle.markerSize = scaled.markerSize
+            dataStyle.lineWidth = scaled.errorBarWidth
+            dataStyle.markerEdgeWidth *= max(scaled.factor, MarkerDensity.minimumMarkerFraction)
+        }
         for kind in [PointKind.upperLimit, .forced, .badQuality, .detection] {
             for (name, band) in bands {
                 guard var points = groups[Key(band: name, kind: kind)] else { continue }
                 points.sort { $0.mjd < $1.mjd }
                 counts[band.name, default: [:]][kind] = points.count
-                let (marker, bar) = appearance(kind, band: band, style: style)
+                let (marker, bar) = appearance(kind, band: band, style: dataStyle)
                 series.append(Series(role: "\(band.name).\(kind.rawValue)",
                                      points: points.map { DataPoint(x: $0.x, y: $0.y, yError: $0.yError) },
                                      marker: marker, errorBar: bar))

@@ -87,11 +87,15 @@ public struct LightcurveOptions: Sendable, Equatable {
     /// Rows before `since` or after `until` (MJD) are not drawn.
     public var since: Double?
     public var until: Double?
+    /// Marker size in points, fixed; nil: the style's, shrunk for dense data (`MarkerDensity`).
+    public var markerSize: Double?
+    /// The plot area in points² the density rule assumes: the job sets it from its page.
+    public var plotArea: Double = 8 * 72 * 4 * 72 * 0.55
 
     public init(time: TimeAxisMode = .mjd, topAxis: TimeAxisMode? = nil, y: YQuantity? = nil,
-                palette: BandPalette = .fink, since: Double? = nil, until: Double? = nil) {
+                palette: BandPalette = .fink, since: Double? = nil, until: Double? = nil, markerSize: Double? = nil) {
         self.time = time; self.topAxis = topAxis; self.y = y; self.palette = palette
-        self.since = since; self.until = until
+        self.since = since; self.until = until; self.markerSize = markerSize
     }
 }
 
