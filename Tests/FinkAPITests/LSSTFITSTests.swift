@@ -17,6 +17,23 @@ import Testing
         #expect(!stamp.pixels.contains { $0.isNaN })
     }
 
+    /// The FITS files and the array answer of the same alert hold the same pixels, in the same
+    /// order (FITS row 0 first): a flipped or transposed reader fails here.
+    @Test(arguments: ["170094456272322680", "170094456523456557", "170094456277565473"])
+    func fitsAgreesWithTheArrayAnswer(alert: String) throws {
+        let arrays = try LSSTDecoder.stamps(fromArrayAnswer: try lsstFixtureData("cutouts/\(alert)_All.json"), source: "All.json")
+        #expect(arrays.keys.sorted() == StampKind.allCases)
+        for kind in StampKind.allCases {
+            let name = "cutouts/\(alert)_\(kind.rawValue).fits"
+            let fits = try FITSImage.primaryImage(try lsstFixtureData(name), source: name)
+            let array = try #require(arrays[kind])
+            #expect(fits.width == 30 && fits.height == 30, "\(name)")
+            #expect(fits == array, "\(name)")
+            // Not symmetric by accident: row 0 differs from the last row.
+            #expect(fits[0, 0] != fits[29, 0])
+        }
+    }
+
     @Test func oddSizeFloatImageWithNaN() throws {
         let width = 31, height = 37
         var values = (0..<(width * height)).map { Float($0 / width) * 1000 + Float($0 % width) - 500.25 }

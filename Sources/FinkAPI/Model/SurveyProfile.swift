@@ -42,7 +42,7 @@ extension SurveyProfile {
 
 /// The surveys FinkPlot knows.
 public enum Surveys {
-    public static let all: [any SurveyProfile] = []
+    public static let all: [any SurveyProfile] = [LSSTProfile()]
 
     public static func profile(_ survey: Survey) -> (any SurveyProfile)? {
         all.first { $0.survey == survey }
