@@ -1,7 +1,7 @@
 # Quick start on a fresh Debian machine with Swift:  make demo  (renders samples/ into out/, offline)
 #                                                    make test
 SWIFT ?= swift
-DEPS := libcairo2-dev libpng-dev fonts-dejavu-core
+DEPS := libcairo2-dev libpng-dev fonts-dejavu-core libcfitsio-dev
 SAMPLES := ZTF18aabjigr ZTF18acefvuh ZTF19acihgng ZTF25ackyyzk ZTF17aaacxxf
 OUT ?= out
 BIN = $$($(SWIFT) build --show-bin-path)/finkplot

@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // Layers (imports point one way):
 //   finkplot -> FinkPlotKit -> { FinkAPI, PlotCore, CairoRender };  CairoRender -> { PlotCore, CCairo, CPNGWriter }
-//   FinkAPI and PlotCore import nothing of ours. FinkTestServer serves fixtures for tests and benchmarks.
+//   FinkAPI -> CCFITSIO (Rubin stamps are FITS); PlotCore imports nothing of ours.
+//   FinkTestServer serves fixtures for tests and benchmarks.
 import PackageDescription
 
 let package = Package(
@@ -22,7 +23,13 @@ let package = Package(
             pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev", "libpng-dev", "fonts-dejavu-core"])]
         ),
-        .target(name: "FinkAPI"),
+        .systemLibrary(
+            name: "CCFITSIO",
+            path: "Sources/CCFITSIO",
+            pkgConfig: "cfitsio",
+            providers: [.apt(["libcfitsio-dev"])]
+        ),
+        .target(name: "FinkAPI", dependencies: ["CCFITSIO"]),
         .target(name: "PlotCore"),
         // libpng with row filters off and a fast zlib level: PNG encoding 2-3x faster than Cairo's
         // writer. A C target because libpng reports errors by longjmp.

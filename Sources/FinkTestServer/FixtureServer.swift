@@ -219,6 +219,14 @@ public final class FixtureServer: Sendable {
         await state.setLatency(perRequest: perRequest, perCutout: perCutout)
     }
 
+    /// Another API's routes (LSSTFixtureServer): asked first, after recording, faults and the
+    /// method check; nil from the router falls through to the ZTF routes.
+    typealias Router = @Sendable (RecordedRequest) async -> Answer?
+
+    func setRouter(_ router: Router?) async {
+        await state.setRouter(router)
+    }
+
     // MARK: Handling
 
     private static func handle(_ request: FlyingFox.HTTPRequest, state: State) async throws -> FlyingFox.HTTPResponse {
@@ -285,6 +293,7 @@ public final class FixtureServer: Sendable {
         guard request.method == "GET" || request.method == "POST" else {
             return .text(405, "method \(request.method) not allowed")
         }
+        if let router = await state.router, let answer = await router(request) { return answer }
         if request.method == "POST", !request.body.isEmpty, request.json?.objectValue == nil {
             return .text(400, "the POST body must be a JSON object")
         }
@@ -494,6 +503,7 @@ private actor State {
     var statistics: [FixtureRow] = []
     var requests: [RecordedRequest] = []
     var hook: FaultHook?
+    var router: FixtureServer.Router?
     var latencyPerRequest: Double
     var latencyPerCutout: Double
 
@@ -510,6 +520,7 @@ private actor State {
     func setStatistics(_ rows: [FixtureRow]) { statistics = rows }
     func clearRequests() { requests = [] }
     func setHook(_ hook: FaultHook?) { self.hook = hook }
+    func setRouter(_ router: FixtureServer.Router?) { self.router = router }
     func setLatency(perRequest: Double, perCutout: Double) {
         latencyPerRequest = perRequest
         latencyPerCutout = perCutout

@@ -44,7 +44,7 @@ extension SurveyProfile {
 
 /// The surveys FinkPlot knows.
 public enum Surveys {
-    public static let all: [any SurveyProfile] = [ZTFProfile()]
+    public static let all: [any SurveyProfile] = [ZTFProfile(), LSSTProfile()]
 
     public static func profile(_ survey: Survey) -> (any SurveyProfile)? {
         all.first { $0.survey == survey }

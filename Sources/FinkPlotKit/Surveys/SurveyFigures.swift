@@ -20,7 +20,7 @@ extension SurveyFigures {
 }
 
 public enum SurveyLooks {
-    public static let all: [any SurveyFigures] = [ZTFFigures()]
+    public static let all: [any SurveyFigures] = [ZTFFigures(), LSSTFigures()]
 
     /// The survey's look; a survey without one is drawn with neutral defaults.
     public static func of(_ survey: Survey) -> any SurveyFigures {
