@@ -202,7 +202,12 @@ public struct ImageGridLayout {
                     let rect = Rect(x: cellX, y: top, width: cell.width, height: 0.7 * em)
                     out.append(DisplayItem("colorbar.\(tile.role)", .image(bar.ramp, rect: rect)))
                     out.append(DisplayItem("colorbar.frame", .rect(rect, fill: nil, stroke: frameStroke)))
-                    let small = style.text(style.fontSize * 0.85)
+                    var small = style.text(style.fontSize * 0.85)
+                    // End labels that would meet on a narrow bar are set smaller (down to 60 %).
+                    let ends = measurer.width(of: bar.lowLabel, style: small) + measurer.width(of: bar.highLabel, style: small)
+                    if ends + 0.5 * em > rect.width {
+                        small = style.text(style.fontSize * 0.85 * max(0.6, (rect.width - 0.5 * em) / ends))
+                    }
                     let ly = rect.maxY + 0.3 * em
                     out.append(DisplayItem("colorbar.label", .text(TextItem(bar.lowLabel, at: Point(rect.minX, ly), horizontal: .start, vertical: .top, style: small))))
                     out.append(DisplayItem("colorbar.label", .text(TextItem(bar.highLabel, at: Point(rect.maxX, ly), horizontal: .end, vertical: .top, style: small))))

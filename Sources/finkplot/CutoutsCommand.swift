@@ -83,8 +83,8 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Option(name: .customLong("mask-color"), help: ArgumentHelp("Colour of missing pixels: #rrggbb[aa] or a name.", valueName: "color"))
     var maskColor: String = "magenta"
 
-    @Option(help: ArgumentHelp("Output pixels per stamp pixel (nearest-neighbour).", valueName: "n"))
-    var scale: Int = 4
+    @Option(help: ArgumentHelp("Output pixels per stamp pixel, nearest-neighbour (default: 4 for 63-pixel ZTF stamps, more for smaller stamps such as Rubin's 30-pixel ones, so both print at about the same size).", valueName: "n"))
+    var scale: Int?
 
     @Option(help: ArgumentHelp("Pixels per inch (sets the size of the labels).", valueName: "dpi"))
     var dpi: Double = 150
@@ -107,7 +107,7 @@ struct CutoutsCommand: AsyncParsableCommand {
         guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
         if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
         if candid != nil && (objectIds.count > 1 || batch.idsFile != nil) { throw ValidationError("--candid names an alert of one object") }
-        guard (1...64).contains(scale) else { throw ValidationError("--scale must be between 1 and 64") }
+        if let scale { guard (1...64).contains(scale) else { throw ValidationError("--scale must be between 1 and 64") } }
         guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") }
         if let fontSize { guard fontSize >= 3, fontSize <= 72 else { throw ValidationError("--font-size must be between 3 and 72 points") } }
         do {
@@ -127,7 +127,7 @@ struct CutoutsCommand: AsyncParsableCommand {
 
     /// The options that shape the grid, as one normalised command line for the file's metadata.
     func normalizedOptions(format: OutputFormat) -> String {
-        var parts = ["cutouts", "--format", format.rawValue, "--scale", "\(scale)",
+        var parts = ["cutouts", "--format", format.rawValue, "--scale", scale.map(String.init) ?? "auto",
                      "--dpi", FigureSpec.number(dpi)]
         if let candid { parts += ["--candid", "\(candid)"] } else { parts += ["--alert", alert.rawValue] }
         if noFlip { parts.append("--no-flip") }
@@ -166,9 +166,9 @@ struct CutoutsCommand: AsyncParsableCommand {
             try AtomicFile.ensureDirectory(dir)
             let provenance = Provenance(source: recorded.description, surveys: Array(Set(surveys)).sorted(), objectIds: [],
                                         queryTime: Provenance.now(), options: options)
-            let job = CutoutsJob(directory: dir, choice: choice, rendering: try rendering(), scale: scale, dpi: dpi,
+            let job = CutoutsJob(directory: dir, choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
                                  colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(),
-                                 identity: options,
+                                 identity: options, exactScale: scale != nil,
                                  metadata: { key in
                                      var p = provenance.forObject(key.id)
                                      p.surveys = [key.survey]
@@ -184,8 +184,8 @@ struct CutoutsCommand: AsyncParsableCommand {
         let path = output ?? (ids.count == 1 ? "\(ids[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
         let queryTime = Provenance.now()
         let job = CutoutGridJob(
-            output: URL(fileURLWithPath: path), choice: choice, rendering: try rendering(), scale: scale, dpi: dpi,
-            colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(), identity: options,
+            output: URL(fileURLWithPath: path), choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
+            colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(), identity: options, exactScale: scale != nil,
             metadata: { keys in
                 Provenance(source: recorded.description, surveys: Array(Set(keys.map(\.survey))).sorted(),
                            objectIds: keys.map(\.id), queryTime: queryTime, options: options).metadata(title: "Fink cutouts")

@@ -153,6 +153,8 @@ public struct CutoutsJob: BatchJob {
     public var choice: AlertChoice
     public var rendering: StampRendering
     public var scale: Int
+    /// `scale` as given (`--scale`), not adapted to the stamps' size.
+    public var exactScale: Bool
     public var dpi: Double
     public var colorbars: Bool
     public var format: OutputFormat
@@ -163,11 +165,11 @@ public struct CutoutsJob: BatchJob {
     public var identity: String
 
     public init(directory: URL, choice: AlertChoice, rendering: StampRendering, scale: Int, dpi: Double,
-                colorbars: Bool, format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts",
+                colorbars: Bool, format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts", exactScale: Bool = false,
                 metadata: @escaping ObjectMetadata = { _ in nil }) {
         self.directory = directory; self.choice = choice; self.rendering = rendering; self.scale = scale
         self.dpi = dpi; self.colorbars = colorbars; self.format = format; self.rawDirectory = rawDirectory
-        self.style = style; self.metadata = metadata; self.identity = identity
+        self.style = style; self.metadata = metadata; self.identity = identity; self.exactScale = exactScale
     }
 
     public var needs: DataNeeds { .lightcurve }
@@ -184,7 +186,7 @@ public struct CutoutsJob: BatchJob {
         let (gridRows, notes) = try CutoutFigure.rows(of: object, alerts: alerts,
                                                       stamps: alerts.map { a in a.alertId.flatMap { stamps[$0] } ?? [:] },
                                                       rendering: rendering, rawDirectory: rawDirectory)
-        let data = try CutoutFigure.render(gridRows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars,
+        let data = try CutoutFigure.render(gridRows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars, exactScale: exactScale,
                                            style: style, format: format, metadata: metadata(id))
         let url = outputs(for: id)[0]
         try AtomicFile.write(data, to: url)

@@ -30,4 +30,18 @@ public struct RGBAImage: Sendable, Equatable {
         let i = (y * width + x) * 4
         return Array(pixels[i..<i + 4])
     }
+
+    /// Each pixel repeated as a k×k block (nearest neighbour): small stamps beside large ones in
+    /// one grid keep sharp pixels at a comparable size.
+    public func upsampled(by k: Int) -> RGBAImage {
+        guard k > 1 else { return self }
+        var out = [UInt8](repeating: 0, count: width * k * height * k * 4)
+        for y in 0..<(height * k) {
+            for x in 0..<(width * k) {
+                let src = ((y / k) * width + x / k) * 4, dst = (y * width * k + x) * 4
+                out[dst] = pixels[src]; out[dst + 1] = pixels[src + 1]; out[dst + 2] = pixels[src + 2]; out[dst + 3] = pixels[src + 3]
+            }
+        }
+        return RGBAImage(width: width * k, height: height * k, pixels: out)
+    }
 }

@@ -74,7 +74,8 @@ public enum CutoutFigure {
                      utcDate(mjd: scale.utcMJD(a.mjd)), "\(mjdLabel) " + String(format: "%.5f", a.mjd)]
         if let m = a.magnitude ?? a.totalFlux?.asMagnitude {
             var mag = "\(a.band) = " + String(format: "%.2f", m.value)
-            if let s = m.error { mag += " ± " + String(format: "%.2f", s) }
+            // A bright Rubin source has σ of a few mmag: "± 0.00" would read as no error.
+            if let s = m.error { mag += " ± " + String(format: s < 0.005 ? "%.3f" : "%.2f", s) }
             if a.isNegative == true { mag += ", fainter than reference" }
             lines.append(mag)
         }
@@ -87,6 +88,13 @@ public enum CutoutFigure {
         TimeParsing.utcString(mjd: mjd, seconds: true).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
 
+    /// A whole-number scale giving the widest stamp of `rows` the size a 63 px stamp has at `base`.
+    static func effectiveScale(_ base: Int, rows: [CutoutRow]) -> Int {
+        let widest = rows.flatMap { $0.stamps.values.map(\.width) }.max() ?? 63
+        guard widest > 0 else { return base }
+        return max(1, Int((Double(base) * 63 / Double(widest)).rounded()))
+    }
+
     /// Formats a colour-bar end value with about three significant digits, never an exponent.
     static func barLabel(_ v: Double) -> String {
         let magnitude = abs(v) > 0 ? Int(floor(log10(abs(v)))) : 0
@@ -94,10 +102,22 @@ public enum CutoutFigure {
     }
 
     /// The grid: columns Science, Template, Difference; a row per alert.
+    /// `scale`: output pixels per stamp pixel for a ZTF-sized (63 px) stamp; smaller stamps (Rubin's
+    /// 30 px) get a proportionally larger whole-number scale, so every survey's stamps print at
+    /// about the same size. `exactScale` uses `scale` as it is (`--scale` given).
     public static func grid(rows: [CutoutRow], rendering: StampRendering, scale: Int, dpi: Double,
-                            colorbars: Bool) -> ImageGrid {
+                            colorbars: Bool, exactScale: Bool = false) -> ImageGrid {
+        // Rows of smaller stamps (Rubin 30 px beside ZTF 63 px) are enlarged by a whole factor, so
+        // every row fills its cells; then the grid's scale follows the widest stamp.
+        let widest = rows.flatMap { $0.stamps.values.map(\.width) }.max() ?? 0
+        func factor(_ row: CutoutRow) -> Int {
+            guard !exactScale, let w = row.stamps.values.map(\.width).max(), w > 0 else { return 1 }
+            return max(1, Int((Double(widest) / Double(w)).rounded(.down)))
+        }
+        let scale = exactScale ? scale : effectiveScale(scale, rows: rows)
         let gridRows = rows.map { row in
-            ImageGridRow(labels: labels(for: row), tiles: StampKind.allCases.map { kind in
+            let k = factor(row)
+            return ImageGridRow(labels: labels(for: row), tiles: StampKind.allCases.map { kind in
                 let role = kind.rawValue.lowercased()
                 guard let stamp = row.stamps[kind],
                       let (image, limits) = rendering.image(stamp, kind: kind, negativeSubtraction: negativeSubtraction(row))
@@ -112,8 +132,10 @@ public enum CutoutFigure {
                                                highLabel: barLabel(limits.vmax) + unit,
                                                midLabel: linear ? barLabel((limits.vmin + limits.vmax) / 2) : nil) : nil
                 // One scale bar per row, on the science stamp (the three share the pixel scale).
-                let scaleBar = kind == .science ? profile.flatMap { ScaleBar.fitting(width: stamp.width, arcsecPerPixel: $0.pixelScale) } : nil
-                return ImageTile(role: role, image: image, colorbar: bar, scaleBar: scaleBar)
+                let scaleBar = kind == .science ? profile.flatMap { p in
+                    ScaleBar.fitting(width: stamp.width, arcsecPerPixel: p.pixelScale).map { ScaleBar(pixels: $0.pixels * Double(k), label: $0.label) }
+                } : nil
+                return ImageTile(role: role, image: image.upsampled(by: k), colorbar: bar, scaleBar: scaleBar)
             })
         }
         let placeholder = rows.compactMap { Surveys.profile($0.object.survey)?.typicalStampPixels }.max() ?? 48
@@ -163,9 +185,9 @@ public enum CutoutFigure {
     }
 
     /// Lays out and encodes a grid of `rows`.
-    static func render(_ rows: [CutoutRow], rendering: StampRendering, scale: Int, dpi: Double, colorbars: Bool,
+    static func render(_ rows: [CutoutRow], rendering: StampRendering, scale: Int, dpi: Double, colorbars: Bool, exactScale: Bool = false,
                        style: Style, format: OutputFormat, metadata: DocumentMetadata?) throws -> Data {
-        let grid = grid(rows: rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars)
+        let grid = grid(rows: rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars, exactScale: exactScale)
         let measurer = try CairoTextMeasurer()
         let figure = figure(grid, style: style, measurer: measurer)
         return try Renderer.render(figure.displayList(measurer: measurer), format: format, pixelsPerPoint: dpi / 72,

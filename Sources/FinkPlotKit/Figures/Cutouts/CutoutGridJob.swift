@@ -11,6 +11,7 @@ public final class CutoutGridJob: BatchJob, @unchecked Sendable {
     public let choice: AlertChoice
     public let rendering: StampRendering
     public let scale: Int
+    public let exactScale: Bool
     public let dpi: Double
     public let colorbars: Bool
     public let format: OutputFormat
@@ -24,11 +25,11 @@ public final class CutoutGridJob: BatchJob, @unchecked Sendable {
     private var collected: [ObjectKey: [CutoutRow]] = [:]
 
     public init(output: URL, choice: AlertChoice, rendering: StampRendering, scale: Int, dpi: Double, colorbars: Bool,
-                format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts",
+                format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts", exactScale: Bool = false,
                 metadata: @escaping @Sendable ([ObjectKey]) -> DocumentMetadata? = { _ in nil }) {
         self.output = output; self.choice = choice; self.rendering = rendering; self.scale = scale; self.dpi = dpi
         self.colorbars = colorbars; self.format = format; self.rawDirectory = rawDirectory; self.style = style
-        self.identity = identity; self.metadata = metadata
+        self.identity = identity; self.metadata = metadata; self.exactScale = exactScale
     }
 
     public var needs: DataNeeds { .lightcurve }
@@ -50,7 +51,7 @@ public final class CutoutGridJob: BatchJob, @unchecked Sendable {
         let keys = order.filter { byKey[$0] != nil }
         let rows = keys.flatMap { byKey[$0]! }
         guard !rows.isEmpty else { return false }
-        let data = try CutoutFigure.render(rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars,
+        let data = try CutoutFigure.render(rows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars, exactScale: exactScale,
                                            style: style, format: format, metadata: metadata(keys))
         try AtomicFile.write(data, to: output)
         return true
