@@ -27,6 +27,9 @@ public struct ChartLayout {
     public let yTicks: TickSet
     let measurer: any TextMeasurer
     let legendWidth: Double
+    /// Where the legend went: the style's place, or above the plot when a legend on the right
+    /// would leave the plot less than its share of a narrow frame.
+    public let legendPlacement: LegendPlacement
     /// Entries per row of a legend placed above the plot (empty for a legend on the right).
     let legendRows: [[Int]]
     /// Ticks of `chart.secondaryX`, in its own units.
@@ -53,11 +56,19 @@ public struct ChartLayout {
 
         let tickText = style.text(style.fontSize)
         var legendWidth = 0.0
-        if !chart.legend.isEmpty && style.legendPlacement == .right {
+        var placement = style.legendPlacement
+        if !chart.legend.isEmpty && placement == .right {
             let labelWidth = chart.legend.map { measurer.width(of: $0.label, style: tickText) }.max() ?? 0
             legendWidth = 0.8 * em + ChartLayout.symbolWidth(em) + 0.6 * em + labelWidth + 0.8 * em
+            // A right-hand legend may take at most a third of the frame: at 3.4 in wide it would
+            // squeeze the plot to a sliver, so it moves above the plot as in `paper`.
+            if legendWidth + 1.2 * em > frame.width / 3 {
+                placement = .top
+                legendWidth = 0
+            }
         }
-        let legendRows = style.legendPlacement == .top
+        legendPlacement = placement
+        let legendRows = placement == .top
             ? ChartLayout.legendRows(chart.legend, width: frame.width - 2 * pad, em: em, measurer: measurer, style: tickText) : []
         // Above the plot, from the top: title, legend rows, the secondary axis's title and labels.
         let topLegendHeight = legendRows.isEmpty ? 0 : Double(legendRows.count) * 1.5 * em + 0.4 * em
@@ -237,7 +248,7 @@ public struct ChartLayout {
                 style: style.text(style.titleSize, weight: .bold)))))
         }
         if !chart.legend.isEmpty {
-            out += style.legendPlacement == .top ? topLegendItems(textStyle: tickText) : legendItems(textStyle: tickText)
+            out += legendPlacement == .top ? topLegendItems(textStyle: tickText) : legendItems(textStyle: tickText)
         }
         return out
     }

@@ -168,18 +168,17 @@ public enum LSSTDecoder {
         guard let object else { return summary }
         summary.classification = object.mainLabelClassifier.map(catsClassName)
         summary.crossmatch = object.mainLabelCrossmatch.flatMap(meaningful)
+        // Rubin's count of the object's diaSources, which can exceed the alerts Fink served.
         if let n = object.nDiaSources { summary.facts.append(ObjectFact("diaSources", String(n))) }
-        if let reason = object.observationReason.flatMap(meaningful) {
-            summary.facts.append(ObjectFact("Observation reason", reason))
+        let reason = object.observationReason.flatMap(meaningful)
+        let target = object.targetName.flatMap(meaningful)
+        // The target usually repeats the reason ("ddf_edfs_b" and "ddf_edfs_b, lowdust"): say it once.
+        if let target, let reason, target.hasPrefix(reason) {
+            summary.facts.append(ObjectFact("Target", target))
+        } else {
+            if let reason { summary.facts.append(ObjectFact("Observation reason", reason)) }
+            if let target { summary.facts.append(ObjectFact("Target", target)) }
         }
-        if let target = object.targetName.flatMap(meaningful) { summary.facts.append(ObjectFact("Target", target)) }
-        if let first = object.firstDiaSourceMjdTaiFink {
-            summary.facts.append(ObjectFact("First detection", "MJD \(String(format: "%.3f", first)) TAI"))
-        }
-        let perBand = LSSTProfile().bands.compactMap { band in
-            object.psfFluxNdata[band].flatMap { $0 > 0 ? "\(band) \($0)" : nil }
-        }
-        if !perBand.isEmpty { summary.facts.append(ObjectFact("Detections per band", perBand.joined(separator: ", "))) }
         return summary
     }
 

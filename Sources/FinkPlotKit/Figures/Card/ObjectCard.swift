@@ -67,8 +67,8 @@ public struct CardFacts: Sendable, Equatable {
     /// `2018-02-04 07:12 UTC` and `MJD 58153.300` on two lines (the MJD in the survey's scale).
     func epoch(_ d: PhotometryPoint) -> String {
         let date = String(CutoutFigure.utcDate(mjd: timeScale.utcMJD(d.mjd)).dropLast(7))   // drop ":ss UTC"
-        let mjd = timeScale == .utc ? "MJD" : "MJD (\(timeScale.label))"
-        return "\(date) UTC\n\(mjd) \(String(format: "%.3f", d.mjd))"
+        let scale = timeScale == .utc ? "" : " \(timeScale.label)"
+        return "\(date) UTC\nMJD \(String(format: "%.3f", d.mjd))\(scale)"
     }
 
     /// The metadata block: position in degrees and sexagesimal, first and last detection,
@@ -139,7 +139,9 @@ public enum ObjectCard {
                      stamps: [StampKind: Stamp], rendering: StampRendering, look: CardLook,
                      measurer: any TextMeasurer) throws -> (figure: Figure, notes: [String]) {
         let objectId = data.key
-        let style = look.style
+        var style = look.style
+        // The lightcurve gets the panel's width: its legend goes above it, in rows.
+        style.legendPlacement = .top
         let cardPage = look.page
         let page = cardPage.size.points
         // Stamps row, sized by the grid itself.
