@@ -31,6 +31,9 @@ public struct Fault: Sendable {
         case truncated(afterBytes: Int)
         /// Close the connection without sending anything.
         case dropConnection
+        /// Write the body as it is sent: endless, trickled, or under an inflated Content-Length
+        /// (HostileModes.swift).
+        case streamed(BodyStream)
     }
 
     /// Seconds to wait before answering (on top of the server's fixed latency).
@@ -250,6 +253,9 @@ public final class FixtureServer: Sendable {
         var headers = HTTPHeaders()
         for (name, value) in answer.headers { headers[HTTPHeader(name)] = value }
         let status = HTTPStatusCode(answer.status, phrase: phrase(answer.status))
+        if case .streamed(let stream) = fault?.delivery {
+            return FlyingFox.HTTPResponse(statusCode: status, headers: headers, body: stream.sequence(for: answer.body))
+        }
         if case .truncated(let count) = fault?.delivery, count < answer.body.count {
             let cut = HTTPBodySequence(from: CutBody(bytes: Array(answer.body.prefix(max(count, 0)))), count: answer.body.count)
             return FlyingFox.HTTPResponse(statusCode: status, headers: headers, body: cut)
