@@ -34,6 +34,10 @@ struct RunnerOptions: ParsableArguments {
     @Flag(help: "Use the cache alone, whatever its age; never ask the API for objects. Objects not cached fail.")
     var offline = false
 
+    @Option(name: .customLong("max-answer-mb"), help: ArgumentHelp(
+        "Refuse answers larger than this many MiB (default 256, far above any real answer).", valueName: "MiB"))
+    var maxAnswerMB: Int = 256
+
     @Flag(help: "Redo objects that an earlier run's manifest records as rendered.")
     var force = false
 
@@ -45,6 +49,7 @@ struct RunnerOptions: ParsableArguments {
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
         guard rps > 0, rps.isFinite else { throw ValidationError("--rps must be a positive number") }
         guard (0...20).contains(retries) else { throw ValidationError("--retries must be between 0 and 20") }
+        guard (1...65_536).contains(maxAnswerMB) else { throw ValidationError("--max-answer-mb must be between 1 and 65536") }
         if noCache && (cache != nil || offline) { throw ValidationError("--no-cache excludes --cache and --offline") }
     }
 
@@ -57,6 +62,7 @@ struct RunnerOptions: ParsableArguments {
         settings.cacheDirectory = cache
         settings.retries = retries
         settings.requestsPerSecond = rps
+        settings.maxAnswerBytes = maxAnswerMB << 20
     }
 
     func configuration(manifestURL: URL?) -> BatchConfiguration {

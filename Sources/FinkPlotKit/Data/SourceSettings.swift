@@ -19,6 +19,9 @@ public struct SourceSettings: Sendable {
     public var timeout: Double = 60
     public var retries: Int = 4
     public var requestsPerSecond: Double = 5
+    /// The largest answer accepted, in bytes (`--max-answer-mb`): a server sending an endless body
+    /// cannot exhaust memory.
+    public var maxAnswerBytes: Int = URLSessionTransport.defaultMaxBodyBytes
     public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public init() {}
@@ -90,7 +93,7 @@ public struct SourceSettings: Sendable {
             }
             // Each server gets its own request budget: the surveys' APIs are different machines.
             let transport = RetryingTransport(
-                base: URLSessionTransport(timeout: timeout),
+                base: URLSessionTransport(timeout: timeout, maxBodyBytes: maxAnswerBytes),
                 policy: RetryPolicy(maxAttempts: retries + 1),
                 limiter: RateLimiter(requestsPerSecond: requestsPerSecond, burst: max(1, requestsPerSecond)))
             let api = profile.apiSource(baseURL: url, transport: transport)
@@ -103,7 +106,7 @@ public struct SourceSettings: Sendable {
     /// as object fetches (a 429 or 503 is waited out, not fatal).
     public func serviceAPI() throws -> FinkClient {
         let transport = RetryingTransport(
-            base: URLSessionTransport(timeout: timeout),
+            base: URLSessionTransport(timeout: timeout, maxBodyBytes: maxAnswerBytes),
             policy: RetryPolicy(maxAttempts: retries + 1),
             limiter: RateLimiter(requestsPerSecond: requestsPerSecond, burst: max(1, requestsPerSecond)))
         return FinkClient(baseURL: try baseURL(.ztf, surveysInUse: [.ztf]), transport: transport)
@@ -114,10 +117,10 @@ public struct SourceSettings: Sendable {
         if let shown = directoryShownAs { return .init(directory: shown) }
         let distinct = Array(Set(surveys)).sorted()
         if distinct.count <= 1 {
-            return .init(apiURL: try baseURL(distinct.first ?? .ztf, surveysInUse: distinct).absoluteString)
+            return .init(apiURL: URLRedaction.redacted(try baseURL(distinct.first ?? .ztf, surveysInUse: distinct)).absoluteString)
         }
         var urls: [String: String] = [:]
-        for survey in distinct { urls[survey.name] = try baseURL(survey, surveysInUse: distinct).absoluteString }
+        for survey in distinct { urls[survey.name] = URLRedaction.redacted(try baseURL(survey, surveysInUse: distinct)).absoluteString }
         return .init(apiURLs: urls)
     }
 

@@ -18,7 +18,8 @@ public final class LSSTClient: ObjectDataSource {
     }
 
     public var survey: Survey { .lsst }
-    public var location: String { baseURL.absoluteString }
+    /// Never with credentials: it is written into figures, specs, caches and messages.
+    public var location: String { URLRedaction.redacted(baseURL).absoluteString }
     public var isRemote: Bool { true }
 
     public var sourcesURL: URL { endpoint("sources") }

@@ -122,7 +122,8 @@ public final class FinkClient: Sendable {
 
 extension FinkClient: ObjectDataSource {
     public var survey: Survey { .ztf }
-    public var location: String { baseURL.absoluteString }
+    /// Never with credentials: it is written into figures, specs, caches and messages.
+    public var location: String { URLRedaction.redacted(baseURL).absoluteString }
     public var isRemote: Bool { true }
 
     /// The rows of one object. Throws `FinkError.noData` when there are none.
