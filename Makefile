@@ -3,6 +3,7 @@
 SWIFT ?= swift
 DEPS := libcairo2-dev libpng-dev fonts-dejavu-core libcfitsio-dev
 SAMPLES := ZTF18aabjigr ZTF18acefvuh ZTF19acihgng ZTF25ackyyzk ZTF17aaacxxf
+RUBIN := 170028485706776685
 OUT ?= out
 BIN = $$($(SWIFT) build --show-bin-path)/finkplot
 
@@ -31,6 +32,10 @@ demo: build
 	$(BIN) card --from samples ZTF18acefvuh -o $(OUT)/ZTF18acefvuh_card.pdf --save-spec $(OUT)/ZTF18acefvuh_card.json
 	$(BIN) render $(OUT)/ZTF18acefvuh_card.json -o $(OUT)/ZTF18acefvuh_card_again.pdf
 	cmp $(OUT)/ZTF18acefvuh_card.pdf $(OUT)/ZTF18acefvuh_card_again.pdf
+	$(BIN) lightcurve --from samples $(RUBIN) -o $(OUT)/$(RUBIN).png
+	$(BIN) lightcurve --from samples $(RUBIN) --y diffflux -o $(OUT)/$(RUBIN)_diffflux.pdf --table $(OUT)/$(RUBIN)_diffflux.csv
+	$(BIN) card --from samples $(RUBIN) -o $(OUT)/$(RUBIN)_card.png
+	$(BIN) cutouts --from samples $(RUBIN) ZTF18acefvuh -o $(OUT)/cutouts_rubin_ztf.png --colorbar
 	$(BIN) anomaly --from samples/anomaly.json -o $(OUT)/anomaly.png --table $(OUT)/anomaly.csv
 	$(BIN) stats --from samples/statistics_2021.json --date 2021 -o $(OUT)/stats_2021.png --table $(OUT)/stats_2021.csv
 	$(BIN) stats --from samples/statistics_2021.json --date 202103 --plot classes --top 4 -o $(OUT)/stats_202103_classes.pdf
@@ -49,6 +54,11 @@ gallery: build
 	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(GALLERY)/dcmag-window.png --y dcmag --since 2019-10-01 --until 2019-10-20
 	$(BIN) card --from samples ZTF18acefvuh -o $(GALLERY)/card-paper-wide.png --style paper-wide --palette colorblind
 	$(BIN) card --from samples ZTF18acefvuh -o $(GALLERY)/card-dark.png --style dark --time since-first
+	$(BIN) lightcurve --from samples 170028485706776685 -o $(GALLERY)/rubin-mag.png
+	$(BIN) lightcurve --from samples 170028485706776685 -o $(GALLERY)/rubin-diffflux-paper.png --style paper --y diffflux --palette colorblind
+	$(BIN) lightcurve --from samples 170028485706776685 -o $(GALLERY)/rubin-diffmag-dark.png --style dark --y diffmag --time date
+	$(BIN) card --from samples 170028485706776685 -o $(GALLERY)/rubin-card.png
+	$(BIN) cutouts --from samples 170028485706776685 ZTF18acefvuh -o $(GALLERY)/cutouts-rubin-ztf.png --colorbar
 
 test: deps
 	$(SWIFT) test
