@@ -97,7 +97,8 @@ struct AnomalyCommand: AsyncParsableCommand {
         let service = try source.makeSource()
         let run = AnomalyRun(source: service, n: count, since: since, until: until)
         let result: AnomalyRun.Result
-        do { result = try await run.fetch() } catch {
+        do { result = try await runStoppable { try await run.fetch() } } catch {
+            if error is ExitCode { throw error }
             printError("error: \(error)")
             throw ExitCode(1)
         }
@@ -119,8 +120,8 @@ struct AnomalyCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        print("wrote \(chart.path)")
-        if let table { print("wrote \(table.path)") }
+        printOut("wrote \(chart.path)")
+        if let table { printOut("wrote \(table.path)") }
         // The runner's progress writes to the file descriptor directly: flush so that a log shows
         // the chart before the objects.
         fflush(nil)

@@ -166,21 +166,14 @@ func runBatchSummary(_ runner: BatchRunner, input: BatchInput, quiet: Bool) asyn
     let observer = ConsoleProgress(mode: ConsoleProgress.automaticMode(quiet: quiet))
     let task = Task { try await runner.run(input, observer: observer) }
 
-    // The first Ctrl-C cancels the run: in-flight requests stop, files are only ever renamed into
-    // place complete, and the manifest keeps what finished. A second one kills at once.
-    signal(SIGINT, SIG_IGN)
-    let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    interrupt.setEventHandler {
-        printError("\ninterrupted: stopping after the objects in progress (Ctrl-C again to quit at once)")
+    // The first Ctrl-C (or SIGTERM, how Slurm stops a job) cancels the run: in-flight requests
+    // and waits stop, files are only ever renamed into place complete, and the manifest keeps what
+    // finished. A second one kills at once.
+    let stop = StopSignals { name in
+        printError("\n\(name): stopping after the objects in progress (again to quit at once)")
         task.cancel()
-        interrupt.cancel()
-        signal(SIGINT, SIG_DFL)
     }
-    interrupt.resume()
-    defer {
-        interrupt.cancel()
-        signal(SIGINT, SIG_DFL)
-    }
+    defer { stop.cancel() }
 
     let summary: BatchSummary
     do {
@@ -191,6 +184,7 @@ func runBatchSummary(_ runner: BatchRunner, input: BatchInput, quiet: Bool) asyn
     }
     if let url = runner.configuration.manifestURL, !quiet { printError("manifest: \(url.path)") }
     printError(summary.line)
+    if summary.interrupted, stop.terminated { throw ExitCode(143) }
     return summary
 }
 
@@ -224,5 +218,61 @@ func specSource(_ source: SourceOptions, batch: BatchOptions, ids: [String]) thr
     let surveys = BatchInput(raw: ids, survey: source.survey).validIds.map(\.survey)
     do { return try batch.settings(source).specSource(for: surveys) } catch let error as ValidationError { throw error } catch {
         throw ValidationError("\(error)")
+    }
+}
+
+/// SIGINT and SIGTERM as events: the first of either calls `onStop`, a second restores the
+/// default action so the next one kills at once.
+final class StopSignals: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+    // Written on the signal queue, read after the run.
+    private let lock = NSLock()
+    private var gotTerminate = false
+
+    init(onStop: @escaping @Sendable (String) -> Void) {
+        for (number, name) in [(SIGINT, "interrupted"), (SIGTERM, "terminated")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                if number == SIGTERM { self?.lock.withLock { self?.gotTerminate = true } }
+                onStop(name)
+                // The next signal of either kind takes its default action: quit at once.
+                signal(SIGINT, SIG_DFL)
+                signal(SIGTERM, SIG_DFL)
+                self?.cancel()
+            }
+            source.resume()
+            lock.withLock { sources.append(source) }
+        }
+    }
+
+    var terminated: Bool { lock.withLock { gotTerminate } }
+
+    /// Stops listening; the signals take their default action again.
+    func cancel() {
+        let current = lock.withLock { () -> [DispatchSourceSignal] in
+            defer { sources = [] }
+            return sources
+        }
+        for source in current { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
+
+/// Runs `body` so that Ctrl-C or SIGTERM cancel it (requests and waits stop at once) and the
+/// command exits 130 or 143: what `stats`, `anomaly` and other single requests need.
+func runStoppable<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let task = Task { try await body() }
+    let stop = StopSignals { name in
+        printError("\n\(name): stopping")
+        task.cancel()
+    }
+    defer { stop.cancel() }
+    do {
+        return try await task.value
+    } catch {
+        if task.isCancelled { throw ExitCode(stop.terminated ? 143 : 130) }
+        throw error
     }
 }

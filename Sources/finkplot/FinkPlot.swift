@@ -15,4 +15,10 @@ struct FinkPlot: AsyncParsableCommand {
         version: FinkPlotVersion.current,
         subcommands: [LightcurveCommand.self, CutoutsCommand.self, CardCommand.self, RenderCommand.self, AnomalyCommand.self, StatsCommand.self]
     )
+
+    /// A closed pipe (`| head -1`) must end in EPIPE errors that the run survives, not SIGPIPE.
+    static func main() async {
+        Console.ignoreBrokenPipes()
+        await main(nil)
+    }
 }

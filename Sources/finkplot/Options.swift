@@ -78,6 +78,12 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+/// A message on standard error; a closed or full stream loses it, never the run.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    Console.error(message + "\n")
+}
+
+/// A line on standard output, as safe as `printError`.
+func printOut(_ message: String) {
+    Console.output(message + "\n")
 }

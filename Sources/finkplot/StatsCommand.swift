@@ -65,7 +65,7 @@ struct StatsCommand: AsyncParsableCommand {
         // The preset's page per panel: three panels make a page two and a half times as tall.
         let size = try output.size { Int(($0.points.width * preset.page.height / preset.page.width * (plot == .all ? 2.5 : 1) * $0.dpi / 72).rounded()) }
         do {
-            let (nights, notes) = try await run.fetch()
+            let (nights, notes) = try await runStoppable { try await run.fetch() }
             for note in notes { printError("note: \(note)") }
             let figure = StatsFigure.figure(nights, plot: plot, size: size, top: top, chosen: classes, style: preset.style,
                                             bin: bin.bin)
@@ -81,10 +81,11 @@ struct StatsCommand: AsyncParsableCommand {
             try FigureRenderer.write(figure, format: try output.resolvedFormat(), size: size, metadata: metadata, to: chart)
             if let table { try AtomicFile.write(StatsFigure.table(nights), to: table) }
         } catch {
+            if error is ExitCode { throw error }
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        print("wrote \(chart.path)")
-        if let table { print("wrote \(table.path)") }
+        printOut("wrote \(chart.path)")
+        if let table { printOut("wrote \(table.path)") }
     }
 }

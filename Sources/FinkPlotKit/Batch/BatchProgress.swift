@@ -32,7 +32,8 @@ public final class ConsoleProgress: BatchObserver, @unchecked Sendable {
     /// `write(text, toStandardError)`; the default writes to the process's streams.
     public init(mode: Mode, interval: Double = 10,
                 write: @escaping @Sendable (String, Bool) -> Void = { text, toError in
-                    (toError ? FileHandle.standardError : FileHandle.standardOutput).write(Data(text.utf8))
+                    // A closed or full stream loses the message, never the run.
+                    if toError { Console.error(text) } else { Console.output(text) }
                 }) {
         self.mode = mode
         self.interval = interval

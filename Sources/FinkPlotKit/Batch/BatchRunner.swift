@@ -154,7 +154,9 @@ public struct BatchRunner: Sendable {
     /// and the next run does it).
     static func process(_ id: ObjectKey, rows task: Task<[ObjectKey: FetchedObject], Never>, job: any BatchJob,
                         fetcher: BatchFetcher) async -> ManifestEntry? {
-        let fetched = await task.value
+        // The chunk's task may already be released by the loop (its rows go with its objects), so
+        // cancelling the run reaches it through here: a request in flight stops at once.
+        let fetched = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
         guard !Task.isCancelled, let fetched = fetched[id] else { return nil }
         let start = Date()
         switch fetched {
