@@ -62,10 +62,13 @@ struct RenderCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let spec: FigureSpec
+        var spec: FigureSpec
         do { spec = try FigureSpec.load(from: URL(fileURLWithPath: self.spec)) } catch {
             printError("error: \(error)")
             throw ExitCode(1)
+        }
+        if output == nil && outputDirectory == nil {
+            do { try spec.checkReplayPaths(path: self.spec) } catch { throw ValidationError("\(error)") }
         }
         var target: OutputTarget?
         if let output {
@@ -76,10 +79,16 @@ struct RenderCommand: AsyncParsableCommand {
                 throw ValidationError("\(error) (the spec's format is \(spec.options.format.rawValue))")
             }
             target = .file(URL(fileURLWithPath: output))
+            // A spec's table path is data: only its name is kept, in the current folder.
+            if let table = spec.output?.table { spec.output?.table = URL(fileURLWithPath: table).lastPathComponent }
         } else if let outputDirectory {
             let dir = URL(fileURLWithPath: outputDirectory, isDirectory: true)
             try AtomicFile.ensureDirectory(dir)
             target = .directory(dir)
+            // The table follows the figures into the directory the command line names.
+            if let table = spec.output?.table {
+                spec.output?.table = dir.appendingPathComponent(URL(fileURLWithPath: table).lastPathComponent).path
+            }
         }
         // The spec's source unless overridden; --offline reads the cache entries of the spec's API.
         let surveys = BatchInput(raw: spec.objectIds, survey: spec.survey).validIds.map(\.survey)

@@ -139,9 +139,13 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         return spec
     }
 
-    /// The checks the command line makes, for a spec written by hand.
+    /// The checks the command line makes, for a spec written by hand (or by someone else: a spec
+    /// travels with a figure, so its paths are data, never orders to write anywhere).
     func check(path: String) throws {
         guard !objectIds.isEmpty else { throw Failure.invalid(path: path, reason: "objectIds is empty") }
+        if objectIds.count > 1, output?.file != nil {
+            throw Failure.invalid(path: path, reason: "output.file names one file but the spec has \(objectIds.count) objects")
+        }
         guard source.apiURL != nil || source.directory != nil else {
             throw Failure.invalid(path: path, reason: "source needs apiURL or directory")
         }
@@ -161,6 +165,25 @@ public struct FigureSpec: Codable, Sendable, Equatable {
             _ = try lightcurveOptions()
             for id in objectIds { _ = try Surveys.key(id, survey: survey) }
         } catch { throw Failure.invalid(path: path, reason: "\(error)") }
+    }
+
+    /// Refuses output paths that would write outside the current folder: a replay writes where
+    /// the command line says, or under the current folder.
+    public func checkReplayPaths(path: String) throws {
+        for (name, value) in [("output.file", output?.file), ("output.directory", output?.directory), ("output.table", output?.table)] {
+            guard let value else { continue }
+            if let problem = Self.unsafePathProblem(value) {
+                throw Failure.invalid(path: path, reason: "\(name) '\(value)' \(problem): give -o or --output-dir to replay it")
+            }
+        }
+    }
+
+    /// Why a path from a spec may not be written to: absolute, or climbing out with `..`.
+    static func unsafePathProblem(_ path: String) -> String? {
+        if path.hasPrefix("/") || path.hasPrefix("~") { return "is an absolute path" }
+        if path.split(separator: "/").contains("..") { return "leaves the current folder (..)" }
+        if path.isEmpty { return "is empty" }
+        return nil
     }
 
     // MARK: - What it means
