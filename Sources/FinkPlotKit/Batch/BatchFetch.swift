@@ -51,16 +51,26 @@ struct BatchFetcher: Sendable {
         return result
     }
 
-    /// The stamps of `alerts` (detections of `data`) by alert id.
-    func stamps(of data: ObjectData, alerts: [PhotometryPoint], counter: AttemptCounter) async throws -> [Int64: [StampKind: Stamp]] {
+    /// The stamps of `alerts` (detections of `data`) by alert id. With `tolerant`, an alert whose
+    /// stamps cannot be had (after the transport's retries) gets none, and a note says why.
+    func stamps(of data: ObjectData, alerts: [PhotometryPoint], counter: AttemptCounter, tolerant: Bool = false) async throws
+        -> (stamps: [Int64: [StampKind: Stamp]], notes: [String]) {
         let source = try sources.source(for: data.key.survey)
+        let name = Surveys.profile(data.key.survey)?.alertIdName ?? "alert"
         var result: [Int64: [StampKind: Stamp]] = [:]
+        var notes: [String] = []
         for alert in alerts {
             guard let id = alert.alertId else { continue }
-            result[id] = try await RetryingTransport.$attempts.withValue(counter) {
-                try await source.stamps(of: AlertKey(survey: data.key.survey, id: id), object: data.key)
+            do {
+                result[id] = try await RetryingTransport.$attempts.withValue(counter) {
+                    try await source.stamps(of: AlertKey(survey: data.key.survey, id: id), object: data.key)
+                }
+            } catch {
+                if !tolerant || error is CancellationError || Task.isCancelled { throw error }
+                result[id] = [:]
+                notes.append("stamps unavailable for \(name) \(id): \(error)")
             }
         }
-        return result
+        return (result, notes)
     }
 }

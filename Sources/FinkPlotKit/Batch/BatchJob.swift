@@ -30,6 +30,15 @@ public protocol BatchJob: Sendable {
     /// Draws and writes the object's figures. `stamps` holds the stamps of each alert asked for,
     /// by alert id. Returns what was written and remarks for the user.
     func render(_ data: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered
+
+    /// True when the figure still says something without an alert's stamps (a card's lightcurve
+    /// and facts; one row of many in a grid): stamps that cannot be had after the retries are then
+    /// drawn as "no data" with a note, instead of failing the object.
+    var drawsWithoutStamps: Bool { get }
+}
+
+extension BatchJob {
+    public var drawsWithoutStamps: Bool { false }
 }
 
 public struct BatchRendered: Sendable {
@@ -127,6 +136,7 @@ public struct CardJob: BatchJob {
 
     /// The full summary: Fink's classification and cross-matches.
     public var needs: DataNeeds { .card }
+    public var drawsWithoutStamps: Bool { true }
 
     public func outputs(for id: ObjectKey) -> [URL] { [target.url(for: id, format: format, suffix: "_card")] }
 
@@ -175,6 +185,8 @@ public struct CutoutsJob: BatchJob {
     public var needs: DataNeeds { .lightcurve }
 
     public func outputs(for id: ObjectKey) -> [URL] { [OutputTarget.directory(directory).url(for: id, format: format, suffix: "_cutouts")] }
+    /// With `--alert all`, one alert's missing stamps leave the other rows.
+    public var drawsWithoutStamps: Bool { choice == .all }
 
     public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] {
         try CutoutFigure.choose(choice, from: data)

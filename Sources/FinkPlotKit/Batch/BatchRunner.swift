@@ -169,10 +169,11 @@ public struct BatchRunner: Sendable {
             func elapsed() -> Double { fetchSeconds + Date().timeIntervalSince(start) }
             do {
                 let alerts = try job.stampAlerts(of: data)
-                let stamps = alerts.isEmpty ? [:] : try await fetcher.stamps(of: data, alerts: alerts, counter: counter)
+                let (stamps, stampNotes) = alerts.isEmpty ? ([:], [])
+                    : try await fetcher.stamps(of: data, alerts: alerts, counter: counter, tolerant: job.drawsWithoutStamps)
                 try Task.checkCancellation()
                 let rendered = try job.render(data, stamps: stamps)
-                let notes = data.notes + rendered.notes
+                let notes = data.notes + stampNotes + rendered.notes
                 return ManifestEntry(id: id.id, status: .rendered, outputs: rendered.outputs.map(\.standardizedFileURL.path),
                                      attempts: attempts + counter.attempts, seconds: elapsed(),
                                      notes: notes.isEmpty ? nil : notes)

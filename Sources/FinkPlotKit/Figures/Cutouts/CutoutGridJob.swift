@@ -33,6 +33,8 @@ public final class CutoutGridJob: BatchJob, @unchecked Sendable {
     }
 
     public var needs: DataNeeds { .lightcurve }
+    /// With `--alert all`, one alert's missing stamps leave the other rows.
+    public var drawsWithoutStamps: Bool { choice == .all }
     public func outputs(for key: ObjectKey) -> [URL] { [output] }
     public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] { try CutoutFigure.choose(choice, from: data) }
 
