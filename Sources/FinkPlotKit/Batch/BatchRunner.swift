@@ -28,12 +28,15 @@ public struct BatchSummary: Sendable, Equatable {
     public var duplicates: Int
     /// Stopped before every id was done (cancelled: Ctrl-C).
     public var interrupted = false
+    /// Entries that could not be written to the manifest (a full disk): the run's record is
+    /// incomplete, so it does not end with success.
+    public var unrecorded = 0
 
     public var finished: Int { counts.values.reduce(0, +) }
     public func count(_ status: BatchStatus) -> Int { counts[status] ?? 0 }
 
     /// True when every id is rendered now or was before: the exit status is 0 only then.
-    public var allDone: Bool { !interrupted && count(.rendered) + count(.skipped) == total }
+    public var allDone: Bool { !interrupted && unrecorded == 0 && count(.rendered) + count(.skipped) == total }
 
     /// `200 ids: 190 rendered, 0 skipped, 5 empty, 3 invalid, 2 failed`, every status always
     /// listed so scripts can read it.
@@ -42,6 +45,7 @@ public struct BatchSummary: Sendable, Equatable {
             + BatchStatus.allCases.map { "\(count($0)) \($0.rawValue)" }.joined(separator: ", ")
         if duplicates > 0 { text += " (\(duplicates) duplicate\(duplicates == 1 ? "" : "s") ignored)" }
         if interrupted { text += "; interrupted with \(total - finished) not done: run again to resume" }
+        if unrecorded > 0 { text += "; \(unrecorded) not recorded in the manifest (see the warnings)" }
         return text
     }
 }
@@ -86,8 +90,12 @@ public struct BatchRunner: Sendable {
                 relative.outputs = entry.outputs.map { $0.hasPrefix(dir + "/") ? String($0.dropFirst(dir.count + 1)) : $0 }
             }
             relative.job = identity
-            do { try manifest?.append(relative) } catch { observer?.warning("\(error)") }
-            let summary = tally.add(entry.status)
+            var recorded = true
+            do { try manifest?.append(relative) } catch {
+                recorded = false
+                observer?.warning("\(error)")
+            }
+            let summary = tally.add(entry.status, recorded: recorded)
             observer?.finished(entry, summary: summary)
         }
 
@@ -202,9 +210,10 @@ private final class Tally: @unchecked Sendable {
 
     init(_ summary: BatchSummary) { current = summary }
 
-    func add(_ status: BatchStatus) -> BatchSummary {
+    func add(_ status: BatchStatus, recorded: Bool = true) -> BatchSummary {
         lock.withLock {
             current.counts[status, default: 0] += 1
+            if !recorded { current.unrecorded += 1 }
             return current
         }
     }

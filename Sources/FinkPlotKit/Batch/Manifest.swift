@@ -62,10 +62,34 @@ public final class Manifest: @unchecked Sendable {
         try AtomicFile.ensureDirectory(url.deletingLastPathComponent())
         // O_APPEND: each line goes out in one write() at the end of the file, so the manifests of
         // runs sharing a directory do not overwrite each other.
-        fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        fd = open(url.path, O_RDWR | O_CREAT | O_APPEND, 0o644)
         guard fd >= 0 else {
             throw OutputError.unwritable(path: url.path, reason: String(cString: strerror(errno)))
         }
+        Self.dropTornTail(fd)
+    }
+
+    /// A line cut short by a full disk or a kill (`{"attempts":0,"id":"ZT`) is removed, so the
+    /// next line does not land on it.
+    static func dropTornTail(_ fd: Int32) {
+        let size = lseek(fd, 0, SEEK_END)
+        guard size > 0 else { return }
+        var last: UInt8 = 0
+        guard pread(fd, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") else { return }
+        // Find the end of the last whole line, reading back in blocks.
+        var end = size - 1
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while end > 0 {
+            let start = max(0, end - off_t(buffer.count))
+            let n = pread(fd, &buffer, Int(end - start), start)
+            guard n > 0 else { return }
+            if let i = buffer[0..<n].lastIndex(of: UInt8(ascii: "\n")) {
+                _ = ftruncate(fd, start + off_t(i) + 1)
+                return
+            }
+            end = start
+        }
+        _ = ftruncate(fd, 0)
     }
 
     deinit { close(fd) }
@@ -76,7 +100,13 @@ public final class Manifest: @unchecked Sendable {
         var line = try encoder.encode(entry)
         line.append(UInt8(ascii: "\n"))
         try lock.withLock {
-            guard AtomicFile.writeAll(line, to: fd) else { throw OutputError.unwritable(path: url.path, reason: String(cString: strerror(errno))) }
+            // Whole or not at all: a short write (a full disk, a file-size limit) is cut back off.
+            let before = lseek(fd, 0, SEEK_END)
+            guard AtomicFile.writeAll(line, to: fd) else {
+                let reason = String(cString: strerror(errno))
+                if before >= 0 { _ = ftruncate(fd, before) }
+                throw OutputError.unwritable(path: url.path, reason: reason)
+            }
         }
     }
 
