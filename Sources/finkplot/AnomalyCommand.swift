@@ -120,8 +120,8 @@ struct AnomalyCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        printOut("wrote \(chart.path)")
-        if let table { printOut("wrote \(table.path)") }
+        if chart.path != "/dev/stdout" { printOut("wrote \(chart.path)") }
+        if let table, table.path != "/dev/stdout" { printOut("wrote \(table.path)") }
         // The runner's progress writes to the file descriptor directly: flush so that a log shows
         // the chart before the objects.
         fflush(nil)

@@ -184,7 +184,7 @@ struct CutoutsCommand: AsyncParsableCommand {
         let path = output ?? (ids.count == 1 ? "\(ids[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
         let queryTime = Provenance.now()
         let job = CutoutGridJob(
-            output: URL(fileURLWithPath: path), choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
+            output: OutputTarget.fileURL(path), choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
             colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(), identity: options, exactScale: scale != nil,
             metadata: { keys in
                 Provenance(source: recorded.description, surveys: Array(Set(keys.map(\.survey))).sorted(),

@@ -59,6 +59,10 @@ struct LightcurveCommand: AsyncParsableCommand {
         if output.output != nil && (objectIds.count > 1 || batch.idsFile != nil) {
             throw ValidationError("-o names one file; with several objects use --output-dir")
         }
+        if let table = axes.table, let file = output.output, file != "-",
+           URL(fileURLWithPath: table).standardizedFileURL == URL(fileURLWithPath: file).standardizedFileURL {
+            throw ValidationError("--table \(table) is the figure's own path: name another file")
+        }
         if axes.table != nil && (objectIds.count > 1 || batch.idsFile != nil) {
             throw ValidationError("--table writes one object's points; with several objects run once per object")
         }

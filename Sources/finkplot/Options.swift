@@ -71,7 +71,7 @@ struct OutputOptions: ParsableArguments {
     }
 
     func target() throws -> OutputTarget {
-        if let output { return .file(URL(fileURLWithPath: output)) }
+        if let output { return .file(OutputTarget.fileURL(output)) }
         let dir = URL(fileURLWithPath: outputDirectory ?? ".", isDirectory: true)
         try AtomicFile.ensureDirectory(dir)
         return .directory(dir)

@@ -78,7 +78,7 @@ struct RenderCommand: AsyncParsableCommand {
             do { _ = try OutputFormat.resolve(explicit: spec.options.format.rawValue, outputPath: output) } catch {
                 throw ValidationError("\(error) (the spec's format is \(spec.options.format.rawValue))")
             }
-            target = .file(URL(fileURLWithPath: output))
+            target = .file(OutputTarget.fileURL(output))
             // A spec's table path is data: only its name is kept, in the current folder.
             if let table = spec.output?.table { spec.output?.table = URL(fileURLWithPath: table).lastPathComponent }
         } else if let outputDirectory {

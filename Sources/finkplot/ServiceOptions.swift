@@ -58,6 +58,10 @@ struct FigureFileOptions: ParsableArguments {
     var dpi: Double?
 
     func validate() throws {
+        if let table, let output, URL(fileURLWithPath: table).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL,
+           output != "-" {
+            throw ValidationError("--table \(table) is the figure's own path: name another file")
+        }
         do {
             _ = try lengths()
             _ = try resolvedFormat()
@@ -86,7 +90,7 @@ struct FigureFileOptions: ParsableArguments {
     }
 
     func outputURL(defaultName: String) throws -> URL {
-        if let output { return URL(fileURLWithPath: output) }
+        if let output { return OutputTarget.fileURL(output) }
         return URL(fileURLWithPath: "\(defaultName).\(try resolvedFormat().rawValue)")
     }
 }

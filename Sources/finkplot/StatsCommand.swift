@@ -85,7 +85,7 @@ struct StatsCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        printOut("wrote \(chart.path)")
-        if let table { printOut("wrote \(table.path)") }
+        if chart.path != "/dev/stdout" { printOut("wrote \(chart.path)") }
+        if let table, table.path != "/dev/stdout" { printOut("wrote \(table.path)") }
     }
 }

@@ -59,7 +59,8 @@ public final class ConsoleProgress: BatchObserver, @unchecked Sendable {
             case .failed, .invalid, .empty:
                 emitLine("\(entry.status == .empty ? "empty" : "error"): \(entry.id): \(entry.reason ?? entry.status.rawValue)")
             case .rendered:
-                if mode != .bar { for path in entry.outputs { emit("wrote \(path)\n", toError: false) } }
+                // A figure streamed to standard output must be the only thing written there.
+                if mode != .bar { for path in entry.outputs where path != "/dev/stdout" { emit("wrote \(path)\n", toError: false) } }
                 for note in entry.notes ?? [] where mode != .quiet { emitLine("note: \(entry.id): \(note)") }
             case .skipped:
                 break

@@ -79,6 +79,8 @@ public struct BatchRunner: Sendable {
     public func run(_ input: BatchInput, observer: (any BatchObserver)? = nil) async throws -> BatchSummary {
         let manifest = try configuration.manifestURL.map { try Manifest(url: $0) }
         let manifestDirectory = configuration.manifestURL?.deletingLastPathComponent()
+        // A run killed at a rename leaves `.NAME.PID.RAND.tmp` behind: the next one clears them.
+        if let manifestDirectory { AtomicFile.removeStaleTemporaries(in: manifestDirectory) }
         let identity = job.identity
         let previous = configuration.force ? [:] : (manifestDirectory.map { Manifest.loadAll(in: $0, job: identity) } ?? [:])
         let tally = Tally(BatchSummary(total: input.items.count, duplicates: input.duplicates))

@@ -19,16 +19,34 @@ public enum AtomicFile {
     /// `sync: false` skips the fsync: still atomic for readers, but a power cut may leave an empty
     /// file. Fine for the cache, where an unreadable entry is a miss.
     public static func write(_ data: Data, to url: URL, sync: Bool = true) throws {
-        let path = url.path
-        let dir = url.deletingLastPathComponent().path
-        let tmp = "\(dir)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        var path = url.path
         func failure(_ what: String) -> OutputError {
             .unwritable(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
         }
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw OutputError.unwritable(path: path, reason: "it is a directory")
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw OutputError.unwritable(path: path, reason: "it is a directory")
+            case S_IFLNK:
+                // A link is followed: its target is replaced, atomically, and the link stays.
+                guard let target = linkTarget(path) else { throw failure("cannot follow the link") }
+                try write(data, to: target, sync: sync)
+                return
+            case S_IFCHR, S_IFIFO, S_IFSOCK:
+                // `-o -`, /dev/stdout, a FIFO: written as a stream, never renamed over.
+                try stream(data, to: path)
+                return
+            default:
+                // Root may write anything: refuse what its owner marked read-only, as cp -i would ask.
+                if info.st_mode & 0o222 == 0 { throw OutputError.unwritable(path: path, reason: "it is read-only") }
+            }
         }
+        path = url.path
+        let dir = url.deletingLastPathComponent().path
+        // The temporary name must fit the 255-byte limit even for a long legal file name.
+        let stem = String(decoding: Array(url.lastPathComponent.utf8.prefix(200)), as: UTF8.self)
+        let tmp = "\(dir)/.\(stem).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw failure("cannot create a file in \(dir)") }
         var ok = false
@@ -39,6 +57,37 @@ public enum AtomicFile {
         guard close(fd) == 0 else { throw failure("close failed") }
         guard rename(tmp, path) == 0 else { throw failure("rename failed") }
         ok = true
+    }
+
+    /// Writes `data` to a device or FIFO as it is (no temporary file, no rename).
+    static func stream(_ data: Data, to path: String) throws {
+        let fd = path == "/dev/stdout" ? dup(1) : open(path, O_WRONLY)
+        guard fd >= 0 else { throw OutputError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        guard writeAll(data, to: fd) else { throw OutputError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Where a symbolic link points (relative targets from the link's folder), existing or not.
+    static func linkTarget(_ path: String) -> URL? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if target.hasPrefix("/") { return URL(fileURLWithPath: target) }
+        return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(target).standardizedFileURL
+    }
+
+    /// Removes temporary files a killed run left in `dir` (`.NAME.PID.RAND.tmp` whose process is
+    /// gone). Files of a live process, ours included, are left alone.
+    public static func removeStaleTemporaries(in dir: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            let parts = name.split(separator: ".")
+            guard parts.count >= 4, let pid = Int32(parts[parts.count - 3]), UInt32(parts[parts.count - 2]) != nil else { continue }
+            if pid == getpid() { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }
+            unlink(dir.appendingPathComponent(name).path)
+        }
     }
 
     /// Writes every byte of `data` to `fd`, resuming after short writes and EINTR; false on an

@@ -7,6 +7,12 @@ public enum OutputTarget: Sendable, Equatable {
     case file(URL)
     case directory(URL)
 
+    /// A file path as the command line gives it: `-` is standard output (the figure's bytes
+    /// alone go there, so a notebook can display them).
+    public static func fileURL(_ path: String) -> URL {
+        path == "-" ? URL(fileURLWithPath: "/dev/stdout") : URL(fileURLWithPath: path)
+    }
+
     /// The path for `key`'s figure; `suffix` names the kind of figure (`_card`), so the figures of
     /// several commands can share a directory. Names come from validated ids only, so no id can
     /// escape the directory.
@@ -38,6 +44,12 @@ public enum FormatError: Error, Sendable, Equatable, CustomStringConvertible {
 extension OutputFormat {
     /// The format from `--format` and/or the output file's extension; PNG when neither says.
     public static func resolve(explicit: String?, outputPath: String?) throws -> OutputFormat {
+        // `-o -` is standard output: the format is --format's, PNG by default.
+        if outputPath == "-" {
+            guard let explicit else { return .png }
+            guard let format = OutputFormat(rawValue: explicit.lowercased()) else { throw FormatError.unknownFormat(explicit) }
+            return format
+        }
         let fromPath = outputPath.flatMap { p -> OutputFormat?? in
             let ext = URL(fileURLWithPath: p).pathExtension
             return ext.isEmpty ? .some(nil) : .some(OutputFormat(pathExtension: ext))

@@ -233,7 +233,7 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     }
 
     public var target: OutputTarget {
-        if let file = output?.file { return .file(URL(fileURLWithPath: file)) }
+        if let file = output?.file { return .file(OutputTarget.fileURL(file)) }
         return .directory(URL(fileURLWithPath: output?.directory ?? ".", isDirectory: true))
     }
 }
