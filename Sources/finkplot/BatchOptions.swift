@@ -125,7 +125,12 @@ struct BatchOptions: ParsableArguments {
     func rawIds(arguments: [String]) throws -> [String] {
         var ids = arguments
         if let idsFile {
-            do { ids += try BatchInput.readList(path: idsFile) } catch { throw ValidationError("\(error)") }
+            let listed: [String]
+            do { listed = try BatchInput.readList(path: idsFile) } catch { throw ValidationError("\(error)") }
+            if listed.isEmpty && arguments.isEmpty {
+                throw ValidationError("--ids-file \(idsFile == "-" ? "- (standard input)" : idsFile) holds no ids")
+            }
+            ids += listed
         }
         return ids
     }

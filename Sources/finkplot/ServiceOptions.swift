@@ -22,6 +22,13 @@ struct ServiceSourceOptions: ParsableArguments {
         if file != nil && apiURL != nil {
             throw ValidationError("--from and --api-url exclude each other: read a saved answer or ask the API, not both")
         }
+        if let file {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+                throw ValidationError("--from \(file): no such file")
+            }
+            if isDirectory.boolValue { throw ValidationError("--from \(file) is a directory: this command reads one saved answer (a file)") }
+        }
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 

@@ -83,6 +83,11 @@ public struct BatchInput: Sendable {
                 continue
             }
             if let shard, !shard.contains(trimmed) { continue }
+            // An id is never longer than a few dozen characters: a pasted blob is named, not echoed.
+            if trimmed.count > 64 {
+                items.append(.invalid(String(trimmed.prefix(40)) + "…", reason: "it has \(trimmed.count) characters; no survey's id is that long"))
+                continue
+            }
             do {
                 items.append(.valid(try Surveys.key(trimmed, survey: survey)))
             } catch {
@@ -115,10 +120,18 @@ public struct BatchInput: Sendable {
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
-            } catch {
-                throw FinkError.file(path: path, message: "cannot read the ids file (\((error as NSError).localizedDescription))")
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw FinkError.file(path: path, message: "no such ids file")
+            }
+            if isDirectory.boolValue { throw FinkError.file(path: path, message: "is a directory, not an ids file") }
+            // FileHandle, not Data(contentsOf:): a pipe from `<(…)` has no size to read up front.
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw FinkError.file(path: path, message: "cannot be opened (\(String(cString: strerror(errno))))")
+            }
+            defer { try? handle.close() }
+            do { data = try handle.readToEnd() ?? Data() } catch {
+                throw FinkError.file(path: path, message: "cannot be read (\(String(cString: strerror(errno))))")
             }
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -7,6 +7,8 @@ import Foundation
 public struct SourceSettings: Sendable {
     /// `--api-url`: `URL` for the survey of the ids in use, or `survey=URL` (repeatable).
     public var apiURLs: [String] = []
+    /// Where `apiURLs` came from, for messages about a malformed one.
+    public var apiURLOrigin = "API URL given on the command line"
     /// `--from DIR`: saved answers, named as each survey saves them.
     public var directory: String?
     /// `--offline`: the cache alone, whatever its age.
@@ -54,7 +56,7 @@ public struct SourceSettings: Sendable {
             }
         }
         return try FinkAPIConfig.resolveBaseURL(flag: flag, environment: environment, variable: profile.environmentVariable,
-                                                defaultURL: profile.defaultBaseURL)
+                                                defaultURL: profile.defaultBaseURL, flagName: apiURLOrigin)
     }
 
     /// How a spec and a figure name the directory: as given (never made absolute).
@@ -130,9 +132,11 @@ public struct SourceSettings: Sendable {
         if let directory = source.directory {
             settings.directory = directory
         } else if let urls = source.apiURLs {
+            settings.apiURLOrigin = "API URL of the spec's source"
             settings.apiURLs = urls.keys.sorted().map { "\($0)=\(urls[$0]!)" }
         } else if let url = source.apiURL {
             let survey = Set(surveys).count == 1 ? surveys[0] : Survey.ztf
+            settings.apiURLOrigin = "API URL of the spec's source"
             settings.apiURLs = ["\(survey.name)=\(url)"]
         }
         return settings

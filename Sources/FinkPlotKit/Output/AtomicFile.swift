@@ -109,7 +109,10 @@ public enum AtomicFile {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw OutputError.unwritable(path: url.path, reason: "cannot create the directory")
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let reason = underlying.map { String(cString: strerror(Int32($0.code))) }
+                ?? (FileManager.default.fileExists(atPath: url.path) ? "a file of that name is in the way" : "permission denied or no such parent")
+            throw OutputError.unwritable(path: url.path, reason: "cannot create the directory (\(reason))")
         }
     }
 }

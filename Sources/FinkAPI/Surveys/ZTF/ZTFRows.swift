@@ -22,6 +22,9 @@ public struct ObjectId: Hashable, Comparable, Sendable, CustomStringConvertible 
         if id.isEmpty { return "it is empty" }
         let bytes = Array(id.utf8)
         guard bytes.count == 12 else {
+            // Count what a reader sees, and name non-ASCII text for what it is (a full-width
+            // "ＺＴＦ…" has 12 characters but not 12 ASCII letters).
+            if !id.allSatisfy(\.isASCII) { return "it contains characters other than ASCII letters and digits" }
             return "a ZTF objectId has 12 characters (like ZTF21aaxtctv), this one has \(id.count)"
         }
         guard bytes[0] == UInt8(ascii: "Z"), bytes[1] == UInt8(ascii: "T"), bytes[2] == UInt8(ascii: "F") else {
