@@ -84,7 +84,19 @@ public enum LightcurveBuilder {
 
     /// Why a point is not drawn in the chosen quantity, counted for one note each.
     enum Omission: Hashable {
-        case noValue, outside, noReference, limitsInDC, belowSignalToNoise, nonPositiveFlux, forcedNotInMag
+        case noValue, outside, noReference, limitsInDC, belowSignalToNoise, nonPositiveFlux, forcedNotInMag, outOfRange
+    }
+
+    /// Values no real exposure has (a 1e300 magnitude, a JD of 1e308): such rows are left out and
+    /// named, so one damaged cell cannot stretch an axis to 300-digit labels or hide every point.
+    static let plausibleMJD = 30_000.0...100_000.0      // 1941 to 2132
+    static let plausibleMagnitude = -5.0...40.0
+    static let maximumFluxNanojansky = 1e13             // brighter than magnitude −1
+
+    static func isPlausible(y: Double, error: Double?, quantity: YQuantity, unit: PhotometricUnit) -> Bool {
+        if let error, !(error.isFinite && error < 1e6 * max(1, abs(y))) { return false }
+        if quantity.isMagnitude { return plausibleMagnitude.contains(y) }
+        return abs(y) * (unit.jansky ?? 1e-9) / 1e-9 <= maximumFluxNanojansky
     }
 
     /// The point as drawn in `quantity`: its kind (a forced point below S/N 5 becomes an upper
@@ -177,8 +189,14 @@ public enum LightcurveBuilder {
         var referenceMags: [String: [Double]] = [:]
         // The date axis is UTC: a TAI time is shifted by 37 s so the calendar is right.
         let dateShift = options.time == .date ? data.timeScale.utcMJD(0) : 0
+        var implausible: [String] = []
         for p in points {
             guard p.mjd.isFinite else { skipped += 1; continue }
+            guard plausibleMJD.contains(p.mjd) else {
+                omitted[.outOfRange, default: 0] += 1
+                implausible.append(p.alertId.map { "alert \($0) (MJD \(p.mjd))" } ?? "MJD \(p.mjd)")
+                continue
+            }
             if let since = options.since, p.mjd < since { omitted[.outside, default: 0] += 1; continue }
             if let until = options.until, p.mjd > until { omitted[.outside, default: 0] += 1; continue }
             switch value(p, quantity, fluxUnit: fluxUnit) {
@@ -186,6 +204,11 @@ public enum LightcurveBuilder {
                 if why.omission == .noValue { skipped += 1 } else { omitted[why.omission, default: 0] += 1 }
             case let .success((kind, y, error)):
                 guard y.isFinite else { skipped += 1; continue }
+                guard isPlausible(y: y, error: error, quantity: quantity, unit: fluxUnit) else {
+                    omitted[.outOfRange, default: 0] += 1
+                    implausible.append(p.alertId.map { "alert \($0) (value \(y))" } ?? "MJD \(Ticks.format(p.mjd, decimals: 4)) (value \(y))")
+                    continue
+                }
                 if quantity == .apparentMagnitude, let r = p.reference { referenceMags[p.band, default: []].append(r.magnitude) }
                 let point = PlottedPoint(band: p.band, tag: kind, alertId: kind == .detection ? p.alertId : nil, mjd: p.mjd,
                                          x: p.mjd + dateShift - (t0 ?? 0), y: y,
@@ -196,6 +219,10 @@ public enum LightcurveBuilder {
 
         let total = points.count
         var notes: [String] = []
+        if let n = omitted[.outOfRange] {
+            let named = implausible.prefix(3).joined(separator: ", ") + (implausible.count > 3 ? ", …" : "")
+            notes.append("\(n) rows with values outside physical ranges were left out: \(named)")
+        }
         if let n = omitted[.outside] { notes.append("\(n) of \(total) rows lie outside the --since/--until window and were not drawn") }
         if let n = omitted[.noReference] {
             notes.append("\(n) detections have no reference source within \(Photometry.maxReferenceDistance) px "
