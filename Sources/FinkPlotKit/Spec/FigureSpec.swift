@@ -26,7 +26,7 @@ public struct FigureSpec: Codable, Sendable, Equatable {
 
         /// For provenance: the URL(s), or `directory <name>`.
         public var description: String {
-            if let directory { return "directory \(directory)" }
+            if let directory { return "directory \(Provenance.shown(path: directory))" }
             if let apiURLs, !apiURLs.isEmpty { return apiURLs.keys.sorted().map { apiURLs[$0]! }.joined(separator: ", ") }
             return apiURL ?? "unknown"
         }
@@ -197,6 +197,8 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     public func provenance() throws -> Provenance {
         var stored = self
         stored.output = nil
+        // The spec saved with --save-spec keeps the directory as given; the one a figure carries names it.
+        stored.source.directory = stored.source.directory.map(Provenance.shown(path:))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let surveys = Set(objectIds.compactMap { try? Surveys.key($0, survey: survey).survey }).sorted()
