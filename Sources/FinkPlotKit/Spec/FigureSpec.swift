@@ -140,8 +140,8 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     /// The checks the command line makes, for a spec written by hand.
     func check(path: String) throws {
         guard !objectIds.isEmpty else { throw Failure.invalid(path: path, reason: "objectIds is empty") }
-        guard source.apiURL != nil || source.directory != nil else {
-            throw Failure.invalid(path: path, reason: "source needs apiURL or directory")
+        guard source.apiURL != nil || source.apiURLs?.isEmpty == false || source.directory != nil else {
+            throw Failure.invalid(path: path, reason: "source needs apiURL, apiURLs or directory")
         }
         if let w = options.width, let h = options.height, !(16...20000).contains(w) || !(16...20000).contains(h) {
             throw Failure.invalid(path: path, reason: "options.width and options.height must be between 16 and 20000")
