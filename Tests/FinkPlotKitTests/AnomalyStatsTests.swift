@@ -157,6 +157,7 @@ import Testing
         #expect(abs(top * 1000 - expected) < 1e-6)
         // Layers touch: each starts where the one below ends.
         let layers = chart.bars.map { $0.bars.first { $0.x == day } }
+        #expect(layers.compactMap { $0 }.count >= 2, "the night has layers to check")
         for (below, above) in zip(layers, layers.dropFirst()) {
             if let below, let above { #expect(abs(above.base - below.top) < 1e-9) }
         }
