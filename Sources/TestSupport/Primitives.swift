@@ -1,7 +1,7 @@
 import PlotCore
 
 /// The payload of each kind of display-list primitive (and panel), or nil for another kind: for
-/// `try #require(item.primitive.markers)`, which fails a test where a `guard case … else { return }`
+/// `try #require(item.primitive.markers)`, which fails a test where a guard-case early return
 /// would let it pass without checking anything.
 extension Primitive {
     public var rect: (rect: Rect, fill: Color?, stroke: Stroke?)? {

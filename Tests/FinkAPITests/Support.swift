@@ -86,7 +86,7 @@ func finkError(
 }
 
 /// The payload of each kind of FinkError, or nil for another kind: for `try #require(error?.asHTTP)`,
-/// which fails the test when the error is of another kind (a `guard case … else { return }` would pass).
+/// which fails the test when the error is of another kind (a guard-case early return would pass).
 extension FinkError {
     var asHTTP: (status: Int, body: String, url: String)? {
         if case let .http(status, body, url) = self { (status, body, url) } else { nil }
