@@ -56,13 +56,16 @@ let package = Package(
                 .product(name: "FlyingSocks", package: "FlyingFox"),
             ]
         ),
+        // Helpers of the tests only (PNG decoding, baseline comparison, primitive payloads): in no
+        // product, so nothing that links FinkPlotKit or CairoRender carries them.
+        .target(name: "TestSupport", dependencies: ["PlotCore", "CCairo"]),
         .testTarget(name: "FinkAPITests", dependencies: ["FinkAPI", "FinkTestServer"]),
-        .testTarget(name: "PlotCoreTests", dependencies: ["PlotCore"]),
+        .testTarget(name: "PlotCoreTests", dependencies: ["PlotCore", "TestSupport"]),
         // Baselines are read by path (see ImageComparison), not bundled.
-        .testTarget(name: "CairoRenderTests", dependencies: ["CairoRender", "PlotCore"], exclude: ["Baselines"]),
+        .testTarget(name: "CairoRenderTests", dependencies: ["CairoRender", "PlotCore", "TestSupport"], exclude: ["Baselines"]),
         .testTarget(
             name: "FinkPlotKitTests",
-            dependencies: ["FinkPlotKit", "FinkAPI", "PlotCore", "CairoRender", "FinkTestServer"],
+            dependencies: ["FinkPlotKit", "FinkAPI", "PlotCore", "CairoRender", "FinkTestServer", "TestSupport"],
             exclude: ["Baselines"]
         ),
     ]

@@ -88,7 +88,7 @@ struct AnomalyCommand: AsyncParsableCommand {
             settings.directory = objectsFrom
             settings.timeout = source.timeout
             settings.maxAge = age.seconds
-            try runner.apply(to: &settings, directoryGiven: objectsFrom != nil)
+            try runner.apply(to: &settings, directoryGiven: objectsFrom != nil, directoryName: "--objects-from")
             do { return (try settings.sources(for: [.ztf]), try settings.specSource(for: [.ztf])) } catch {
                 throw ValidationError("\(error)")
             }

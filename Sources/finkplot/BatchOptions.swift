@@ -53,10 +53,11 @@ struct RunnerOptions: ParsableArguments {
         if noCache && (cache != nil || offline) { throw ValidationError("--no-cache excludes --cache and --offline") }
     }
 
-    /// Puts the cache and fetching options into `settings`.
-    func apply(to settings: inout SourceSettings, directoryGiven: Bool) throws {
-        if offline && directoryGiven { throw ValidationError("--offline reads the cache only: it excludes --from") }
-        if directoryGiven && cache != nil { throw ValidationError("--from reads saved files and uses no cache: drop --cache") }
+    /// Puts the cache and fetching options into `settings`. `directoryName` is the directory's
+    /// option as the command names it (`--from`, `anomaly --objects-from`).
+    func apply(to settings: inout SourceSettings, directoryGiven: Bool, directoryName: String = "--from") throws {
+        if offline && directoryGiven { throw ValidationError("--offline reads the cache only: it excludes \(directoryName)") }
+        if directoryGiven && cache != nil { throw ValidationError("\(directoryName) reads saved files and uses no cache: drop --cache") }
         settings.offline = offline
         settings.noCache = noCache
         settings.cacheDirectory = cache

@@ -1,5 +1,6 @@
 import CairoRender
 import Foundation
+import TestSupport
 import Testing
 
 enum Baseline {

@@ -1,6 +1,7 @@
 import CairoRender
 import Foundation
 import PlotCore
+import TestSupport
 import Testing
 
 @Suite struct MetadataTests {

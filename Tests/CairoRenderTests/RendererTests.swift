@@ -1,6 +1,7 @@
 import CairoRender
 import Foundation
 import PlotCore
+import TestSupport
 import Testing
 
 @Suite struct RendererTests {
@@ -47,7 +48,8 @@ import Testing
     @Test func cairoFailuresBecomeErrors() {
         let huge = DisplayList(size: Size(100_000, 10), background: .white)
         #expect(throws: RenderError.self) { try Renderer.render(huge, format: .png, pixelsPerPoint: 1) }
-        #expect(throws: RenderError.self) { try PNGDecoder.decode(Data("not a png".utf8)) }
+        // The decoder lives in TestSupport now, with its own error type.
+        #expect(throws: PNGDecodeError.self) { try PNGDecoder.decode(Data("not a png".utf8)) }
     }
 
     @Test func measurerReportsWiderTextForLongerStrings() throws {

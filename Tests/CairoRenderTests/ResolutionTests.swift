@@ -1,6 +1,7 @@
 import CairoRender
 import Foundation
 import PlotCore
+import TestSupport
 import Testing
 
 /// A PNG says its resolution (pHYs), so a 300 dpi figure enters LaTeX or Word at its printed size.

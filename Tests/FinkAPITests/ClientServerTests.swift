@@ -128,10 +128,7 @@ import Testing
             let error = await finkError {
                 _ = try await client(for: server).objects(ObjectsQuery(objectIds: [try id("ZTF18acefvuh")]))
             }
-            guard case let .http(status, body, _)? = error else {
-                Issue.record("expected an HTTP error, got \(String(describing: error))")
-                return
-            }
+            let (status, body, _) = try #require(error?.asHTTP, "expected an HTTP error, got \(String(describing: error))")
             #expect(status == 500)
             #expect(body == html)
             #expect(error?.description.contains("HTTP 500") == true)
@@ -168,10 +165,7 @@ import Testing
                 // A generous timeout: the error kind is tested, and a loaded machine must not turn it into a timeout.
                 _ = try await client(for: server, timeout: 30).detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
             }
-            guard case let .transport(url, message)? = error else {
-                Issue.record("expected a transport error, got \(String(describing: error))")
-                return
-            }
+            let (url, message) = try #require(error?.asTransport, "expected a transport error, got \(String(describing: error))")
             #expect(url.hasSuffix("/api/v1/objects"))
             #expect(!message.isEmpty)
         }
@@ -184,10 +178,7 @@ import Testing
                 // A generous timeout: the error kind is tested, and a loaded machine must not turn it into a timeout.
                 _ = try await client(for: server, timeout: 30).detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
             }
-            guard case .transport? = error else {
-                Issue.record("expected a transport error, got \(String(describing: error))")
-                return
-            }
+            #expect(error?.asTransport != nil, "expected a transport error, got \(String(describing: error))")
         }
     }
 
@@ -200,10 +191,7 @@ import Testing
         let error = await finkError {
             _ = try await client.detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
         }
-        guard case let .transport(url, message)? = error else {
-            Issue.record("expected a transport error, got \(String(describing: error))")
-            return
-        }
+        let (url, message) = try #require(error?.asTransport, "expected a transport error, got \(String(describing: error))")
         #expect(url == "\(baseURL.absoluteString)/api/v1/objects")
         #expect(message.contains("connection refused"))
         #expect(error?.description.hasPrefix("could not reach \(url): ") == true)
@@ -345,10 +333,7 @@ import Testing
             #expect(requests[1].json?["kind"] == "Science" && requests[1].json?["candid"] == nil)
 
             let error = await finkError { _ = try await client.cutouts(objectId: ztf, candid: 42, kinds: []) }
-            guard case let .http(status, _, url)? = error else {
-                Issue.record("expected an HTTP error, got \(String(describing: error))")
-                return
-            }
+            let (status, _, url) = try #require(error?.asHTTP, "expected an HTTP error, got \(String(describing: error))")
             #expect(status == 500 && url.hasSuffix("/api/v1/cutouts"))
         }
     }

@@ -34,7 +34,7 @@ import Testing
         #expect {
             try FinkAPIConfig.resolveBaseURL(flag: value, environment: env)
         } throws: { error in
-            guard case let FinkError.invalidSetting(name, shown, _) = error else { return false }
+            guard let (name, shown, _) = (error as? FinkError)?.asInvalidSetting else { return false }
             return name.contains("command line") && shown == value
                 && (error as! FinkError).description.hasPrefix("invalid API URL given on the command line '\(value)': ")
         }
@@ -65,10 +65,8 @@ import Testing
                     let id = try ObjectId(validating: raw)
                     _ = try await client.detections(of: id, options: FetchOptions())
                 }
-                guard case let .invalidObjectId(shown, reason)? = error else {
-                    Issue.record("\(raw): expected invalidObjectId, got \(String(describing: error))")
-                    continue
-                }
+                let (shown, reason) = try #require(error?.asInvalidObjectId,
+                                                   "\(raw): expected invalidObjectId, got \(String(describing: error))")
                 #expect(shown == raw)
                 #expect(!reason.isEmpty)
                 #expect(error?.description.hasPrefix("invalid objectId '\(raw)': ") == true)

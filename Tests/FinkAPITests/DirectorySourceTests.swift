@@ -25,7 +25,10 @@ import Testing
         #expect(validOnly.count == 16 && validOnly.allSatisfy { $0.tag == .valid && $0.stamps.isEmpty })
         let science = try await source.detections(of: ztf, options: FetchOptions(withCutouts: true, cutoutKind: .science))
         #expect(science[0].stamps.keys.sorted() == [.science])
-        #expect(source.sourceDescription == dir.path)
+        // Messages and figures name the directory as given, or by its last component: never an
+        // absolute path of this machine (the source's `location` replaced `sourceDescription`).
+        #expect(source.location == dir.lastPathComponent)
+        #expect(DirectorySource(directory: dir, shownAs: "saved").location == "saved")
     }
 
     /// Offline and online give the same rows for the same options.
@@ -58,10 +61,7 @@ import Testing
         let error = await finkError {
             _ = try await DirectorySource(directory: dir).detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
         }
-        guard case let .file(path, message)? = error else {
-            Issue.record("expected a file error, got \(String(describing: error))")
-            return
-        }
+        let (path, message) = try #require(error?.asFile, "expected a file error, got \(String(describing: error))")
         #expect(path == dir.path)
         #expect(message.contains("ZTF18acefvuh.json") && message.contains("ZTF18acefvuh.csv"))
     }
@@ -91,10 +91,7 @@ import Testing
         let jsonError = await finkError {
             _ = try await DirectorySource(directory: dir).detections(of: try id("ZTF18acefvuh"), options: FetchOptions())
         }
-        guard case let .decoding(source, message)? = jsonError else {
-            Issue.record("expected a decoding error, got \(String(describing: jsonError))")
-            return
-        }
+        let (source, message) = try #require(jsonError?.asDecoding, "expected a decoding error, got \(String(describing: jsonError))")
         #expect(source == dir.appendingPathComponent("ZTF18acefvuh.json").path)
         #expect(!message.isEmpty)
 

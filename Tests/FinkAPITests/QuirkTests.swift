@@ -137,11 +137,8 @@ import Testing
     /// An −3.4e38 (float32 −max) pixel is a missing pixel; an edge stamp is 58×63.
     @Test func sentinelsAndSmallStamps() throws {
         var rows = original
-        guard case .array(var science) = rows[0]["b:cutoutScience_stampData"] else {
-            Issue.record("fixture has no science stamp")
-            return
-        }
-        guard case .array(var row30) = science[30] else { return }
+        var science = try #require(rows[0]["b:cutoutScience_stampData"]?.arrayValue, "fixture has no science stamp")
+        var row30 = try #require(science[30].arrayValue, "the science stamp has no row 30")
         row30[30] = .number("-3.4028235e+38")
         row30[31] = .number("3.4028234663852886e+38")
         science[30] = .array(row30)

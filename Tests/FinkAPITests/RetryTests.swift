@@ -63,7 +63,7 @@ final class Recorder: @unchecked Sendable {
             let error = await finkError {
                 _ = try await retryingClient(server, recorder, attempts: 3).detections(of: try id("ZTF18aabjigr"), options: FetchOptions())
             }
-            guard case let .http(status, body, _)? = error else { Issue.record("expected HTTP 500, got \(String(describing: error))"); return }
+            let (status, body, _) = try #require(error?.asHTTP, "expected HTTP 500, got \(String(describing: error))")
             #expect(status == 500 && body.contains("KeyError: boom"))
             #expect(await server.requests.count == 3)
             #expect(recorder.waits.count == 2)
@@ -76,7 +76,7 @@ final class Recorder: @unchecked Sendable {
             let error = await finkError {
                 _ = try await retryingClient(server, Recorder()).detections(of: try id("ZTF18aabjigr"), options: FetchOptions())
             }
-            guard case .http(400, _, _)? = error else { Issue.record("expected HTTP 400, got \(String(describing: error))"); return }
+            #expect(error?.asHTTP?.status == 400, "expected HTTP 400, got \(String(describing: error))")
             #expect(await server.requests.count == 1)
         }
     }

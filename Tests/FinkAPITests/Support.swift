@@ -84,3 +84,26 @@ func finkError(
     }
     return nil
 }
+
+/// The payload of each kind of FinkError, or nil for another kind: for `try #require(error?.asHTTP)`,
+/// which fails the test when the error is of another kind (a guard-case early return would pass).
+extension FinkError {
+    var asHTTP: (status: Int, body: String, url: String)? {
+        if case let .http(status, body, url) = self { (status, body, url) } else { nil }
+    }
+    var asTransport: (url: String, message: String)? {
+        if case let .transport(url, message) = self { (url, message) } else { nil }
+    }
+    var asFile: (path: String, message: String)? {
+        if case let .file(path, message) = self { (path, message) } else { nil }
+    }
+    var asDecoding: (source: String, message: String)? {
+        if case let .decoding(source, message) = self { (source, message) } else { nil }
+    }
+    var asInvalidObjectId: (id: String, reason: String)? {
+        if case let .invalidObjectId(id, reason) = self { (id, reason) } else { nil }
+    }
+    var asInvalidSetting: (name: String, value: String, reason: String)? {
+        if case let .invalidSetting(name, value, reason) = self { (name, value, reason) } else { nil }
+    }
+}

@@ -3,6 +3,7 @@ import FinkAPI
 import FinkTestServer
 import Foundation
 import PlotCore
+import TestSupport
 import Testing
 @testable import FinkPlotKit
 
@@ -156,6 +157,7 @@ import Testing
         #expect(abs(top * 1000 - expected) < 1e-6)
         // Layers touch: each starts where the one below ends.
         let layers = chart.bars.map { $0.bars.first { $0.x == day } }
+        #expect(layers.compactMap { $0 }.count >= 2, "the night has layers to check")
         for (below, above) in zip(layers, layers.dropFirst()) {
             if let below, let above { #expect(abs(above.base - below.top) < 1e-9) }
         }
@@ -206,7 +208,7 @@ import Testing
         let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))
 
         let since = try CivilDate(iso: "2026-03-22", name: "--since")
-        let result = try await AnomalyRun(source: .api(client), n: 10, since: since).fetch()
+        let result = try await AnomalyRun(source: client, n: 10, since: since).fetch()
         #expect(result.alerts.count == 10)
         #expect(result.objectIds.count == 9 && result.objectIds.first?.rawValue == "ZTF25ackyyzk", "unique, newest first")
         let body = try #require(await server.requests.last?.json)
@@ -225,9 +227,9 @@ import Testing
         let source = FigureSpec.Source(apiURL: server.baseURL.absoluteString)
         let lightcurves = try AnomalyRun.objectJob(.lightcurve, directory: dir,
                                                    format: .png, source: source)
-        let outcomes = try await BatchRunner(job: lightcurves, origin: .api(client))
-            .outcomes(of: result.objectIds.prefix(2).map(\.rawValue))
-        #expect(outcomes.map(\.succeeded) == [true, false], "ZTF25ackyyzk is served; the next object is unknown here")
+        let outcomes = try await BatchRunner(job: lightcurves, sources: SourceSet([client]))
+            .entries(of: result.objectIds.prefix(2).map(\.rawValue))
+        #expect(outcomes.map(\.status) == [.rendered, .empty], "ZTF25ackyyzk is served; the next object is unknown here")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF25ackyyzk.png").path))
         // Cards need the alert's stamps from /cutouts: the fixtures have them for ZTF18acefvuh.
         _ = try await server.load(objectsFile: fixturesDirectory().appendingPathComponent("ZTF18acefvuh.json"))
@@ -235,9 +237,10 @@ import Testing
         await server.setCutouts(try Data(contentsOf: stamps), objectId: "ZTF18acefvuh", candid: 1_034_527_953_215_010_006)
         let card = try AnomalyRun.objectJob(.card, directory: dir, format: .pdf,
                                             source: source)
-        let cards = try await BatchRunner(job: card, origin: .api(client)).outcomes(of: ["ZTF18acefvuh"])
-        #expect(cards.map(\.succeeded) == [true], "\(cards)")
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF18acefvuh.pdf").path))
+        let cards = try await BatchRunner(job: card, sources: SourceSet([client])).entries(of: ["ZTF18acefvuh"])
+        #expect(cards.map(\.status) == [.rendered], "\(cards)")
+        // Cards are `<id>_card.<ext>` now, so they can share a directory with lightcurves.
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF18acefvuh_card.pdf").path))
     }
 
     @Test func anomalyRowsWithoutIdOrDateAreNoted() async throws {
@@ -248,7 +251,7 @@ import Testing
         defer { Task { await server.stop() } }
         await server.setAnomalyRows(rows)
         let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))
-        let served = try await AnomalyRun(source: .api(client), n: 10).fetch()
+        let served = try await AnomalyRun(source: client, n: 10).fetch()
         #expect(served.alerts.count == 8)
         let candids = [rows[1], rows[4]].compactMap { $0["i:candid"] }.map(\.description)
         #expect(served.notes.first == "2 anomaly rows without i:objectId were skipped (candid \(candids.joined(separator: ", ")))",
@@ -260,7 +263,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("anomaly.json")
         try FixtureJSON.array(rows.map { .object($0) }).data().write(to: file)
-        let saved = try await AnomalyRun(source: .file(file), n: 10).fetch()
+        let saved = try await AnomalyRun(source: SavedAnswerFile(file), n: 10).fetch()
         #expect(saved.alerts.count == 7)
         #expect(saved.notes.contains { $0.hasPrefix("2 anomaly rows without i:objectId were skipped") }, "\(saved.notes)")
         #expect(saved.notes.contains { $0.hasPrefix("1 anomaly row without i:jd was skipped (candid ") }, "\(saved.notes)")
@@ -274,12 +277,12 @@ import Testing
         let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))
         let date = try StatisticsDate(validating: "202103")
 
-        let (served, notes) = try await StatsRun(source: .api(client), date: date).fetch()
-        let (saved, _) = try await StatsRun(source: .file(file), date: date).fetch()
+        let (served, notes) = try await StatsRun(source: client, date: date).fetch()
+        let (saved, _) = try await StatsRun(source: SavedAnswerFile(file), date: date).fetch()
         #expect(served.count == 23 && served == saved, "a saved answer is filtered as the server would")
         #expect(notes.isEmpty)
         let none = await #expect(throws: FinkError.self) {
-            _ = try await StatsRun(source: .api(client), date: try StatisticsDate(validating: "2019")).fetch()
+            _ = try await StatsRun(source: client, date: try StatisticsDate(validating: "2019")).fetch()
         }
         #expect(none?.description.contains("statistics for 2019") == true)
 

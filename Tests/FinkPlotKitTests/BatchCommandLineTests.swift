@@ -62,7 +62,8 @@ struct FinkplotResult {
 /// threads of their own: on the cooperative pool they could starve an in-process server the
 /// binary talks to, and on Dispatch's global pool (about one thread per core on Linux) the
 /// URLSession work of the other tests running meanwhile.
-func runFinkplot(_ arguments: [String], stdin: String? = nil) async throws -> FinkplotResult {
+/// `directory`: the working directory (default: the test process's).
+func runFinkplot(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) async throws -> FinkplotResult {
     let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let executable = try #require([dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("finkplot") }
         .first { FileManager.default.isExecutableFile(atPath: $0.path) }, "finkplot is not built next to \(dir.path)")
@@ -72,6 +73,7 @@ func runFinkplot(_ arguments: [String], stdin: String? = nil) async throws -> Fi
                 let process = Process()
                 process.executableURL = executable
                 process.arguments = arguments
+                if let directory { process.currentDirectoryURL = directory }
                 let input = Pipe(), out = Pipe(), err = Pipe()
                 process.standardInput = input
                 process.standardOutput = out

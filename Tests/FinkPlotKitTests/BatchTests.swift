@@ -9,17 +9,20 @@ import Testing
 struct RowCountJob: BatchJob {
     var directory: URL
     var stampsOfLatest = false
+    var identity = "rowcount"
 
-    func outputs(for id: ObjectId) -> [URL] { [directory.appendingPathComponent("\(id.rawValue).txt")] }
+    var needs: DataNeeds { .lightcurve }
 
-    func stampAlerts(of id: ObjectId, rows: [Detection]) throws -> [Detection] {
-        stampsOfLatest ? try CutoutFigure.choose(.latest, from: rows, of: id) : []
+    func outputs(for id: ObjectKey) -> [URL] { [directory.appendingPathComponent("\(id.id).txt")] }
+
+    func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] {
+        stampsOfLatest ? try CutoutFigure.choose(.latest, from: data) : []
     }
 
-    func render(_ id: ObjectId, rows: [Detection], stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
-        let url = outputs(for: id)[0]
+    func render(_ data: ObjectData, stamps: [Int64: [StampKind: Stamp]]) throws -> BatchRendered {
+        let url = outputs(for: data.key)[0]
         // No fsync: 300 of them would hold the test pool's threads, and the fixture server with them.
-        try AtomicFile.write(Data("\(rows.count) \(stamps.count)".utf8), to: url, sync: false)
+        try AtomicFile.write(Data("\(data.points.count) \(stamps.count)".utf8), to: url, sync: false)
         return BatchRendered(outputs: [url])
     }
 }
@@ -94,7 +97,7 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let manifestURL = dir.appendingPathComponent("manifest.jsonl")
-        let runner = BatchRunner(job: RowCountJob(directory: dir), origin: .api(fastClient(server)),
+        let runner = BatchRunner(job: RowCountJob(directory: dir), sources: SourceSet([fastClient(server)]),
                                  configuration: BatchConfiguration(chunkSize: 25, concurrency: 3, manifestURL: manifestURL))
         let input = BatchInput(raw: raw)
         #expect(input.duplicates == 5 && input.items.count == 316)
@@ -133,7 +136,7 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         #expect(Set(lists.map { $0.joined(separator: ",") }).count == 13)
         #expect(lists.allSatisfy { $0.count <= 25 && !$0.contains { invalid.contains($0) } }, "invalid ids are never sent")
         let columns = try #require(await server.requests.first?.json?["columns"]?.stringValue).split(separator: ",").map(String.init)
-        #expect(Set(columns) == Set(BatchColumns.standard))
+        #expect(Set(columns) == Set(ZTFColumns.standard))
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(!files.contains { $0.hasSuffix(".tmp") })
         #expect(files.filter { $0.hasSuffix(".txt") }.count == summary.count(.rendered))
@@ -147,8 +150,8 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         defer { try? FileManager.default.removeItem(at: dir); try? FileManager.default.removeItem(at: cacheDir) }
         let job = RowCountJob(directory: dir, stampsOfLatest: true)
         func runner(force: Bool) -> BatchRunner {
-            BatchRunner(job: job, origin: .api(fastClient(server)),
-                        configuration: BatchConfiguration(chunkSize: 5, cache: ObjectCache(directory: cacheDir), force: force,
+            BatchRunner(job: job, sources: SourceSet([CachedSource(fastClient(server), cache: ObjectCache(directory: cacheDir), maxAge: 86_400)]),
+                        configuration: BatchConfiguration(chunkSize: 5, force: force,
                                                           manifestURL: dir.appendingPathComponent("manifest.jsonl")))
         }
         let first = try await runner(force: false).run(BatchInput(raw: ids))
@@ -178,26 +181,28 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         defer { try? FileManager.default.removeItem(at: dir) }
         let cache = ObjectCache(directory: dir.appendingPathComponent("cache"))
         let old = Date(timeIntervalSinceNow: -7200)
-        for id in ids { try cache.store([], of: try ObjectId(validating: id), source: "x", columns: BatchColumns.standard, now: old) }
-        let runner = BatchRunner(job: RowCountJob(directory: dir), origin: .api(fastClient(server)),
-                                 configuration: BatchConfiguration(cache: cache, maxAge: 3600))
+        let client = fastClient(server)
+        // Entries of this very API (a cache entry of another source would be a miss anyway).
+        for id in ids { try cache.store(ObjectData(key: try ztfKey(id), points: [], timeScale: .utc), location: client.location, now: old) }
+        let runner = BatchRunner(job: RowCountJob(directory: dir), sources: SourceSet([CachedSource(client, cache: cache, maxAge: 3600)]))
         let summary = try await runner.run(BatchInput(raw: ids))
         #expect(summary.count(.rendered) == 3)
         #expect(await objectsRequests(server) == [ids])
-        let fresh = cache.entry(try ObjectId(validating: ids[0]), maxAge: 3600, columns: BatchColumns.standard)
-        #expect(fresh?.rows.count == 31)
+        let fresh = cache.entry(try ztfKey(ids[0]), location: client.location, maxAge: 3600, needs: .lightcurve)
+        #expect(fresh?.data.points.count == 31)
     }
 
     @Test func offlineWithAnEmptyCacheFailsClearly() async throws {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let cache = ObjectCache(directory: dir.appendingPathComponent("cache"))
-        let runner = BatchRunner(job: RowCountJob(directory: dir), origin: .offline,
-                                 configuration: BatchConfiguration(cache: cache, manifestURL: dir.appendingPathComponent("manifest.jsonl")))
+        let api = FinkAPIConfig.defaultBaseURL
+        let runner = BatchRunner(job: RowCountJob(directory: dir), sources: SourceSet([CachedSource(offline: .ztf, location: api, cache: cache)]),
+                                 configuration: BatchConfiguration(manifestURL: dir.appendingPathComponent("manifest.jsonl")))
         let summary = try await runner.run(BatchInput(raw: ["ZTF18aabjigr"]))
         #expect(summary.count(.failed) == 1)
         let entry = try #require(try manifestLines(dir.appendingPathComponent("manifest.jsonl")).first)
-        #expect(entry.reason == "no cached data for ZTF18aabjigr (\(cache.objectURL(try ObjectId(validating: "ZTF18aabjigr")).path) is missing; --offline never asks the API)")
+        #expect(entry.reason == "no cached data for ZTF18aabjigr (\(cache.objectURL(try ztfKey("ZTF18aabjigr"), location: api).path) is missing; --offline never asks the API)")
     }
 
     @Test func anInterruptedRunResumesWhereItStopped() async throws {
@@ -209,13 +214,15 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let manifestURL = dir.appendingPathComponent("manifest.jsonl")
-        let runner = BatchRunner(job: RowCountJob(directory: dir), origin: .api(fastClient(server)),
+        let runner = BatchRunner(job: RowCountJob(directory: dir), sources: SourceSet([fastClient(server)]),
                                  configuration: BatchConfiguration(chunkSize: 4, concurrency: 1, manifestURL: manifestURL))
         let task = Task { try await runner.run(BatchInput(raw: ids)) }
         // Cancel once the first two chunks are done, as Ctrl-C would.
         let deadline = ContinuousClock.now + .seconds(60)
         while Manifest.load(manifestURL).count < 8 {
-            guard ContinuousClock.now < deadline else { task.cancel(); Issue.record("the first chunks never finished"); return }
+            let late = ContinuousClock.now >= deadline
+            if late { task.cancel() }
+            try #require(!late, "the first chunks never finished")
             try await Task.sleep(nanoseconds: 5_000_000)
         }
         task.cancel()
@@ -230,7 +237,7 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         let again = try await FixtureServer()
         defer { Task { await again.stop() } }
         #expect(try await again.loadSynthetic(count: 40, rows: fixtureSources, maxRows: 4) == ids)
-        let rerun = BatchRunner(job: RowCountJob(directory: dir), origin: .api(fastClient(again)),
+        let rerun = BatchRunner(job: RowCountJob(directory: dir), sources: SourceSet([fastClient(again)]),
                                 configuration: BatchConfiguration(chunkSize: 4, concurrency: 1, manifestURL: manifestURL))
         let resumed = try await rerun.run(BatchInput(raw: ids))
         #expect(resumed.allDone && resumed.count(.skipped) == 8 && resumed.count(.rendered) == 32)
@@ -250,17 +257,18 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         defer { try? FileManager.default.removeItem(at: dir) }
         let client = fastClient(server)
         let size = FigureSize(widthPixels: 400, heightPixels: 200, dpi: 50)
-        let lightcurves = BatchRunner(job: LightcurveJob(target: .directory(dir), format: .png, size: size), origin: .api(client),
+        let lightcurves = BatchRunner(job: LightcurveJob(target: .directory(dir), format: .png, size: size), sources: SourceSet([client]),
                                       configuration: BatchConfiguration(manifestURL: dir.appendingPathComponent("manifest.jsonl")))
         #expect(try await lightcurves.run(BatchInput(raw: ids)).allDone)
         let grids = dir.appendingPathComponent("grids")
         let cutouts = BatchRunner(job: CutoutsJob(directory: grids, choice: .latest, rendering: try StampRendering(), scale: 1, dpi: 72,
                                                   colorbars: false, format: .png, rawDirectory: nil),
-                                  origin: .api(client), configuration: BatchConfiguration(manifestURL: grids.appendingPathComponent("manifest.jsonl")))
+                                  sources: SourceSet([client]), configuration: BatchConfiguration(manifestURL: grids.appendingPathComponent("manifest.jsonl")))
         #expect(try await cutouts.run(BatchInput(raw: ids)).allDone)
         for id in ids {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(id).png").path))
-            #expect(FileManager.default.fileExists(atPath: grids.appendingPathComponent("\(id).png").path))
+            // Per-object grids are `<id>_cutouts.<ext>` now, so they can share a directory with lightcurves.
+            #expect(FileManager.default.fileExists(atPath: grids.appendingPathComponent("\(id)_cutouts.png").path))
         }
         let cutoutRequests = await server.requests.filter { $0.path == "/api/v1/cutouts" }
         #expect(cutoutRequests.count == 3)
@@ -275,20 +283,24 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let cache = ObjectCache(directory: dir.appendingPathComponent("cache"))
+        let location = fastClient(server).location
         let cards = BatchRunner(job: CardJob(target: .directory(dir), format: .png, rendering: try StampRendering()),
-                                origin: .api(fastClient(server)), configuration: BatchConfiguration(cache: cache))
+                                sources: SourceSet([CachedSource(fastClient(server), cache: cache, maxAge: 86_400)]))
         #expect(try await cards.run(BatchInput(raw: ids)).allDone)
         let objects = await server.requests.filter { $0.path == "/api/v1/objects" }
         #expect(objects.count == 1 && objects[0].json?["columns"] == nil, "v:classification only comes without a column list")
-        #expect(cache.entry(try ObjectId(validating: ids[0]), maxAge: nil, columns: nil)?.columns == [ObjectCache.allColumns])
+        // The entry records that it holds every column (the full summary), as `columns == ["*"]` did.
+        #expect(cache.entry(try ztfKey(ids[0]), location: location, maxAge: nil, needs: .card)?.data.hasFullSummary == true)
 
         await server.clearRequests()
         let lightcurves = BatchRunner(job: LightcurveJob(target: .directory(dir), format: .svg,
                                                          size: FigureSize(widthPixels: 300, heightPixels: 150, dpi: 50)),
-                                      origin: .api(fastClient(server)), configuration: BatchConfiguration(cache: cache))
+                                      sources: SourceSet([CachedSource(fastClient(server), cache: cache, maxAge: 86_400)]))
         #expect(try await lightcurves.run(BatchInput(raw: ids)).allDone)
         #expect(await server.requests.isEmpty, "an every-column entry serves any job")
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[0]).png").path))
+        // Cards are `<id>_card.<ext>` now; the lightcurve beside it is `<id>.svg`.
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[0])_card.png").path))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[0]).svg").path))
     }
 
     @Test func perObjectOutcomesComeInInputOrderFromOneChunkedRequest() async throws {
@@ -297,18 +309,18 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         let ids = try await server.loadSynthetic(count: 3, rows: fixtureSources, maxRows: 4)
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let runner = BatchRunner(job: RowCountJob(directory: dir), origin: .api(fastClient(server)))
-        let outcomes = try await runner.outcomes(of: [ids[2], "ZTF99aaaaaaa", ids[0], ids[2]])
-        #expect(outcomes.map(\.objectId) == [ids[2], "ZTF99aaaaaaa", ids[0]])
-        #expect(outcomes.map(\.succeeded) == [true, false, true])
-        #expect(outcomes[0].status == .rendered(path: dir.appendingPathComponent("\(ids[2]).txt").standardizedFileURL.path))
+        let runner = BatchRunner(job: RowCountJob(directory: dir), sources: SourceSet([fastClient(server)]))
+        let outcomes = try await runner.entries(of: [ids[2], "ZTF99aaaaaaa", ids[0], ids[2]])
+        #expect(outcomes.map(\.id) == [ids[2], "ZTF99aaaaaaa", ids[0]])
+        #expect(outcomes.map(\.status) == [.rendered, .empty, .rendered])
+        #expect(outcomes[0].outputs == [dir.appendingPathComponent("\(ids[2]).txt").standardizedFileURL.path])
         #expect(await objectsRequests(server) == [[ids[2], "ZTF99aaaaaaa", ids[0]]], "anomaly --render asks once for all its objects")
     }
 
     @Test func theDirectorySourceStillWorks() async throws {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let runner = BatchRunner(job: RowCountJob(directory: dir), origin: .directory(DirectorySource(directory: fixturesDirectory())),
+        let runner = BatchRunner(job: RowCountJob(directory: dir), sources: SourceSet([DirectorySource(directory: fixturesDirectory())]),
                                  configuration: BatchConfiguration(manifestURL: dir.appendingPathComponent("manifest.jsonl")))
         let summary = try await runner.run(BatchInput(raw: ["ZTF18aabjigr", "ZTF18acefvuh", "ZTF99zzzzzzz"]))
         #expect(summary.count(.rendered) == 2 && summary.count(.failed) == 1)
@@ -338,7 +350,7 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         #expect(input.validIds.isEmpty)
         #expect(input.items.count == hostile.count)
         let dir = URL(fileURLWithPath: "/tmp/out", isDirectory: true)
-        let id = try ObjectId(validating: " ZTF21aaxtctv\n")
+        let id = try ObjectId(validating: " ZTF21aaxtctv\n").key
         #expect(OutputTarget.directory(dir).url(for: id, format: .png).path == "/tmp/out/ZTF21aaxtctv.png")
     }
 
@@ -371,22 +383,26 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         defer { try? FileManager.default.removeItem(at: dir) }
         let cache = ObjectCache(directory: dir)
         let id = try ObjectId(validating: "ZTF18acefvuh")
+        let key = id.key
         let rows = try await DirectorySource(directory: fixturesDirectory()).detections(of: id, options: FetchOptions())
-        try cache.store(rows.map { var r = $0; r.stamps = [:]; return r }, of: id, source: "test", columns: ["i:jd"])
-        let entry = try #require(cache.entry(id, maxAge: 60, columns: ["i:jd"]))
-        #expect(entry.rows == rows.map { var r = $0; r.stamps = [:]; return r })
-        #expect(cache.entry(id, maxAge: 60, columns: ["i:jd", "i:ra"]) == nil, "an entry lacking a column is a miss")
-        #expect(cache.entry(id, maxAge: 60, columns: [], now: Date(timeIntervalSinceNow: 120)) == nil, "expired")
+        // What a lightcurve's narrower fetch gives: no full summary.
+        let data = ZTFPhotometry.object(key, rows: rows.map { var r = $0; r.stamps = [:]; return r }, full: false)
+        #expect(data.points.count == 26)
+        try cache.store(data, location: "test")
+        let entry = try #require(cache.entry(key, location: "test", maxAge: 60, needs: .lightcurve))
+        #expect(entry.data == data)
+        #expect(cache.entry(key, location: "test", maxAge: 60, needs: .card) == nil, "an entry lacking what the job needs is a miss")
+        #expect(cache.entry(key, location: "test", maxAge: 60, needs: .lightcurve, now: Date(timeIntervalSinceNow: 120)) == nil, "expired")
 
         let withStamps = try await DirectorySource(directory: fixturesDirectory()).detections(of: id, options: FetchOptions(withCutouts: true))
         let stamps = try #require(withStamps.first { !$0.stamps.isEmpty }?.stamps)
         #expect(stamps.values.contains { $0.pixels.contains(where: \.isNaN) }, "the fixture has masked pixels")
-        try cache.store(stamps, candid: 42, objectId: id)
-        #expect(cache.stamps(candid: 42) == stamps)
-        #expect(cache.stamps(candid: 43) == nil)
+        try cache.store(stamps, alert: AlertKey(survey: .ztf, id: 42), object: key, location: "test")
+        #expect(cache.stamps(AlertKey(survey: .ztf, id: 42), location: "test") == stamps)
+        #expect(cache.stamps(AlertKey(survey: .ztf, id: 43), location: "test") == nil)
 
-        try Data("{\"version\":1,".utf8).write(to: cache.objectURL(id))
-        #expect(cache.entry(id, maxAge: nil, columns: []) == nil, "a damaged entry is a miss")
+        try Data("{\"version\":1,".utf8).write(to: cache.objectURL(key, location: "test"))
+        #expect(cache.entry(key, location: "test", maxAge: nil, needs: .lightcurve) == nil, "a damaged entry is a miss")
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
     }

@@ -55,13 +55,13 @@ import Testing
             #expect(asked.allSatisfy { $0.index > objects.index }, "\(id): stamps after its rows")
         }
 
-        // One grid per object, and a manifest line for every anomalous object.
+        // One grid per object (`<id>_cutouts.<ext>` now), and a manifest line for every anomalous object.
         let manifest = Manifest.load(grids.appendingPathComponent("manifest.jsonl"))
         #expect(Set(manifest.keys) == Set(ids + [unknown, malformed]))
-        for id in ids { #expect(manifest[id]?.status == .rendered && manifest[id]?.outputs == ["\(id).png"]) }
+        for id in ids { #expect(manifest[id]?.status == .rendered && manifest[id]?.outputs == ["\(id)_cutouts.png"]) }
         #expect(manifest[unknown]?.status == .empty && manifest[malformed]?.status == .invalid)
         let files = try FileManager.default.contentsOfDirectory(atPath: grids.path).sorted()
-        #expect(files == (ids.map { "\($0).png" } + ["manifest.jsonl"]).sorted())
+        #expect(files == (ids.map { "\($0)_cutouts.png" } + ["manifest.jsonl"]).sorted())
 
         // A re-run skips what is done: only the empty object is asked for again.
         await server.clearRequests()
@@ -83,7 +83,9 @@ import Testing
             "anomaly", "--api-url", server.baseURL.absoluteString, "--n", "1", "-o", dir.appendingPathComponent("a.svg").path,
             "--render", "lightcurve", "--output-dir", dir.appendingPathComponent("lc").path, "--offline", "--cache", cache.path, "--quiet"])
         #expect(result.status == 1)
-        #expect(result.err.contains("error: \(id): no cached data for \(id) (\(cache.path)/objects/\(id).json is missing; --offline never asks the API)"),
+        // Entries are kept per source: the missing one is that of the --api-url given.
+        let missing = ObjectCache(directory: cache).objectURL(try ztfKey(id), location: server.baseURL.absoluteString).path
+        #expect(result.err.contains("error: \(id): no cached data for \(id) (\(missing) is missing; --offline never asks the API)"),
                 "\(result.err)")
         #expect(await server.requests.map(\.path) == ["/api/v1/anomaly"])
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("a.svg").path))
@@ -105,7 +107,7 @@ import Testing
         let chunks = Dictionary(try PNGText.read(png).map { ($0.keyword, $0.text) }, uniquingKeysWith: { x, _ in x })
         let embedded = try #require(chunks["finkplot:spec"])
         let spec = try JSONDecoder().decode(FigureSpec.self, from: Data(embedded.utf8))
-        #expect(spec.command == .lightcurve && spec.objectIds == ids && spec.options.style == "paper" && spec.options.dpi == 100)
+        #expect(spec.command == .lightcurve && spec.objectIds == ids && spec.options.style == .paper && spec.options.dpi == 100)
         #expect(spec.source.apiURL == server.baseURL.absoluteString)
 
         let specFile = dir.appendingPathComponent("spec.json")
@@ -147,11 +149,10 @@ import Testing
         await server.setFaultHook { _ in .respond(status: 500, body: "<p>Internal Server Error</p>", contentType: "text/html") }
         await server.clearRequests()
         let cache = ObjectCache(directory: dir.appendingPathComponent("cache"))
+        let location = server.baseURL.absoluteString
         for raw in ids {
-            let id = try ObjectId(validating: raw)
-            let entry = try #require(cache.entry(id, maxAge: nil, columns: []))
-            try cache.store(entry.rows, of: id, source: entry.source, columns: entry.columns.contains(ObjectCache.allColumns) ? nil : entry.columns,
-                            now: Date(timeIntervalSinceNow: -30 * 86_400))
+            let entry = try #require(cache.entry(try ztfKey(raw), location: location, maxAge: nil, needs: .lightcurve))
+            try cache.store(entry.data, location: entry.location, now: Date(timeIntervalSinceNow: -30 * 86_400))
         }
 
         let cardAgain = try await runFinkplot(["render", path("card.json"), "--cache", path("cache"), "-o", path("card_again.png"), "--quiet"])
@@ -173,7 +174,7 @@ import Testing
         // Only what the cache lacks is fetched.
         await server.setFaultHook(nil)
         await server.clearRequests()
-        try FileManager.default.removeItem(at: cache.objectURL(try ObjectId(validating: ids[1])))
+        try FileManager.default.removeItem(at: cache.objectURL(try ztfKey(ids[1]), location: location))
         let partial = try await runFinkplot(["render", path("lc.json"), "--cache", path("cache"), "--output-dir", path("lc_partial"), "--quiet"])
         #expect(partial.status == 0, "\(partial.err)")
         #expect(await objectsRequests(server) == [[ids[1]]])
@@ -196,7 +197,8 @@ import Testing
         let out = dir.appendingPathComponent("again.png")
         let result = try await runFinkplot(["render", spec, "--offline", "--cache", empty.path, "-o", out.path, "--quiet"])
         #expect(result.status == 1)
-        #expect(result.err.contains("error: \(ids[0]): no cached data for \(ids[0]) (\(empty.path)/objects/\(ids[0]).json is missing; --offline never asks the API)"),
+        let missing = ObjectCache(directory: empty).objectURL(try ztfKey(ids[0]), location: server.baseURL.absoluteString).path
+        #expect(result.err.contains("error: \(ids[0]): no cached data for \(ids[0]) (\(missing) is missing; --offline never asks the API)"),
                 "\(result.err)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
         #expect(await server.requests.isEmpty)

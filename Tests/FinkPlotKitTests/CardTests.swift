@@ -3,6 +3,7 @@ import FinkAPI
 import FinkTestServer
 import Foundation
 import PlotCore
+import TestSupport
 import Testing
 @testable import FinkPlotKit
 
@@ -33,16 +34,17 @@ import Testing
 @Suite struct CardTests {
     let id = try! ObjectId(validating: "ZTF18acefvuh")
 
+    /// A card's rows: upper limits, every column, no stamps (those come from /cutouts).
     func rows(_ name: String = "ZTF18acefvuh") async throws -> [Detection] {
         try await DirectorySource(directory: fixturesDirectory())
-            .detections(of: try ObjectId(validating: name), options: CardRun.fetchOptions)
+            .detections(of: try ObjectId(validating: name), options: FetchOptions(withUpperLimits: true, withCutouts: false))
     }
 
     @Test func factsCountRowsAndGivePositionDatesAndClasses() async throws {
         let facts = CardFacts(objectId: "ZTF18acefvuh", rows: try await rows())
         #expect(facts.validPerBand.map(\.band) == ["g", "r"] && facts.validPerBand.map(\.count) == [8, 8])
         #expect(facts.upperLimits == 7 && facts.badQuality == 3)
-        #expect(facts.positionCount == 16)
+        #expect(facts.positionNote == "mean of 16 valid alerts", "the position is the mean of the 16 valid alerts")
         #expect(facts.simbad == nil, "'Unknown' is not shown")
         let block = facts.textBlock
         #expect(block.title == "ZTF18acefvuh")
@@ -68,11 +70,11 @@ import Testing
     }
 
     @Test func cardShowsLightcurveWithMarkedEpochMetadataAndThreeStampsInOrder() async throws {
-        let rows = try await rows()
-        let alert = try CutoutFigure.choose(.latest, from: rows, of: id)[0]
-        let stamps = try await DirectorySource(directory: fixturesDirectory()).stamps(of: id, alerts: [alert])[0]
+        let data = try await fixtureObject(id.rawValue)
+        let alert = try CutoutFigure.choose(.latest, from: data)[0]
+        let stamps = try await fixtureStamps(data, alert: alert)
         let measurer = try CairoTextMeasurer()
-        let figure = try ObjectCard.figure(objectId: id, rows: rows, alert: alert, choice: .latest, stamps: stamps,
+        let figure = try ObjectCard.figure(data, alert: alert, choice: .latest, stamps: stamps,
                                            rendering: try StampRendering(), measurer: measurer)
         #expect(figure.size == Size(576, 432), "1200×900 px at 150 dpi")
         let list = figure.displayList(measurer: measurer)
@@ -80,19 +82,18 @@ import Testing
         // Stamps: science, template, difference, left to right, below the lightcurve.
         let tiles = list.items.filter { $0.role.hasPrefix("tile.") && $0.role != "tile.frame" }
         #expect(tiles.map(\.role) == ["tile.science", "tile.template", "tile.difference"])
-        let rects = tiles.compactMap { item -> Rect? in if case let .image(_, r) = item.primitive { return r }; return nil }
+        let rects = tiles.compactMap { $0.primitive.image?.rect }
         #expect(rects.count == 3 && rects[0].maxX < rects[1].minX && rects[1].maxX < rects[2].minX)
         #expect(rects.allSatisfy { $0.maxY <= figure.size.height && $0.minX >= 0 && $0.maxX <= figure.size.width })
 
         // The epoch marker and the ring are at the alert's MJD (and the ring at its magnitude).
-        guard case let .chart(chart) = figure.panels[0].content else { Issue.record("no chart first"); return }
+        let chart = try #require(figure.panels[0].content.chart, "no chart first")
         let layout = ChartLayout(chart: chart, frame: figure.panels[0].frame, style: figure.style, measurer: measurer)
-        guard case let .polyline(line, _) = try #require(list.items(role: "marker.chosen").first?.primitive),
-              case let .markers(ring, _) = try #require(list.items(role: "data.chosen").first?.primitive)
-        else { Issue.record("no marker or ring"); return }
+        let line = try #require(list.items(role: "marker.chosen").first?.primitive.polyline, "no epoch marker line").points
+        let ring = try #require(list.items(role: "data.chosen").first?.primitive.markers, "no ring").points
         #expect(line.allSatisfy { abs($0.x - layout.xScale(alert.mjd)) < 1e-9 })
         #expect(ring.count == 1 && abs(ring[0].x - layout.xScale(58788.52795)) < 0.01)
-        #expect(abs(ring[0].y - layout.yScale(try #require(alert.magpsf))) < 1e-9)
+        #expect(abs(ring[0].y - layout.yScale(try #require(alert.magnitude?.value))) < 1e-9)
         #expect(rects.allSatisfy { $0.minY > layout.plotRect.maxY }, "stamps are below the lightcurve")
 
         // Metadata block right of the chart, naming the object and its position.
@@ -104,13 +105,12 @@ import Testing
     }
 
     @Test func anAlertWithoutStampsDrawsNoDataTilesAndSaysSo() async throws {
-        let id = try ObjectId(validating: "ZTF17aaacxxf")
-        let rows = try await rows("ZTF17aaacxxf")
-        let alert = try CutoutFigure.choose(.latest, from: rows, of: id)[0]
-        let stamps = try await DirectorySource(directory: fixturesDirectory()).stamps(of: id, alerts: [alert])[0]
+        let data = try await fixtureObject("ZTF17aaacxxf")
+        let alert = try CutoutFigure.choose(.latest, from: data)[0]
+        let stamps = try await fixtureStamps(data, alert: alert)
         #expect(stamps.isEmpty)
         let measurer = try CairoTextMeasurer()
-        let list = try ObjectCard.figure(objectId: id, rows: rows, alert: alert, choice: .latest, stamps: stamps,
+        let list = try ObjectCard.figure(data, alert: alert, choice: .latest, stamps: stamps,
                                          rendering: try StampRendering(), measurer: measurer).displayList(measurer: measurer)
         #expect(list.items.filter { $0.role.hasSuffix(".nodata") }.map(\.role)
                 == ["tile.science.nodata", "tile.template.nodata", "tile.difference.nodata"])
@@ -120,13 +120,14 @@ import Testing
 
     @Test func peakAndCandidChooseTheirAlert() async throws {
         let rows = try await rows()
-        let peak = try CutoutFigure.choose(.peak, from: rows, of: id)[0]
+        let data = ZTFPhotometry.object(id.key, rows: rows, full: true)
+        let peak = try CutoutFigure.choose(.peak, from: data)[0]
         let brightest = rows.filter { $0.tag == .valid }.compactMap(\.magpsf).min()
-        #expect(peak.magpsf == brightest)
+        #expect(peak.magnitude?.value == brightest)
         let any = try #require(rows.first { $0.tag == .valid && $0.candid != nil }?.candid)
-        #expect(try CutoutFigure.choose(.candid(any), from: rows, of: id)[0].candid == any)
+        #expect(try CutoutFigure.choose(.candid(any), from: data)[0].alertId == any)
         #expect(throws: CutoutError.unknownCandid(objectId: "ZTF18acefvuh", candid: 42)) {
-            try CutoutFigure.choose(.candid(42), from: rows, of: id)
+            try CutoutFigure.choose(.candid(42), from: data)
         }
     }
 
@@ -140,23 +141,36 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let provenance = Provenance(source: server.baseURL.absoluteString, objectIds: ["ZTF18acefvuh", "ZTF99zzzzzzz"],
                                     queryTime: "2024-03-01T12:00:00Z", options: "card --format png --alert latest")
-        let run = CardRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30)),
-                          target: .directory(dir), format: .png, rendering: try StampRendering(), provenance: provenance)
-        let outcomes = await run.run(ids: ["ZTF18acefvuh", "ZTF99zzzzzzz", "bad"])
-        #expect(outcomes.map(\.succeeded) == [true, false, false])
-        #expect(outcomes[0].notes.isEmpty, "all three stamps arrived")
+        // Through the batch runner (CardRun is gone), one id per /objects request as CardRun asked.
+        let job = CardJob(target: .directory(dir), format: .png, rendering: try StampRendering(),
+                          metadata: { provenance.forObject($0.id).metadata(title: "\($0.id) object card") })
+        let runner = BatchRunner(job: job, sources: SourceSet([FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))]),
+                                 configuration: BatchConfiguration(chunkSize: 1))
+        let outcomes = try await runner.entries(of: ["ZTF18acefvuh", "ZTF99zzzzzzz", "bad"])
+        #expect(outcomes.map(\.status) == [.rendered, .empty, .invalid])
+        #expect(outcomes[0].notes == nil, "all three stamps arrived")
 
+        // The runner asks for the next chunk while it draws this one: the two /objects requests may
+        // come in either order, the one alert's /cutouts after its object's rows.
         let requests = await server.requests
-        #expect(requests.map(\.path) == ["/api/v1/objects", "/api/v1/cutouts", "/api/v1/objects"], "the bad id is never sent")
-        let objects = try #require(requests.first?.json)
-        #expect(objects["withupperlim"] == .bool(true))
-        #expect(objects["withcutouts"] == nil || objects["withcutouts"] == .bool(false))
-        #expect(objects["columns"] == nil, "full rows: the server sends v:classification only without a column list")
-        let cut = try #require(requests[1].json)
+        #expect(requests.map(\.path).sorted() == ["/api/v1/cutouts", "/api/v1/objects", "/api/v1/objects"], "the bad id is never sent")
+        let objectRequests = requests.filter { $0.path == "/api/v1/objects" }
+        #expect(Set(objectRequests.compactMap { $0.json?["objectId"]?.stringValue }) == ["ZTF18acefvuh", "ZTF99zzzzzzz"])
+        for request in objectRequests {
+            let objects = try #require(request.json)
+            #expect(objects["withupperlim"] == .bool(true))
+            #expect(objects["withcutouts"] == nil || objects["withcutouts"] == .bool(false))
+            #expect(objects["columns"] == nil, "full rows: the server sends v:classification only without a column list")
+        }
+        let cutRequest = try #require(requests.first { $0.path == "/api/v1/cutouts" })
+        let rowsRequest = try #require(objectRequests.first { $0.json?["objectId"]?.stringValue == "ZTF18acefvuh" })
+        #expect(cutRequest.index > rowsRequest.index, "the stamps are asked for once the rows are in")
+        let cut = try #require(cutRequest.json)
         #expect(cut["candid"]?.stringValue == "1034527953215010006" || cut["candid"] == .int(1_034_527_953_215_010_006))
 
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["ZTF18acefvuh.png"])
-        let png = try Data(contentsOf: dir.appendingPathComponent("ZTF18acefvuh.png"))
+        // Cards are `<id>_card.<ext>` now, so they can share a directory with lightcurves.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["ZTF18acefvuh_card.png"])
+        let png = try Data(contentsOf: dir.appendingPathComponent("ZTF18acefvuh_card.png"))
         let image = try PNGDecoder.decode(png)
         #expect(image.width == 1200 && image.height == 900)
         let chunks = Dictionary(try PNGText.read(png).map { ($0.keyword, $0.text) }, uniquingKeysWith: { a, _ in a })
@@ -169,9 +183,9 @@ import Testing
 }
 
 @Suite struct FigureSpecTests {
-    func spec(_ command: FigureSpec.Command, format: String, output: FigureSpec.Output?) -> FigureSpec {
+    func spec(_ command: FigureSpec.Command, format: OutputFormat, output: FigureSpec.Output?) -> FigureSpec {
         FigureSpec(command: command, objectIds: ["ZTF18aabjigr"], source: .init(directory: fixturesDirectory().path),
-                   options: command == .card ? .init(format: format, alert: "peak")
+                   options: command == .card ? .init(format: format, alert: .peak)
                        : .init(format: format, width: 600, height: 300, dpi: 75),
                    output: output, queryTime: "2024-03-01T12:00:00Z")
     }
@@ -179,7 +193,7 @@ import Testing
     @Test func specSurvivesJSONAndSaysWhatItMeans() throws {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let original = spec(.card, format: "pdf", output: .init(file: "card.pdf"))
+        let original = spec(.card, format: .pdf, output: .init(file: "card.pdf"))
         let url = dir.appendingPathComponent("card.json")
         try original.json().write(to: url)
         let loaded = try FigureSpec.load(from: url)
@@ -187,7 +201,8 @@ import Testing
         #expect(loaded.alertChoice == .peak && loaded.format == .pdf)
         #expect(loaded.normalizedOptions == "card --format pdf --alert peak")
         let json = try #require(try JSONSerialization.jsonObject(with: original.json()) as? [String: Any])
-        #expect(json["version"] as? Int == 1 && json["command"] as? String == "card")
+        // Version 2 since the two-survey redesign (`survey`, per-survey API URLs).
+        #expect(json["version"] as? Int == 2 && json["command"] as? String == "card")
         // What a figure records of its spec leaves out where it was written.
         let stored = try #require(try original.provenance().specJSON)
         #expect(!stored.contains("card.pdf") && stored.contains("ZTF18aabjigr"))
@@ -201,12 +216,13 @@ import Testing
             try? Data(text.utf8).write(to: url)
             do { _ = try FigureSpec.load(from: url); return "loaded" } catch { return "\(error)" }
         }
-        var good = try #require(try JSONSerialization.jsonObject(with: spec(.lightcurve, format: "png", output: nil).json()) as? [String: Any])
+        var good = try #require(try JSONSerialization.jsonObject(with: spec(.lightcurve, format: .png, output: nil).json()) as? [String: Any])
         #expect(load("not json").hasSuffix("s.json: not a JSON object"))
         #expect(load("{\"version\": 7}").contains("spec version 7 is not supported"))
         good["options"] = ["format": "gif"]
         let data = try JSONSerialization.data(withJSONObject: good)
-        #expect(load(String(decoding: data, as: UTF8.self)).contains("options.format must be png, svg or pdf, not 'gif'"))
+        // Options are typed now: the format is read (and refused) with the rest of the spec.
+        #expect(load(String(decoding: data, as: UTF8.self)).contains("s.json: field 'options.format': unknown format 'gif': use png, svg or pdf"))
         good.removeValue(forKey: "objectIds")
         let missing = try JSONSerialization.data(withJSONObject: good)
         #expect(load(String(decoding: missing, as: UTF8.self)).contains("missing field 'objectIds'"))
@@ -223,15 +239,15 @@ import Testing
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let first = dir.appendingPathComponent("first.\(format)"), again = dir.appendingPathComponent("again.\(format)")
-        let spec = spec(command, format: format, output: .init(file: first.path))
-        let source = DirectorySource(directory: fixturesDirectory())
-        #expect(try await BatchRunner(job: spec.batchJob(), origin: .directory(source)).outcomes(of: spec.objectIds)
-            .allSatisfy(\.succeeded))
+        let spec = spec(command, format: try #require(OutputFormat(rawValue: format)), output: .init(file: first.path))
+        let sources = SourceSet([DirectorySource(directory: fixturesDirectory())])
+        #expect(try await BatchRunner(job: spec.batchJob(), sources: sources).entries(of: spec.objectIds)
+            .map(\.status) == [.rendered])
         let specURL = dir.appendingPathComponent("spec.json")
         try spec.json().write(to: specURL)
         let loaded = try FigureSpec.load(from: specURL)
-        #expect(try await BatchRunner(job: loaded.batchJob(target: .file(again)), origin: .directory(source))
-            .outcomes(of: loaded.objectIds).allSatisfy(\.succeeded))
+        #expect(try await BatchRunner(job: loaded.batchJob(target: .file(again)), sources: sources)
+            .entries(of: loaded.objectIds).map(\.status) == [.rendered])
         let a = try Data(contentsOf: first), b = try Data(contentsOf: again)
         #expect(a == b)
         if format == "png" {

@@ -2,6 +2,7 @@ import CairoRender
 import FinkAPI
 import Foundation
 import PlotCore
+import TestSupport
 import Testing
 @testable import FinkPlotKit
 
@@ -61,7 +62,8 @@ import Testing
         #expect(rendering.image(Stamp(rows: [[nil, .nan], [-3.4e38, nil]]), kind: .template) == nil)
         let id = try ObjectId(validating: "ZTF18acefvuh")
         let alert = Detection(objectId: id.rawValue, candid: 7, jd: 2_458_788.5, fid: 2, magpsf: 19, sigmapsf: 0.1)
-        let grid = CutoutFigure.grid(rows: [CutoutRow(objectId: id, alert: alert, stamps: [.science: Stamp(rows: [])])],
+        let grid = CutoutFigure.grid(rows: [CutoutRow(object: id.key, timeScale: .utc, alert: ZTFPhotometry.point(alert),
+                                                      stamps: [.science: Stamp(rows: [])])],
                                      rendering: rendering, scale: 4, dpi: 150, colorbars: false)
         let list = CutoutFigure.figure(grid, measurer: ApproximateTextMeasurer()).displayList(measurer: ApproximateTextMeasurer())
         #expect(list.items(role: "tile.science.nodata").count == 1)
@@ -97,12 +99,11 @@ import Testing
 
     @Test func gridHasTitledColumnsARowPerAlertAndPixelExactTiles() async throws {
         let rendering = try StampRendering()
-        let source = DirectorySource(directory: fixturesDirectory())
         var rows: [CutoutRow] = []
         for raw in ["ZTF18acefvuh", "ZTF19acihgng"] {
-            let id = try ObjectId(validating: raw)
-            let alert = try #require(try await CutoutFigure.alerts(of: id, choice: .latest, source: source).first)
-            rows.append(CutoutRow(objectId: id, alert: alert, stamps: try await source.stamps(of: id, alerts: [alert])[0]))
+            let data = try await fixtureObject(raw)
+            let alert = try #require(try CutoutFigure.choose(.latest, from: data).first)
+            rows.append(CutoutRow(object: data.key, timeScale: data.timeScale, alert: alert, stamps: try await fixtureStamps(data, alert: alert)))
         }
         let grid = CutoutFigure.grid(rows: rows, rendering: rendering, scale: 4, dpi: 150, colorbars: true)
         let m = ApproximateTextMeasurer()
@@ -113,7 +114,7 @@ import Testing
         let tiles = list.items.filter { $0.role.hasPrefix("tile.") && !$0.role.hasPrefix("tile.frame") }
         #expect(tiles.map(\.role) == ["tile.science", "tile.template", "tile.difference", "tile.science", "tile.template", "tile.difference"])
         for tile in tiles {
-            guard case let .image(image, rect) = tile.primitive else { Issue.record("tile is not an image"); continue }
+            let (image, rect) = try #require(tile.primitive.image, "tile \(tile.role) is not an image")
             // 4 output pixels per stamp pixel at 150 dpi, on whole pixels.
             let ppp = 150.0 / 72
             #expect(abs(rect.width * ppp - Double(image.width * 4)) < 1e-6)
@@ -128,10 +129,9 @@ import Testing
     }
 
     @Test func theNaNCornerOfARealStampIsMaskedPixelForPixel() async throws {
-        let source = DirectorySource(directory: fixturesDirectory())
-        let id = try ObjectId(validating: "ZTF18acefvuh")
-        let alert = try #require(try await CutoutFigure.alerts(of: id, choice: .latest, source: source).first)
-        let stamps = try await source.stamps(of: id, alerts: [alert])[0]
+        let data = try await fixtureObject("ZTF18acefvuh")
+        let alert = try #require(try CutoutFigure.choose(.latest, from: data).first)
+        let stamps = try await fixtureStamps(data, alert: alert)
         var rendering = try StampRendering()
         rendering.maskColor = (0, 255, 0, 255)
         let science = try #require(stamps[.science])
@@ -152,19 +152,18 @@ import Testing
     }
 
     @Test func alertChoicePicksLatestPeakOrCandid() async throws {
-        let source = DirectorySource(directory: fixturesDirectory())
-        let id = try ObjectId(validating: "ZTF19acihgng")
-        let all = try await CutoutFigure.alerts(of: id, choice: .all, source: source)
+        let data = try await fixtureObject("ZTF19acihgng")
+        let all = try CutoutFigure.choose(.all, from: data)
         #expect(all.count == 33)
-        #expect(zip(all, all.dropFirst()).allSatisfy { $0.jd >= $1.jd })
-        let latest = try await CutoutFigure.alerts(of: id, choice: .latest, source: source)
-        #expect(latest.first?.jd == all.map(\.jd).max())
-        let peak = try await CutoutFigure.alerts(of: id, choice: .peak, source: source)
-        #expect(peak.first?.magpsf == all.compactMap(\.magpsf).min())
+        #expect(zip(all, all.dropFirst()).allSatisfy { $0.mjd >= $1.mjd })
+        let latest = try CutoutFigure.choose(.latest, from: data)
+        #expect(latest.first?.mjd == all.map(\.mjd).max())
+        let peak = try CutoutFigure.choose(.peak, from: data)
+        #expect(peak.first?.magnitude?.value == all.compactMap(\.magnitude?.value).min())
         let chosen = all[5]
-        #expect(try await CutoutFigure.alerts(of: id, choice: .candid(chosen.candid!), source: source).first == chosen)
-        await #expect(throws: CutoutError.unknownCandid(objectId: "ZTF19acihgng", candid: 42)) {
-            try await CutoutFigure.alerts(of: id, choice: .candid(42), source: source)
+        #expect(try CutoutFigure.choose(.candid(try #require(chosen.alertId)), from: data).first == chosen)
+        #expect(throws: CutoutError.unknownCandid(objectId: "ZTF19acihgng", candid: 42)) {
+            try CutoutFigure.choose(.candid(42), from: data)
         }
     }
 }

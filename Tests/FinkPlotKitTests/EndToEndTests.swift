@@ -3,6 +3,7 @@ import FinkAPI
 import FinkTestServer
 import Foundation
 import PlotCore
+import TestSupport
 import Testing
 @testable import FinkPlotKit
 
@@ -23,13 +24,16 @@ import Testing
         defer { Task { await server.stop() } }
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = LightcurveRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30)),
-                                target: .directory(dir), format: .png)
-        let outcomes = await run.run(ids: ["ZTF18aabjigr", "ZTF99zzzzzzz", "ZTF21", "ZTF18acefvuh"])
-        #expect(outcomes.map(\.objectId) == ["ZTF21", "ZTF18aabjigr", "ZTF99zzzzzzz", "ZTF18acefvuh"])
-        #expect(outcomes.map(\.succeeded) == [false, true, false, true])
-        #expect(outcomes[2].status == .failed(reason: "no data for ZTF99zzzzzzz at \(server.baseURL.absoluteString)/api/v1/objects"))
-        guard case let .failed(reason) = outcomes[0].status else { return }
+        // Through the batch runner (LightcurveRun is gone), one id per /objects request as LightcurveRun asked.
+        let runner = BatchRunner(job: LightcurveJob(target: .directory(dir), format: .png),
+                                 sources: SourceSet([FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))]),
+                                 configuration: BatchConfiguration(chunkSize: 1))
+        let outcomes = try await runner.entries(of: ["ZTF18aabjigr", "ZTF99zzzzzzz", "ZTF21", "ZTF18acefvuh"])
+        // In input order (the old run listed refused ids first).
+        #expect(outcomes.map(\.id) == ["ZTF18aabjigr", "ZTF99zzzzzzz", "ZTF21", "ZTF18acefvuh"])
+        #expect(outcomes.map(\.status) == [.rendered, .empty, .invalid, .rendered])
+        #expect(outcomes[1].reason == "no data for ZTF99zzzzzzz at \(server.baseURL.absoluteString)/api/v1/objects")
+        let reason = try #require(outcomes[2].reason, "a refused id says why")
         #expect(reason.contains("'ZTF21'"))
 
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
@@ -55,11 +59,13 @@ import Testing
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let output = dir.appendingPathComponent("grid.png")
-        let run = CutoutRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30)),
-                            choice: .latest, rendering: try StampRendering(), scale: 2, dpi: 150, colorbars: false,
-                            format: .png, output: output, rawDirectory: dir)
-        let outcomes = await run.run(ids: ["ZTF18acefvuh"])
-        #expect(outcomes.allSatisfy { $0.succeeded }, "\(outcomes)")
+        // One grid through the batch runner, written once every object is in (CutoutRun is gone).
+        let job = CutoutGridJob(output: output, choice: .latest, rendering: try StampRendering(), scale: 2, dpi: 150,
+                                colorbars: false, format: .png, rawDirectory: dir)
+        let runner = BatchRunner(job: job, sources: SourceSet([FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))]))
+        let outcomes = try await runner.entries(of: ["ZTF18acefvuh"])
+        #expect(outcomes.map(\.status) == [.rendered], "\(outcomes)")
+        #expect(try job.finish(order: [try ztfKey("ZTF18acefvuh")]), "the grid is written")
         let requests = await server.requests
         #expect(requests.map(\.path) == ["/api/v1/objects", "/api/v1/cutouts"])
         let objects = try #require(requests.first?.json)
@@ -76,19 +82,23 @@ import Testing
     @Test func stampsOfSeveralAlertsComeBackInOrderOneRequestEach() async throws {
         let server = try await server()
         defer { Task { await server.stop() } }
-        let id = try ObjectId(validating: "ZTF18acefvuh")
-        let directory = DirectorySource(directory: fixturesDirectory())
-        let alerts = try await CutoutFigure.alerts(of: id, choice: .all, source: directory)
+        let data = try await fixtureObject("ZTF18acefvuh")
+        let alerts = try CutoutFigure.choose(.all, from: data)
         #expect(alerts.count == 16)
+        // The runner's stamp fetch (each alert's stamps by its id), from saved answers and from the API.
+        func stamps(_ source: any ObjectDataSource, _ alerts: [PhotometryPoint]) async throws -> [Int64: [StampKind: Stamp]] {
+            try await BatchFetcher(sources: SourceSet([source]), needs: .card).stamps(of: data, alerts: alerts, counter: AttemptCounter()).stamps
+        }
+        let ids = try alerts.map { try #require($0.alertId) }
         // Offline: the newest alert has its saved /cutouts answer, the older ones no stamps in the fixture.
-        let offline = try await directory.stamps(of: id, alerts: alerts)
+        let offline = try await stamps(DirectorySource(directory: fixturesDirectory()), alerts)
         #expect(offline.count == alerts.count)
-        #expect(offline[0].count == 3 && offline.dropFirst().allSatisfy(\.isEmpty))
-        // Online: one /cutouts request per alert, in the alerts' order, each naming its candid.
+        #expect(offline[ids[0]]?.count == 3 && ids.dropFirst().allSatisfy { offline[$0]?.isEmpty == true })
+        // Online: one /cutouts request per alert, each naming its candid.
         let client = FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))
         let newest = Array(alerts.prefix(1))
-        let online = try await client.stamps(of: id, alerts: newest)
-        #expect(online == offline.prefix(1).map { $0 })
+        let online = try await stamps(client, newest)
+        #expect(online == [ids[0]: try #require(offline[ids[0]])])
         let requests = await server.requests
         #expect(requests.map(\.path) == ["/api/v1/cutouts"])
     }
@@ -99,10 +109,11 @@ import Testing
         await server.setFaultHook { _ in .respond(status: 503, body: "<html>Service Unavailable</html>", contentType: "text/html") }
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = LightcurveRun(source: FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30)),
-                                target: .file(dir.appendingPathComponent("x.png")), format: .png)
-        let outcome = await run.render(try ObjectId(validating: "ZTF18aabjigr"))
-        guard case let .failed(reason) = outcome.status else { Issue.record("should fail"); return }
+        let runner = BatchRunner(job: LightcurveJob(target: .file(dir.appendingPathComponent("x.png")), format: .png),
+                                 sources: SourceSet([FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))]))
+        let outcome = try #require(try await runner.entries(of: ["ZTF18aabjigr"]).first)
+        #expect(outcome.status == .failed, "should fail")
+        let reason = try #require(outcome.reason, "a failure says why")
         #expect(reason.contains("HTTP 503") && reason.contains("Service Unavailable"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }

@@ -1,5 +1,6 @@
 import FinkAPI
 import PlotCore
+import TestSupport
 import Testing
 @testable import FinkPlotKit
 
@@ -29,7 +30,7 @@ import Testing
         let (layout, items) = try layout(rows)
         for (band, limit, mjd) in [("g", 20.1, 58_790.0), ("r", 19.7, 58_791.0), ("i", 19.2, 58_795.0)] {
             let item = try #require(items.first { $0.role == "data.\(band).upperlim" }, "no \(band) limits")
-            guard case let .markers(points, style) = item.primitive else { Issue.record("not markers"); continue }
+            let (points, style) = try #require(item.primitive.markers, "\(band) limits are not markers")
             #expect(style.shape == .triangleDown)
             #expect(style.fill == nil, "upper limits are open symbols")
             #expect(points.count == 1)
@@ -42,12 +43,12 @@ import Testing
     @Test func validPointsAreFilledCirclesWithErrorBarsAndBrighterIsHigher() throws {
         let (layout, items) = try layout(rows)
         let item = try #require(items.first { $0.role == "data.g.valid" })
-        guard case let .markers(points, style) = item.primitive else { Issue.record("not markers"); return }
+        let (points, style) = try #require(item.primitive.markers, "not markers")
         #expect(style.shape == .circle && style.fill == Color(hex: "#15284F"))
         #expect(points.count == 2)
         // Sorted by time: 18.0 then 17.5; 17.5 is brighter so its y pixel is smaller.
         #expect(points[1].y < points[0].y)
-        guard case let .segments(bars, _) = try #require(items.first { $0.role == "errorbar.g.valid" }).primitive else { return }
+        let bars = try #require(items.first { $0.role == "errorbar.g.valid" }?.primitive.segments, "no g error bars, or not segments").segments
         #expect(bars.count == 2)
         #expect(abs(bars[0].from.y - layout.yScale(17.9)) < 1e-9 && abs(bars[0].to.y - layout.yScale(18.1)) < 1e-9)
     }
@@ -55,7 +56,7 @@ import Testing
     @Test func badQualityPointsAreLighterUpwardTrianglesWithErrorBars() throws {
         let (_, items) = try layout(rows)
         let item = try #require(items.first { $0.role == "data.r.badquality" })
-        guard case let .markers(_, style) = item.primitive else { return }
+        let style = try #require(item.primitive.markers, "not markers").style
         #expect(style.shape == .triangleUp)
         let fill = try #require(style.fill)
         let r = Color(hex: "#F5622E")
@@ -92,7 +93,7 @@ import Testing
         extra.append(Detection(objectId: id, jd: 2_458_804.5, fid: 1, tag: .upperLimit, diffmaglim: .nan))
         let lc = try LightcurveBuilder.build(objectId: id, detections: extra)
         #expect(lc.skippedRows == 2)
-        #expect(lc.counts["g"]?[.valid] == 2)
+        #expect(lc.counts["g"]?[.detection] == 2)
     }
 
     @Test func noPlottableRowIsAClearError() {

@@ -1,6 +1,7 @@
 import FinkAPI
 import Foundation
 import PlotCore
+import TestSupport
 import Testing
 @testable import FinkPlotKit
 
@@ -80,7 +81,7 @@ import Testing
     @Test func sinceT0CountsFromTheGivenMJD() throws {
         let (lc, _, _) = try laidOut(rows, LightcurveOptions(time: .sinceT0(58_795.5)))
         #expect(lc.chart.xAxis.title == "Days since MJD 58795.5")
-        #expect(lc.points.first { $0.candid == 11 }?.x == 4.5)
+        #expect(lc.points.first { $0.alertId == 11 }?.x == 4.5)
         #expect(throws: LightcurveOptionError.self) { try TimeAxisMode(parsing: "since-t0", t0: nil) }
         #expect(try TimeAxisMode(parsing: "since-t0", t0: 1) == .sinceT0(1))
         #expect(throws: LightcurveOptionError.self) { try TimeAxisMode(parsing: "jd", t0: nil) }
@@ -99,8 +100,8 @@ import Testing
         #expect(zero.position.y < layout.plotRect.minY)
         #expect(ticks.major.contains(0))
         // The top edge shows the secondary ticks, not a mirror of the bottom ones.
-        guard case let .segments(top, _) = try #require(items.first { $0.role == "axis.x2.tick" }).primitive,
-              case let .segments(bottom, _) = try #require(items.first { $0.role == "axis.x.tick" }).primitive else { return }
+        let top = try #require(items.first { $0.role == "axis.x2.tick" }?.primitive.segments, "no top ticks, or not segments").segments
+        let bottom = try #require(items.first { $0.role == "axis.x.tick" }?.primitive.segments, "no bottom ticks, or not segments").segments
         #expect(top.allSatisfy { $0.from.y == layout.plotRect.minY })
         #expect(bottom.allSatisfy { $0.from.y == layout.plotRect.maxY })
         let title = try #require(items.first { $0.role == "axis.x2.title" }?.text)
@@ -124,7 +125,7 @@ import Testing
 
     @Test func windowsDropRowsOutsideAndSayHowMany() throws {
         let (lc, _, items) = try laidOut(rows, LightcurveOptions(since: 58_796, until: 58_802.5))
-        #expect(Set(lc.points.compactMap(\.candid)) == [11, 12, 13])
+        #expect(Set(lc.points.compactMap(\.alertId)) == [11, 12, 13])
         #expect(lc.points.allSatisfy { (58_796...58_802.5).contains($0.mjd) })
         #expect(lc.notes.contains { $0.hasPrefix("2 of 6 rows lie outside") })
         #expect(!items.contains { $0.role == "data.g.upperlim" })
@@ -157,7 +158,7 @@ import Testing
         #expect(abs(dc.mag - 17.546854) < 1e-5)
         #expect(abs(dc.sigma - 0.061335) < 1e-5)
         let lc = try LightcurveBuilder.build(objectId: "ZTF19acihgng", detections: rows, options: LightcurveOptions(y: .apparentMagnitude))
-        let drawn = try #require(lc.points.first { $0.candid == row.candid })
+        let drawn = try #require(lc.points.first { $0.alertId == row.candid })
         #expect(drawn.y == dc.mag && drawn.yError == dc.sigma)
         #expect(lc.chart.yAxis.inverted && lc.chart.yAxis.title == "Apparent (DC) magnitude")
     }
@@ -171,14 +172,14 @@ import Testing
         // r's valid alert (3.2 px), i's (no reference) and r's bad-quality one (no reference).
         #expect(lc.notes.contains { $0.hasPrefix("3 detections have no reference source within 1.5 px") })
         // g: 18.0 on a 17.0 reference, brighter; 17.5 fainter than the template, subtracted.
-        let g = lc.points.filter { $0.band == "g" && $0.tag == .valid }
+        let g = lc.points.filter { $0.band == "g" && $0.tag == .detection }
         let fRef = pow(10, -0.4 * 17.0)
         #expect(abs(g[0].y - (-2.5 * log10(fRef + pow(10, -0.4 * 18.0)))) < 1e-12)
         #expect(abs(g[1].y - (-2.5 * log10(fRef - pow(10, -0.4 * 17.5)))) < 1e-12)
         #expect(g[1].y > 17.0, "a negative alert is fainter than its reference")
         // A dashed g reference line at the median magnr, with a legend entry.
         let line = try #require(items.first { $0.role == "reference.g.magnr" })
-        guard case let .polyline(points, stroke) = line.primitive else { Issue.record("not a line"); return }
+        let (points, stroke) = try #require(line.primitive.polyline, "not a line")
         #expect(!stroke.dash.isEmpty && abs(points[0].y - layout.yScale(17.0)) < 1e-9)
         #expect(items.contains { $0.role == "legend.label" && $0.text?.string == "g reference 17.00" })
     }
@@ -197,7 +198,7 @@ import Testing
 
     @Test func fluxIsNegativeForFadingAlertsInMilliJanskyOnANormalAxis() throws {
         let (lc, layout, items) = try laidOut(rows, LightcurveOptions(y: .differenceFlux))
-        let g = lc.points.filter { $0.band == "g" && $0.tag == .valid }
+        let g = lc.points.filter { $0.band == "g" && $0.tag == .detection }
         // 3631 Jy × 10^(−0.4·18) = 0.2290 mJy; error 0.1 / 1.0857 of it.
         let error = try #require(g[0].yError)
         #expect(abs(g[0].y - 0.229_100_2) < 1e-6 && abs(error - 0.021_101) < 1e-5)
@@ -245,12 +246,12 @@ import Testing
     @Test func tableIsWrittenBesideTheFigure() async throws {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        var run = LightcurveRun(source: DirectorySource(directory: fixturesDirectory()), target: .file(dir.appendingPathComponent("f.png")),
-                                format: .png)
-        run.options = LightcurveOptions(time: .date, y: .differenceFlux)
-        run.table = dir.appendingPathComponent("points.csv")
-        let outcome = await run.render(try ObjectId(validating: "ZTF18acefvuh"))
-        #expect(outcome.succeeded)
+        // Through the batch runner, as `finkplot lightcurve --table` draws (LightcurveRun is gone).
+        let job = LightcurveJob(target: .file(dir.appendingPathComponent("f.png")), format: .png,
+                                options: LightcurveOptions(time: .date, y: .differenceFlux), table: dir.appendingPathComponent("points.csv"))
+        let runner = BatchRunner(job: job, sources: SourceSet([DirectorySource(directory: fixturesDirectory())]))
+        let outcome = try #require(try await runner.entries(of: ["ZTF18acefvuh"]).first)
+        #expect(outcome.status == .rendered, "\(outcome)")
         let csv = try String(contentsOf: dir.appendingPathComponent("points.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         #expect(lines[0] == "objectId,band,tag,candid,mjd,x_utc,y_flux_mjy,y_err")
@@ -259,6 +260,6 @@ import Testing
         // Every valid alert of this object is fainter than its template: all fluxes negative.
         let valid = lines.filter { $0.contains(",valid,") }.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(!valid.isEmpty && valid.allSatisfy { (Double($0[6]) ?? 0) < 0 && $0[5].hasPrefix("2019-") })
-        #expect(outcome.notes.contains { $0.hasPrefix("wrote the ") })
+        #expect(outcome.notes?.contains { $0.hasPrefix("wrote the ") } == true)
     }
 }

@@ -1,6 +1,7 @@
 import FinkPlotKit
 import FinkTestServer
 import Foundation
+import PlotCore
 import Testing
 
 /// Rubin objects through the `finkplot` binary, against the in-process LSST server (and the ZTF
@@ -235,9 +236,9 @@ import Testing
         let lc = try LightcurveBuilder.build(try object(RubinEndToEndTests.cosmos), options: LightcurveOptions(y: .differenceFlux))
         let roles = Set(lc.chart.series.map(\.role))
         #expect(roles.isSuperset(of: ["g.valid", "r.valid", "i.valid", "z.valid", "y.forced"]), "\(roles.sorted())")
-        let shapes = Dictionary(grouping: lc.chart.series.filter { $0.role.hasSuffix(".valid") }, by: { $0.marker?.shape })
+        let shapes = Dictionary(grouping: lc.chart.series.filter { $0.role.hasSuffix(".valid") }, by: { $0.marker.shape })
         #expect(shapes.count == 4, "four bands with detections, four shapes")
-        let forced = try #require(lc.chart.series.first { $0.role == "i.forced" }?.marker)
+        let forced = try #require(lc.chart.series.first { $0.role == "i.forced" }?.marker as MarkerStyle?)
         #expect(forced.fill == nil, "forced photometry is an open marker")
         #expect(lc.chart.legend.contains { $0.label.hasPrefix("forced photometry") })
         #expect(lc.chart.yAxis.title == "Difference flux (µJy)")

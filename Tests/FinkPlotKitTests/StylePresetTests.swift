@@ -2,6 +2,7 @@ import CairoRender
 import FinkAPI
 import Foundation
 import PlotCore
+import TestSupport
 import Testing
 @testable import FinkPlotKit
 

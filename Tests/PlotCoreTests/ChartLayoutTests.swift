@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import PlotCore
 
@@ -32,9 +33,7 @@ func box(_ t: TextItem, _ m: some TextMeasurer) -> Rect {
     @Test func invertedAxisPutsBrighterMagnitudesHigher() throws {
         let figure = Figure(size: Size(576, 288), chart: chart(points))
         let list = figure.displayList(measurer: measurer)
-        guard case let .markers(centres, _) = try #require(list.items(role: "data.g.valid").first?.primitive) else {
-            Issue.record("no markers"); return
-        }
+        let centres = try #require(list.items(role: "data.g.valid").first?.primitive.markers, "no markers").points
         #expect(centres.count == 3)
         // Magnitude 17.0 (brightest) has the smallest y pixel, 19.2 the largest.
         #expect(centres[1].y < centres[0].y && centres[0].y < centres[2].y)
@@ -55,7 +54,7 @@ func box(_ t: TextItem, _ m: some TextMeasurer) -> Rect {
         let barIndex = try #require(items.firstIndex { $0.role == "errorbar.g.valid" })
         let markerIndex = try #require(items.firstIndex { $0.role == "data.g.valid" })
         #expect(barIndex < markerIndex)
-        guard case let .segments(segments, _) = items[barIndex].primitive else { Issue.record("not segments"); return }
+        let segments = try #require(items[barIndex].primitive.segments, "not segments").segments
         #expect(segments.count == 3)
         let s = segments[0]
         #expect(abs(s.from.y - layout.yScale(18.4)) < 1e-9 && abs(s.to.y - layout.yScale(18.6)) < 1e-9)
@@ -73,7 +72,7 @@ func box(_ t: TextItem, _ m: some TextMeasurer) -> Rect {
                         "\(t.string) at \(b) leaves \(page)")
             }
             let legend = try #require(items.first { $0.role == "legend.frame" })
-            guard case let .rect(r, _, _) = legend.primitive else { return }
+            let r = try #require(legend.primitive.rect, "the legend frame is not a rectangle").rect
             #expect(r.minX > layout.plotRect.maxX)
             #expect(r.maxX <= page.maxX)
             // Tick labels on the x axis do not overlap each other.

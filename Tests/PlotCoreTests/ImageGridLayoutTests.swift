@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import PlotCore
 
@@ -10,13 +11,13 @@ import Testing
                         style: .screen, measurer: ApproximateTextMeasurer())
     }
 
-    @Test func onlyRowsWithColourBarsKeepRoomForThem() {
+    @Test func onlyRowsWithColourBarsKeepRoomForThem() throws {
         let withBar = ImageGridRow(labels: ["x"], tiles: [ImageTile(role: "a", image: Self.image, colorbar: Self.bar)])
         let noData = ImageGridRow(labels: ["y"], tiles: [ImageTile(role: "a", image: nil)])
         let both = layout([withBar, noData])
         // The "no data" row ends one pad above the page's bottom edge: no empty colour-bar band.
         let lastTile = both.items().last { $0.role == "tile.a.nodata" }
-        guard case let .rect(rect, _, _)? = lastTile?.primitive else { Issue.record("no placeholder tile"); return }
+        let rect = try #require(lastTile?.primitive.rect, "no placeholder tile").rect
         #expect(abs(both.size.height - (rect.maxY + both.pad)) < 1e-9)
         // And a grid of bars alone is taller than one without.
         #expect(layout([withBar, withBar]).size.height > both.size.height)

@@ -64,14 +64,12 @@ struct NormalizationStretchTests {
     }
 
     @Test(arguments: ["", "cubic", "power", "asinh:", "asinh:x", "log:1,2", "linear:2", "sigmoid:1"])
-    func parsingRejectsMalformedInputListingTheForms(_ text: String) {
+    func parsingRejectsMalformedInputListingTheForms(_ text: String) throws {
         do {
             _ = try Stretch(parsing: text)
             Issue.record("\"\(text)\" was accepted")
         } catch let error as ImagingError {
-            guard case .unparsable(_, _, let accepted) = error else {
-                Issue.record("wrong error \(error)"); return
-            }
+            let accepted = try #require(error.acceptedForms, "wrong error \(error)")
             #expect(accepted == Stretch.acceptedForms)
             #expect(error.description.contains("asinh:A"))
             #expect(error.description.contains("sigmoid"))

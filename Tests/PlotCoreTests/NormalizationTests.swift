@@ -141,14 +141,12 @@ struct NormalizationTests {
 
     @Test(arguments: ["", "median", "percentile", "percentile:a", "percentile:1,2,3", "minmax:1",
                       "manual:5", "symmetric", "zscale:0.1,2", "percentile:0.5;99.5"])
-    func intervalParsingRejectsMalformedInputListingTheForms(_ text: String) {
+    func intervalParsingRejectsMalformedInputListingTheForms(_ text: String) throws {
         do {
             _ = try Interval(parsing: text)
             Issue.record("\"\(text)\" was accepted")
         } catch let error as ImagingError {
-            guard case .unparsable(_, _, let accepted) = error else {
-                Issue.record("wrong error \(error)"); return
-            }
+            let accepted = try #require(error.acceptedForms, "wrong error \(error)")
             #expect(accepted == Interval.acceptedForms)
             #expect(error.description.contains("percentile:LO,HI"))
             #expect(error.description.contains("manual:VMIN,VMAX"))
@@ -165,7 +163,7 @@ struct NormalizationTests {
             _ = try Interval(parsing: text)
             Issue.record("\"\(text)\" was accepted")
         } catch let error as ImagingError {
-            guard case .invalidParameter = error else { Issue.record("wrong error \(error)"); return }
+            #expect(error.invalidParameterMessage != nil, "wrong error \(error)")
         } catch {
             Issue.record("unexpected error \(error)")
         }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import PlotCore
 
@@ -57,9 +58,8 @@ import Testing
         let frame = Rect(x: 0, y: 0, width: 400, height: 300)
         let layout = ChartLayout(chart: c, frame: frame, style: .screen, measurer: measurer)
         let items = layout.items()
-        guard case let .polyline(points, drawn) = try #require(items.first { $0.role == "marker.chosen" }?.primitive) else {
-            Issue.record("marker is not a line"); return
-        }
+        let (points, drawn) = try #require(items.first { $0.role == "marker.chosen" }?.primitive.polyline,
+                                           "no marker, or it is not a line")
         #expect(drawn == stroke)
         #expect(points.map(\.x) == [layout.xScale(115), layout.xScale(115)])
         #expect(points.map(\.y) == [layout.plotRect.minY, layout.plotRect.maxY])

@@ -34,7 +34,7 @@ public struct SavedAnswerFile: ServiceAnswers {
 
     public init(_ url: URL, shownAs: String? = nil) {
         self.url = url
-        self.shownAs = shownAs ?? url.lastPathComponent
+        self.shownAs = shownAs.map(Provenance.shown(path:)) ?? url.lastPathComponent
     }
 
     public var location: String { "file \(shownAs)" }

@@ -27,6 +27,12 @@ public struct Provenance: Sendable, Equatable {
         self.queryTime = queryTime; self.options = options; self.specJSON = specJSON
     }
 
+    /// A path as a figure records it: as given when relative, by its last component when
+    /// absolute (figures travel; the directories of the machine that drew them stay there).
+    public static func shown(path: String) -> String {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path).lastPathComponent : path
+    }
+
     /// The current time as ISO 8601 UTC to the second.
     public static func now() -> String { iso8601(Date()) }
 

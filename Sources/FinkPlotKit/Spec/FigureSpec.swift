@@ -26,7 +26,7 @@ public struct FigureSpec: Codable, Sendable, Equatable {
 
         /// For provenance: the URL(s), or `directory <name>`.
         public var description: String {
-            if let directory { return "directory \(directory)" }
+            if let directory { return "directory \(Provenance.shown(path: directory))" }
             if let apiURLs, !apiURLs.isEmpty { return apiURLs.keys.sorted().map { apiURLs[$0]! }.joined(separator: ", ") }
             return apiURL ?? "unknown"
         }
@@ -146,8 +146,8 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         if objectIds.count > 1, output?.file != nil {
             throw Failure.invalid(path: path, reason: "output.file names one file but the spec has \(objectIds.count) objects")
         }
-        guard source.apiURL != nil || source.directory != nil else {
-            throw Failure.invalid(path: path, reason: "source needs apiURL or directory")
+        guard source.apiURL != nil || source.apiURLs?.isEmpty == false || source.directory != nil else {
+            throw Failure.invalid(path: path, reason: "source needs apiURL, apiURLs or directory")
         }
         if let w = options.width, let h = options.height, !(16...20000).contains(w) || !(16...20000).contains(h) {
             throw Failure.invalid(path: path, reason: "options.width and options.height must be between 16 and 20000")
@@ -225,6 +225,8 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     public func provenance() throws -> Provenance {
         var stored = self
         stored.output = nil
+        // The spec saved with --save-spec keeps the directory as given; the one a figure carries names it.
+        stored.source.directory = stored.source.directory.map(Provenance.shown(path:))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let surveys = Set(objectIds.compactMap { try? Surveys.key($0, survey: survey).survey }).sorted()

@@ -2,7 +2,13 @@ import CCairo
 import Foundation
 import PlotCore
 
-/// Reads PNG bytes back into an RGBA raster (for image comparisons in tests and tools).
+/// A PNG Cairo could not read, with what Cairo said.
+public struct PNGDecodeError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { "decoding PNG: \(message)" }
+}
+
+/// Reads PNG bytes back into an RGBA raster (for image comparisons in tests).
 public enum PNGDecoder {
     public static func decode(_ data: Data) throws -> RGBAImage {
         final class Source { var bytes: [UInt8]; var offset = 0; init(_ b: [UInt8]) { bytes = b } }
@@ -16,16 +22,17 @@ public enum PNGDecoder {
             src.offset += n
             return CAIRO_STATUS_SUCCESS
         }
-        let surface = try withExtendedLifetime(source) {
-            try Surface(cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(source).toOpaque()),
-                        "decoding PNG")
+        // An image surface holds no fonts: it needs none of CairoRender's font lock.
+        let surface = withExtendedLifetime(source) {
+            cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(source).toOpaque())!
         }
-        let w = Int(cairo_image_surface_get_width(surface.pointer)), h = Int(cairo_image_surface_get_height(surface.pointer))
-        let stride = Int(cairo_image_surface_get_stride(surface.pointer))
-        let format = cairo_image_surface_get_format(surface.pointer)
-        guard let base = cairo_image_surface_get_data(surface.pointer) else {
-            throw RenderError(context: "decoding PNG", message: "no pixel data")
-        }
+        defer { cairo_surface_destroy(surface) }
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else { throw PNGDecodeError(message: String(cString: cairo_status_to_string(status))) }
+        let w = Int(cairo_image_surface_get_width(surface)), h = Int(cairo_image_surface_get_height(surface))
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let format = cairo_image_surface_get_format(surface)
+        guard let base = cairo_image_surface_get_data(surface) else { throw PNGDecodeError(message: "no pixel data") }
         var pixels = [UInt8](repeating: 0, count: w * h * 4)
         for y in 0..<h {
             let row = UnsafeMutableRawPointer(base + y * stride).assumingMemoryBound(to: UInt32.self)
