@@ -144,7 +144,8 @@ public struct ImageGridLayout {
     /// legible on any stamp, dark or bright. Left out when the image is too small to hold it.
     func scaleBarItems(_ bar: ScaleBar, in rect: Rect) -> [DisplayItem] {
         let length = bar.pixels * grid.pixelSize
-        let small = TextStyle(family: style.fontFamily, size: max(5, style.fontSize * 0.75), weight: .bold, color: .white)
+        // The figure's own text size: a paper figure keeps its 8 pt floor.
+        let small = TextStyle(family: style.fontFamily, size: style.fontSize, weight: .bold, color: .white)
         let textWidth = measurer.width(of: bar.label, style: small)
         let inset = 0.25 * em, thickness = max(1, 0.18 * em)
         let plate = Rect(x: rect.minX + inset, y: rect.maxY - inset - thickness - TextMetrics.lineHeight(small.size) - 3 * inset / 2,

@@ -121,10 +121,11 @@ import Testing
     }
 
     @Test func anomalyBatchOptionsNeedRender() async throws {
-        let result = try await runFinkplot(["anomaly", "--from", "/nonexistent.json", "--cache", "/tmp/x"])
+        let saved = fixturesDirectory().appendingPathComponent("anomaly.json").path
+        let result = try await runFinkplot(["anomaly", "--from", saved, "--cache", "/tmp/x"])
         #expect(result.status == 64)
         #expect(result.err.contains("only make sense with --render"), "\(result.err)")
-        let conflict = try await runFinkplot(["anomaly", "--from", "/nonexistent.json", "--render", "card", "--offline",
+        let conflict = try await runFinkplot(["anomaly", "--from", saved, "--render", "card", "--offline",
                                               "--objects-from", "/tmp"])
         #expect(conflict.status == 64)
         #expect(conflict.err.contains("--offline reads the cache only: it excludes --objects-from"), "\(conflict.err)")

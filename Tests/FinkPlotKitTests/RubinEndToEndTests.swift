@@ -4,6 +4,10 @@ import Foundation
 import PlotCore
 import Testing
 
+/// Fixtures/lsst parsed once for the suite: parsing 2.7 MB in a debug build takes seconds of a
+/// cooperative thread that the in-process servers need.
+private let rubinFixtures = Result { try LSSTFixtures.read(fixturesDirectory().appendingPathComponent("lsst")) }
+
 /// Rubin objects through the `finkplot` binary, against the in-process LSST server (and the ZTF
 /// one for mixed lists) and offline: what a user runs, with what reaches the server.
 @Suite(.serialized) struct RubinEndToEndTests {
@@ -47,7 +51,7 @@ import Testing
 
     func server() async throws -> LSSTFixtureServer {
         let server = try await LSSTFixtureServer()
-        try await server.load(try LSSTFixtures.read(lsstFixtures))
+        try await server.load(try rubinFixtures.get())
         return server
     }
 

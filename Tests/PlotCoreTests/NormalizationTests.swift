@@ -41,7 +41,7 @@ struct NormalizationTests {
 
     @Test func differenceDefault() {
         #expect(Normalization.differenceDefault == Normalization(
-            interval: .symmetric(percentile: 99.5), stretch: .linear))
+            interval: .symmetric(percentile: 99.5), stretch: .linear, centredOnZero: true))
         check(.differenceDefault, on: TestStamps.difference,
               [1, .nan, .nan, 1, 0, 1, 1, 0, 0.51313601937562858, 0.53899755752139733, 1, 0.89243857884690403],
               sum: 2124.2373514500932)

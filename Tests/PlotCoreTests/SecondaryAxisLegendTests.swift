@@ -77,8 +77,13 @@ import Testing
             #expect(label.position.y + TextMetrics.lineHeight(label.style.size) < layout.plotRect.minY)
         }
         #expect(items.filter { $0.role == "legend.frame" }.isEmpty)
-        // With the legend on top, the plot takes the whole width (no legend column).
+        // With the legend on top, the plot takes the whole width (no legend column); on a frame this
+        // narrow a legend asked for on the right moves above the plot too, rather than squeeze it.
         let right = ChartLayout(chart: chart(legend: legend), frame: frame, style: .screen, measurer: measurer)
-        #expect(layout.plotRect.width > right.plotRect.width)
+        #expect(right.legendPlacement == .top)
+        let wide = ChartLayout(chart: chart(legend: legend), frame: Rect(x: 0, y: 0, width: 900, height: frame.height),
+                               style: .screen, measurer: measurer)
+        #expect(wide.legendPlacement == .right)
+        #expect(wide.plotRect.width < 900 - 2 * 0.9 * Style.screen.fontSize - 100, "a right-hand legend takes a column")
     }
 }
