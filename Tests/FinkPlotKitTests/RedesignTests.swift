@@ -232,10 +232,8 @@ func pointCounts(_ answers: [ObjectKey: Result<ObjectData, any Error>], _ keys: 
 
 extension JobIdentityTests {
     /// A job's files drawn over by another job are no longer that job's: its re-run must draw
-    /// them again. The runner skips an id when its last entry *of this job* is done and the files
-    /// exist, whoever wrote them last, so the screen lightcurve below is skipped while the file
-    /// holds the dark one. Known issue until the runner (or manifest) looks at the latest writer
-    /// of the outputs; `withKnownIssue` fails once it is fixed, so the marker cannot outlive it.
+    /// them again: the runner skips an id only when its last entry of this job is done, the files
+    /// exist, and no other job wrote them since.
     @Test func filesOverwrittenByAnotherJobAreDrawnAgain() async throws {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -246,9 +244,9 @@ extension JobIdentityTests {
         #expect(dark.status == 0, "\(dark.err)")
         let again = try await runFinkplot(arguments)
         #expect(again.status == 0, "\(again.err)")
-        withKnownIssue("a done entry of this job counts although another job rewrote its files") {
-            #expect(again.lastLine == "1 id: 1 rendered, 0 skipped, 0 empty, 0 invalid, 0 failed", "\(again.err)")
-        }
+        #expect(again.lastLine == "1 id: 1 rendered, 0 skipped, 0 empty, 0 invalid, 0 failed", "\(again.err)")
+        let once = try await runFinkplot(arguments)
+        #expect(once.lastLine == "1 id: 0 rendered, 1 skipped, 0 empty, 0 invalid, 0 failed", "then it is done: \(once.err)")
     }
 }
 

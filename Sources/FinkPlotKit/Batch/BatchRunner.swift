@@ -83,6 +83,13 @@ public struct BatchRunner: Sendable {
         if let manifestDirectory { AtomicFile.removeStaleTemporaries(in: manifestDirectory) }
         let identity = job.identity
         let previous = configuration.force ? [:] : (manifestDirectory.map { Manifest.loadAll(in: $0, job: identity) } ?? [:])
+        let writers = configuration.force ? [:] : (manifestDirectory.map { Manifest.lastWriters(in: $0) } ?? [:])
+        // Output paths as the manifest records them: relative to its directory when inside it.
+        let recordedPath: @Sendable (URL) -> String = { url in
+            let path = url.standardizedFileURL.path
+            guard let dir = manifestDirectory?.standardizedFileURL.path, path.hasPrefix(dir + "/") else { return path }
+            return String(path.dropFirst(dir.count + 1))
+        }
         let tally = Tally(BatchSummary(total: input.items.count, duplicates: input.duplicates))
         // The manifest names outputs relative to its own directory (it can move with the figures);
         // the observer gets full paths.
@@ -110,7 +117,8 @@ public struct BatchRunner: Sendable {
             case let .valid(id):
                 let outputs = job.outputs(for: id)
                 if let last = previous[id.id], last.status.isDone,
-                   outputs.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) {
+                   outputs.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }),
+                   outputs.allSatisfy({ writers[recordedPath($0)].map { $0 == identity } ?? true }) {
                     early.append(ManifestEntry(id: id.id, status: .skipped, outputs: outputs.map(\.standardizedFileURL.path)))
                 } else {
                     pending.append(id)

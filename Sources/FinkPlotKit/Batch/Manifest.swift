@@ -125,6 +125,25 @@ public final class Manifest: @unchecked Sendable {
         return entries
     }
 
+    /// The job that last wrote each output (paths as the manifests record them) across every
+    /// manifest in `directory`: an id is only done for a job whose files were not rewritten since
+    /// by another job (`lightcurve --style dark` into the same directory).
+    public static func lastWriters(in directory: URL) -> [String: String] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0 == "manifest.jsonl" || ($0.hasPrefix("manifest-") && $0.hasSuffix(".jsonl")) }
+            .sorted()
+        var writers: [String: String] = [:]
+        let decoder = JSONDecoder()
+        for name in names {
+            guard let data = try? Data(contentsOf: directory.appendingPathComponent(name)) else { continue }
+            for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+                guard let entry = try? decoder.decode(ManifestEntry.self, from: line), entry.status == .rendered else { continue }
+                for output in entry.outputs { writers[output] = entry.job ?? "" }
+            }
+        }
+        return writers
+    }
+
     /// The file name of a run's manifest: `manifest.jsonl`, or `manifest-K-of-N.jsonl` for a shard,
     /// so shards writing to one shared directory never share a file.
     public static func fileName(shard: Shard?) -> String {
