@@ -17,7 +17,7 @@ struct AnomalyCommand: AsyncParsableCommand {
             light-curve features per band as named columns (g_mean … r_stetson_K).
 
             --render then draws each anomalous object (newest alert first) into --output-dir, \
-            <objectId>.<format> each: the second step of Fink's workflow, alerts first, then \
+            one file each (<id>.<format>, <id>_card.<format>, <id>_cutouts.<format>): the second step of Fink's workflow, alerts first, then \
             objects. The objects go through the batch runner as for 'finkplot lightcurve': \
             chunked /objects requests, the cache, retries, manifest.jsonl in --output-dir \
             listing every anomalous object, a re-run skipping what is done. Cutout grids and \

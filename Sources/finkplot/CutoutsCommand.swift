@@ -5,10 +5,15 @@ import Foundation
 struct CutoutsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cutouts",
-        abstract: "Draw the Science, Template and Difference stamps of ZTF alerts as a grid.",
+        abstract: "Draw the Science, Template and Difference stamps of ZTF and Rubin alerts as a grid.",
         discussion: """
             One row per object (or per alert with --alert all), columns Science, Template, \
-            Difference, each row labelled with objectId, candid, date and magnitude.
+            Difference, each row labelled with the id, the alert id (ZTF candid, Rubin \
+            diaSourceId), date and magnitude. A scale bar on each science stamp uses the \
+            survey's pixel scale (ZTF 1.01″/px, Rubin 0.2″/px); colour bars give the stamp unit \
+            (ZTF DN, Rubin nJy). No compass: Rubin stamps carry no celestial WCS and are not \
+            north-up. Rubin's 30-pixel stamps are drawn at a larger scale than ZTF's 63-pixel \
+            ones, so both print at about the same size.
 
             Orientation: rows are flipped as Fink's documentation does (data[::-1]) and drawn \
             with the flipped array's first row at the top, so the first FITS row ends at the \
@@ -16,18 +21,21 @@ struct CutoutsCommand: AsyncParsableCommand {
 
             Scaling: science and template default to the 0.5-99.5 percentile interval with an \
             asinh stretch (a = 0.1) and Greys_r; the difference to a linear scale symmetric \
-            around 0 (99.5th percentile of |value|) with RdBu_r, so a negative alert is blue. \
+            around 0 (99.5th percentile of |value|) with RdBu_r, so a negative alert is blue; \
+            whatever --interval, a diverging map stays centred on 0 (white means zero). \
             --interval, --stretch and --cmap replace these for all three stamps. Missing pixels \
             (null, NaN, |value| > 1e30) get --mask-color.
 
             Sign: ZTF cuts the difference stamp of a negative alert (isdiffpos f/0, the source \
             got fainter) from the reference-minus-science image, where the fading source looks \
             positive. FinkPlot negates those stamps so every difference reads science minus \
-            reference and a negative alert is negative; --keep-sign draws them as sent.
+            reference and a negative alert is negative; --keep-sign draws them as sent. \
+            Rubin's difference is always science minus template and is drawn as sent.
 
-            Stamps come from /api/v1/cutouts for the chosen alert only.
+            Stamps come from /api/v1/cutouts for the chosen alert only (Rubin: the three in one \
+            kind=All request); saved Rubin stamps are read from FITS (HDU 0) or the array answer.
 
-            With --output-dir, one grid per object (<objectId>.<format>) through the batch \
+            With --output-dir, one grid per object (<id>_cutouts.<format>) through the batch \
             runner: chunked fetches, cache, retries, manifest.jsonl, resume, --shard. With -o, \
             one grid holding every object.
 
@@ -46,7 +54,7 @@ struct CutoutsCommand: AsyncParsableCommand {
     @OptionGroup(title: "Batch") var batch: BatchOptions
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp(
-        "One grid per object, <objectId>.<format>, in this directory (created if missing), with a manifest.",
+        "One grid per object, <id>_cutouts.<format>, in this directory (created if missing), with a manifest.",
         valueName: "dir"))
     var outputDirectory: String?
 

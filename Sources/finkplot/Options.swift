@@ -52,7 +52,7 @@ struct OutputOptions: ParsableArguments {
     var output: String?
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp(
-        "Directory for <objectId>.<format> files (created if missing; default: current directory).",
+        "Directory for <id>.<format> files (created if missing; default: current directory).",
         valueName: "dir"))
     var outputDirectory: String?
 

@@ -44,7 +44,7 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of the spec's output (one object; same format).", valueName: "path"))
     var output: String?
 
-    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Write <objectId>.<format> files here instead.", valueName: "dir"))
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Write the files here instead (<id>.<format>, <id>_card.<format>).", valueName: "dir"))
     var outputDirectory: String?
 
     @OptionGroup(title: "Cache and fetching") var runner: RunnerOptions

@@ -69,20 +69,4 @@ extension OutputFormat {
     }
 }
 
-/// What happened to one requested object.
-public struct ObjectOutcome: Sendable, Equatable {
-    public enum Status: Sendable, Equatable {
-        case rendered(path: String)
-        case failed(reason: String)
-    }
-    public var objectId: String
-    public var status: Status
-    /// Remarks worth telling the user even on success (rows that could not be drawn).
-    public var notes: [String]
-
-    public var succeeded: Bool {
-        if case .rendered = status { return true }
-        return false
-    }
-}
 
