@@ -8,6 +8,7 @@ extension FigureSpec {
     public func forObject(_ key: ObjectKey) -> FigureSpec {
         var spec = self
         spec.objectIds = [key.id]
+        spec.surveys = [key.survey]
         return spec
     }
 

@@ -77,6 +77,9 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     public var objectIds: [String]
     /// The survey forced by `--survey`; nil: each id's survey follows from its shape.
     public var survey: Survey?
+    /// The surveys of the spec's objects, as recorded when it was written (for readers; the
+    /// ids and `survey` decide).
+    public var surveys: [Survey]?
     public var source: Source
     public var options: Options
     public var output: Output?
@@ -87,6 +90,8 @@ public struct FigureSpec: Codable, Sendable, Equatable {
                 queryTime: String = Provenance.now(), software: String = FinkPlotVersion.software) {
         version = Self.currentVersion
         self.software = software; self.command = command; self.objectIds = objectIds; self.survey = survey; self.source = source
+        let known = Set(objectIds.compactMap { try? Surveys.key($0, survey: survey).survey })
+        surveys = known.isEmpty ? nil : known.sorted()
         self.options = options; self.output = output; self.queryTime = queryTime
     }
 
