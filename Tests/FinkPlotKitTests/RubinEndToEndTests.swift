@@ -139,6 +139,26 @@ private let rubinFixtures = Result { try LSSTFixtures.read(fixturesDirectory().a
         #expect(!sent.contains { $0.contains("12345678901234567890123") }, "a malformed id reached the server")
     }
 
+    /// An SSO alert has no diaObject (diaObjectId 0): its lightcurve is "no data", its stamps are
+    /// drawn from the diaSourceId alone.
+    @Test func anSSOAlertsStampsAreDrawnByItsDiaSourceId() async throws {
+        let lsst = try await server()
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let api = lsst.baseURL.absoluteString
+        let lc = try await run(["lightcurve", "0", "--no-cache", "--api-url", api, "-o", "lc.png"], in: dir)
+        #expect(lc.status == 1 && lc.err.contains("no data for 0 at"), "\(lc.err)")
+        await lsst.clearRequests()
+        let cut = try await run(["cutouts", "0", "--candid", "170094456480989258", "--no-cache", "--api-url", api, "-o", "sso.png"], in: dir)
+        let cutouts = await lsst.requests.filter { $0.path == "/api/v1/cutouts" }
+        await lsst.stop()
+        #expect(cut.status == 0, "\(cut.err)")
+        #expect(cutouts.count == 1 && body(cutouts[0])["diaSourceId"] as? String == "170094456480989258")
+        #expect(cut.err.contains("stamps of alert 170094456480989258 alone"), "\(cut.err)")
+        let png = try Data(contentsOf: dir.appendingPathComponent("sso.png"))
+        #expect(png.count > 5_000)
+    }
+
     @Test func cardAsksTheSummaryAndOneStampRequest() async throws {
         let lsst = try await server()
         let dir = try makeTempDirectory()

@@ -29,6 +29,10 @@ public protocol SurveyProfile: Sendable {
     var stampUnit: String { get }
     /// The name of an alert id (`candid`, `diaSourceId`).
     var alertIdName: String { get }
+    /// The usual stamp side in pixels (see the extension's default).
+    var typicalStampPixels: Int { get }
+    /// Whether stamps can be asked by alert id alone (see the extension's default).
+    var servesStampsByAlertAlone: Bool { get }
 
     /// The REST API at `baseURL` (already checked and stripped of credentials) over `transport`.
     func apiSource(baseURL: URL, transport: any Transport) -> any ObjectDataSource
@@ -40,6 +44,9 @@ extension SurveyProfile {
     public var alertIdName: String { "alert id" }
     /// The usual stamp side in pixels: the size of a "no data" tile when no stamp of the grid has one.
     public var typicalStampPixels: Int { 48 }
+    /// True when an alert's stamps can be asked by the alert id alone (Rubin's `/cutouts` takes a
+    /// diaSourceId), so `cutouts --candid` works for an alert whose object has no rows (an SSO alert).
+    public var servesStampsByAlertAlone: Bool { false }
 }
 
 /// The surveys FinkPlot knows.

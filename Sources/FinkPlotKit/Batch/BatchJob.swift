@@ -35,10 +35,24 @@ public protocol BatchJob: Sendable {
     /// and facts; one row of many in a grid): stamps that cannot be had after the retries are then
     /// drawn as "no data" with a note, instead of failing the object.
     var drawsWithoutStamps: Bool { get }
+
+    /// The alert to draw when the object itself has no data, or nil (the object is then empty).
+    func alertWithoutObject(_ key: ObjectKey) -> PhotometryPoint?
 }
 
 extension BatchJob {
     public var drawsWithoutStamps: Bool { false }
+    public func alertWithoutObject(_ key: ObjectKey) -> PhotometryPoint? { nil }
+}
+
+extension AlertChoice {
+    /// For `--candid` of a survey that serves stamps by alert id alone: the alert as a bare
+    /// detection (no time, no photometry), drawn when its object has no rows (Rubin SSO alerts
+    /// carry diaObjectId 0).
+    func bareAlert(of key: ObjectKey) -> PhotometryPoint? {
+        guard case let .candid(id) = self, Surveys.profile(key.survey)?.servesStampsByAlertAlone == true else { return nil }
+        return PhotometryPoint(mjd: .nan, band: "", kind: .detection, alertId: id)
+    }
 }
 
 public struct BatchRendered: Sendable {
@@ -187,6 +201,7 @@ public struct CutoutsJob: BatchJob {
     public func outputs(for id: ObjectKey) -> [URL] { [OutputTarget.directory(directory).url(for: id, format: format, suffix: "_cutouts")] }
     /// With `--alert all`, one alert's missing stamps leave the other rows.
     public var drawsWithoutStamps: Bool { choice == .all }
+    public func alertWithoutObject(_ key: ObjectKey) -> PhotometryPoint? { choice.bareAlert(of: key) }
 
     public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] {
         try CutoutFigure.choose(choice, from: data)

@@ -177,7 +177,15 @@ public struct BatchRunner: Sendable {
         let fetched = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
         guard !Task.isCancelled, let fetched = fetched[id] else { return nil }
         let start = Date()
-        switch fetched {
+        var object = fetched
+        if case let .empty(_, attempts, seconds) = object, let alert = job.alertWithoutObject(id) {
+            // The alert's stamps alone (an SSO alert's): its object has no rows to draw.
+            let scale = Surveys.profile(id.survey)?.timeScale ?? .utc
+            object = .data(ObjectData(key: id, points: [alert], timeScale: scale,
+                                       notes: ["the object has no rows: the stamps of alert \(alert.alertId ?? 0) alone are drawn"]),
+                            attempts: attempts, seconds: seconds)
+        }
+        switch object {
         case let .empty(reason, attempts, seconds):
             return ManifestEntry(id: id.id, status: .empty, reason: reason, attempts: attempts, seconds: seconds)
         case let .failed(reason, attempts, seconds):

@@ -56,6 +56,7 @@ public struct LSSTProfile: SurveyProfile {
     public var bands: [String] { ["u", "g", "r", "i", "z", "y"] }
     public var pixelScale: Double { 0.2 }
     public var stampUnit: String { "nJy" }
+    public var servesStampsByAlertAlone: Bool { true }
     public var alertIdName: String { "diaSourceId" }
 
     public func apiSource(baseURL: URL, transport: any Transport) -> any ObjectDataSource {

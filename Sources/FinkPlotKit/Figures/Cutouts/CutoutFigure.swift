@@ -70,8 +70,9 @@ public enum CutoutFigure {
         let profile = Surveys.profile(row.object.survey)
         let scale = row.timeScale
         let mjdLabel = scale == .utc ? "MJD" : "MJD (\(scale.label))"
-        var lines = [row.object.id, "\(profile?.alertIdName ?? "alert") \(a.alertId.map(String.init) ?? "–")",
-                     utcDate(mjd: scale.utcMJD(a.mjd)), "\(mjdLabel) " + String(format: "%.5f", a.mjd)]
+        var lines = [row.object.id, "\(profile?.alertIdName ?? "alert") \(a.alertId.map(String.init) ?? "–")"]
+        // A bare alert (stamps asked by id alone) has no time to show.
+        if a.mjd.isFinite { lines += [utcDate(mjd: scale.utcMJD(a.mjd)), "\(mjdLabel) " + String(format: "%.5f", a.mjd)] }
         if let m = a.magnitude ?? a.totalFlux?.asMagnitude {
             var mag = "\(a.band) = " + String(format: "%.2f", m.value)
             // A bright Rubin source has σ of a few mmag: "± 0.00" would read as no error.

@@ -35,6 +35,7 @@ public final class CutoutGridJob: BatchJob, @unchecked Sendable {
     public var needs: DataNeeds { .lightcurve }
     /// With `--alert all`, one alert's missing stamps leave the other rows.
     public var drawsWithoutStamps: Bool { choice == .all }
+    public func alertWithoutObject(_ key: ObjectKey) -> PhotometryPoint? { choice.bareAlert(of: key) }
     public func outputs(for key: ObjectKey) -> [URL] { [output] }
     public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] { try CutoutFigure.choose(choice, from: data) }
 
