@@ -6,7 +6,7 @@ import Foundation
 
 /// Benchmarks of the batch path (not tests: they time things). Run in release:
 ///
-///     swift run -c release finkplot-bench            # all four scenarios, about 5 minutes
+///     swift run -c release finkplot-bench            # all four scenarios, about 6 minutes
 ///     swift run -c release finkplot-bench --quick    # smaller sizes, for a smoke run
 ///     swift run -c release finkplot-bench --memory-only   # scenario 3 alone
 ///     swift run -c release finkplot-bench --rubin-only    # scenario 4 alone (--keep-figures DIR keeps one PNG of each side)

@@ -149,8 +149,8 @@ extension Bench {
     }
 
     /// Where one figure's time goes, stage by stage on one thread (CPU ms, mean of `reps`), as
-    /// `LightcurveJob.render` does it, outside the runner. Encoding is measured apart on the
-    /// figure's own pixels (a page holding only its decoded PNG, so copying them in counts too).
+    /// `LightcurveJob.render` does it, outside the runner. The data's share of drawing is the
+    /// figure drawn without its markers and error bars, subtracted.
     static func rubinStages(cache: ObjectCache, key: ObjectKey, reps: Int, scratch: URL) throws {
         func cpuMs(_ body: () throws -> Void) rethrows -> Double {
             let start = cpuSeconds()
@@ -169,26 +169,21 @@ extension Bench {
             let list = figure.displayList(measurer: try CairoTextMeasurer())
             var frame = list
             frame.items.removeAll { $0.role.hasPrefix("data.") || $0.role.hasPrefix("errorbar.") }
-            let png = try Renderer.render(list, format: .png, pixelsPerPoint: size.pixelsPerPoint)
-            let pixels = DisplayList(size: list.size, background: nil,
-                                     items: [DisplayItem("image", .image(try PNGDecoder.decode(png), rect: Rect(x: 0, y: 0, width: list.size.width, height: list.size.height)))])
-
-            _ = try Renderer.render(list, format: .png, pixelsPerPoint: size.pixelsPerPoint)  // warm up
+            let png = try Renderer.render(list, format: .png, pixelsPerPoint: size.pixelsPerPoint)  // also a warm-up
             let read = cpuMs { _ = cache.entry(key, location: rubinLocation, maxAge: nil, needs: .lightcurve) }
             let build = try cpuMs { _ = try LightcurveBuilder.build(data, options: options) }
             let layout = try cpuMs { _ = Figure(size: size.points, style: .screen, chart: lightcurve.chart).displayList(measurer: try CairoTextMeasurer()) }
             let all = try cpuMs { _ = try Renderer.render(list, format: .png, pixelsPerPoint: size.pixelsPerPoint) }
             let bare = try cpuMs { _ = try Renderer.render(frame, format: .png, pixelsPerPoint: size.pixelsPerPoint) }
-            let encode = try cpuMs { _ = try Renderer.render(pixels, format: .png, pixelsPerPoint: size.pixelsPerPoint) }
             let write = try cpuMs { try AtomicFile.write(png, to: scratch) }
             let markers = list.items.filter { $0.role.hasPrefix("data.") }.reduce(0) { n, item in
                 if case let .markers(points, _) = item.primitive { return n + points.count }
                 return n
             }
             print(String(format: "where the time goes, --y %@ (CPU ms per figure, 1 thread, %d times): read + decode the cache entry %.1f, "
-                         + "build the lightcurve %.1f, layout %.1f, draw + encode %.1f (of which the %d markers and their error bars %.1f, "
-                         + "PNG encoding of the finished pixels ≤ %.1f), atomic write with fsync %.1f; sum %.1f",
-                         name, reps, read, build, layout, all, markers, all - bare, encode, write, read + build + layout + all + write))
+                         + "build the lightcurve %.1f, layout %.1f, draw + encode %.1f (the %d markers and their error bars %.1f, "
+                         + "the rest and PNG encoding %.1f), atomic write with fsync %.1f; sum %.1f",
+                         name, reps, read, build, layout, all, markers, all - bare, bare, write, read + build + layout + all + write))
         }
     }
 
