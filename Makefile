@@ -7,7 +7,7 @@ RUBIN := 170028485706776685
 OUT ?= out
 BIN = $$($(SWIFT) build --show-bin-path)/finkplot
 
-.PHONY: deps build demo test gallery clean bench
+.PHONY: deps build demo test gallery clean bench bench-reference
 
 # Installs the system libraries only when one is missing (apt, as root or through sudo).
 deps:
@@ -66,6 +66,14 @@ test: deps
 clean:
 	rm -rf .build $(OUT)
 
-# Timed benchmarks of the batch path (release build, about 4 minutes); results go in README.md.
-bench: deps
+# Timed benchmarks of the batch path (release build, about 6 minutes); results go in README.md.
+bench: deps bench-reference
 	$(SWIFT) run -c release finkplot-bench
+
+# pandas + matplotlib for the Rubin scenario's reference (scripts/bench_reference_lsst.py), from
+# PyPI when missing; only for bench, never for test. Without python3 the bench skips the ratio.
+bench-reference:
+	@if command -v python3 >/dev/null && ! python3 -c "import pandas, matplotlib" 2>/dev/null; then \
+	  echo "installing pandas and matplotlib for the benchmark's reference"; \
+	  python3 -m pip install --quiet matplotlib pandas || python3 -m pip install --quiet --break-system-packages matplotlib pandas; \
+	fi

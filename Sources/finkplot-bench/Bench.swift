@@ -6,9 +6,10 @@ import Foundation
 
 /// Benchmarks of the batch path (not tests: they time things). Run in release:
 ///
-///     swift run -c release finkplot-bench            # all three scenarios, about 4 minutes
+///     swift run -c release finkplot-bench            # all four scenarios, about 6 minutes
 ///     swift run -c release finkplot-bench --quick    # smaller sizes, for a smoke run
 ///     swift run -c release finkplot-bench --memory-only   # scenario 3 alone
+///     swift run -c release finkplot-bench --rubin-only    # scenario 4 alone (--keep-figures DIR keeps one PNG of each side)
 ///
 /// 1. Fetch plan: 200 objects from the in-process server charging the live API's costs (50 ms per
 ///    request, 250 ms per stamp served), Fink's documented loop (one `/objects` call per id with
@@ -16,6 +17,8 @@ import Foundation
 /// 2. Render-only throughput from the cache: ms per 1200×600 lightcurve PNG, 1 and 2 workers,
 ///    Cairo's PNG writer against libpng.
 /// 3. Peak memory (VmHWM) rendering 1,000 and 10,000 ids from the cache, each in a fresh process.
+/// 4. Rubin: a 1,000-point object from the cache, `--y diffflux` and `mag`, 1 and 2 workers, against
+///    pandas + matplotlib (`scripts/bench_reference_lsst.py`, run here as a subprocess) on the same answers.
 @main
 struct Bench {
     static func main() async throws {
@@ -29,6 +32,13 @@ struct Bench {
         defer { try? FileManager.default.removeItem(at: work) }
 
         print("machine: \(machine()); load average \(loadAverage())")
+        let keep = args.firstIndex(of: "--keep-figures").flatMap { $0 + 1 < args.count ? URL(fileURLWithPath: args[$0 + 1]) : nil }
+        let rubinCount = quick ? 20 : 200
+        if args.contains("--rubin-only") {
+            try await rubin(repo: repo, work: work, count: rubinCount, keep: keep)
+            print("load average at the end: \(loadAverage())")
+            return
+        }
         if args.contains("--memory-only") {
             try await memory(fixtures: fixtures, work: work, counts: quick ? [200, 1000] : [1000, 10000])
             return
@@ -37,6 +47,7 @@ struct Bench {
         let (ids, location) = try await fetchPlans(fixtures: fixtures, cache: cache, count: quick ? 20 : 200, docsSample: 5)
         try await renderThroughput(ids: ids, cache: cache, location: location, out: work.appendingPathComponent("render"))
         try await memory(fixtures: fixtures, work: work, counts: quick ? [200, 1000] : [1000, 10000])
+        try await rubin(repo: repo, work: work, count: rubinCount, keep: keep)
     }
 
     static let files = ["ZTF18aabjigr", "ZTF18acefvuh", "ZTF19acihgng", "ZTF25ackyyzk", "ZTF17aaacxxf"]
