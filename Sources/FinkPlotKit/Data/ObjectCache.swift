@@ -17,7 +17,7 @@ public struct ObjectCache: Sendable {
     public let directory: URL
 
     /// Bumped when the entry format changes; other versions are misses, rewritten on the next fetch.
-    static let formatVersion = 2
+    static let formatVersion = 3
 
     public init(directory: URL) {
         self.directory = directory
@@ -68,7 +68,8 @@ public struct ObjectCache: Sendable {
     public func entry(_ key: ObjectKey, location: String, maxAge: Double?, needs: DataNeeds, now: Date = Date()) -> Entry? {
         guard let bytes = try? Data(contentsOf: objectURL(key, location: location)),
               let stored = try? JSONDecoder().decode(StoredObject.self, from: bytes),
-              stored.version == Self.formatVersion, stored.data.key == key, stored.location == location
+              stored.version == Self.formatVersion, stored.key == key, stored.location == location,
+              stored.points.mjd.count == stored.points.kind.count
         else { return nil }
         let fetchedAt = Date(timeIntervalSince1970: stored.fetchedAt)
         if let maxAge {
@@ -76,7 +77,7 @@ public struct ObjectCache: Sendable {
             // A clock set back, or an entry copied from a machine ahead of ours, is not fresh.
             if age > maxAge || age < -60 { return nil }
         }
-        if needs.summary && !stored.data.hasFullSummary { return nil }
+        if needs.summary && !stored.hasFullSummary { return nil }
         return Entry(data: stored.data, fetchedAt: fetchedAt, location: stored.location)
     }
 
@@ -126,7 +127,78 @@ private struct StoredObject: Codable {
     /// Seconds since 1970 (UTC).
     var fetchedAt: Double
     var location: String
-    var data: ObjectData
+    var key: ObjectKey
+    var timeScale: TimeScale
+    var summary: ObjectSummary
+    var hasFullSummary: Bool
+    var notes: [String]
+    var points: StoredPoints
+
+    init(version: Int, fetchedAt: Double, location: String, data: ObjectData) {
+        self.version = version; self.fetchedAt = fetchedAt; self.location = location
+        key = data.key; timeScale = data.timeScale; summary = data.summary; hasFullSummary = data.hasFullSummary
+        notes = data.notes; points = StoredPoints(data.points)
+    }
+
+    var data: ObjectData {
+        ObjectData(key: key, points: points.points, timeScale: timeScale, summary: summary, hasFullSummary: hasFullSummary,
+                   notes: notes)
+    }
+}
+
+/// The points as columns: arrays of numbers decode several times faster than an array of
+/// objects with nested values (the cache is read once per figure, 10,000 times in a batch).
+private struct StoredPoints: Codable {
+    var mjd: [Double] = []
+    var band: [String] = []
+    var kind: [String] = []
+    var alert: [Int64?] = []
+    var mag: [Double?] = []
+    var magErr: [Double?] = []
+    var dflux: [Double?] = []
+    var dfluxErr: [Double?] = []
+    var dfluxUnit: [String?] = []
+    var tflux: [Double?] = []
+    var tfluxErr: [Double?] = []
+    var tfluxUnit: [String?] = []
+    var neg: [Bool?] = []
+    /// Reference source: magnitude, error, distance.
+    var ref: [[Double]?] = []
+
+    init(_ points: [PhotometryPoint]) {
+        for p in points {
+            mjd.append(p.mjd); band.append(p.band); kind.append(p.kind.rawValue); alert.append(p.alertId)
+            mag.append(p.magnitude?.value); magErr.append(p.magnitude?.error)
+            dflux.append(p.differenceFlux?.value); dfluxErr.append(p.differenceFlux?.error)
+            dfluxUnit.append(p.differenceFlux?.unit.rawValue)
+            tflux.append(p.totalFlux?.value); tfluxErr.append(p.totalFlux?.error); tfluxUnit.append(p.totalFlux?.unit.rawValue)
+            neg.append(p.isNegative)
+            ref.append(p.reference.map { [$0.magnitude, $0.error, $0.distance] })
+        }
+    }
+
+    /// nil when the columns disagree in length (a damaged entry is a miss).
+    var points: [PhotometryPoint] {
+        let n = mjd.count
+        guard [band.count, kind.count, alert.count, mag.count, magErr.count, dflux.count, dfluxErr.count, dfluxUnit.count,
+               tflux.count, tfluxErr.count, tfluxUnit.count, neg.count, ref.count].allSatisfy({ $0 == n }) else { return [] }
+        var out: [PhotometryPoint] = []
+        out.reserveCapacity(n)
+        for i in 0..<n {
+            var p = PhotometryPoint(mjd: mjd[i], band: band[i], kind: PointKind(rawValue: kind[i]) ?? .detection, alertId: alert[i])
+            if let v = mag[i] { p.magnitude = PhotometricValue(v, error: magErr[i], unit: .abMagnitude) }
+            if let v = dflux[i], let u = dfluxUnit[i].flatMap(PhotometricUnit.init(rawValue:)) {
+                p.differenceFlux = PhotometricValue(v, error: dfluxErr[i], unit: u)
+            }
+            if let v = tflux[i], let u = tfluxUnit[i].flatMap(PhotometricUnit.init(rawValue:)) {
+                p.totalFlux = PhotometricValue(v, error: tfluxErr[i], unit: u)
+            }
+            p.isNegative = neg[i]
+            if let r = ref[i], r.count == 3 { p.reference = ReferenceSource(magnitude: r[0], error: r[1], distance: r[2]) }
+            out.append(p)
+        }
+        return out
+    }
 }
 
 private struct StoredStamps: Codable {
