@@ -312,144 +312,7 @@ public final class FixtureServer: Sendable {
         }
     }
 
-    private static func objects(_ args: [String: String], state: State) async -> Answer {
-        guard let idArgument = args["objectId"] else {
-            return .pythonError("A value for `objectId` is required. See \(docURL) \n")
-        }
-        let format = args["output-format"] ?? "json"
-        guard format == "json" else {
-            if ["csv", "votable", "parquet"].contains(format) {
-                return .text(501, "FixtureServer serves output-format json only, not \(format)")
-            }
-            return .pythonError("Output format `\(format)` is not supported. Choose among json, csv, parquet, or votable. See \(docURL) \n")
-        }
-        let withUpperLimits = args["withupperlim"] == "True"
-        let withCutouts = args["withcutouts"] == "True"
-        let kind = args["cutout-kind"]
-        if withCutouts, let kind, !["Science", "Template", "Difference"].contains(kind) {
-            return .pythonError("`cutout-kind` must be `Science`, `Template`, or `Difference`, not `\(kind)`. See \(docURL) \n")
-        }
-        let columns = columnList(args)
-        if withUpperLimits, let columns, !columns.contains("i:jd") {
-            return .serverError("KeyError: 'i:jd'")
-        }
-
-        // A prefix scan per id, as the real lookup: "ZTF21" would match every ZTF21 object.
-        let parts = idArgument.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let objects = await state.objects
-        var matched = Set<String>()
-        for part in parts {
-            for id in objects.keys where id.hasPrefix(part) { matched.insert(id) }
-        }
-        var rows = matched.flatMap { objects[$0] ?? [] }
-        rows.sort { ($0["i:jd"]?.doubleValue ?? -.infinity) > ($1["i:jd"]?.doubleValue ?? -.infinity) }
-
-        var cutouts = 0
-        let stampColumns = ["Science", "Template", "Difference"].map { "b:cutout\($0)_stampData" }
-        let keptStamps = withCutouts ? (kind.map { ["b:cutout\($0)_stampData"] } ?? stampColumns) : []
-        // `v:` values are computed at query time only for full rows: with a column list the live
-        // server sends none of them, even when asked by name.
-        let keep = columns.map { Set($0.filter { !$0.hasPrefix("v:") } + (withUpperLimits ? ["d:tag"] : []) + keptStamps) }
-        let answer: [FixtureJSON] = rows.compactMap { row in
-            let tag = row["d:tag"]?.stringValue ?? "valid"
-            if !withUpperLimits && tag != "valid" { return nil }
-            var out = row
-            if !withUpperLimits { out["d:tag"] = nil }
-            if let keep { out = out.filter { keep.contains($0.key) } }
-            for column in stampColumns where !keptStamps.contains(column) { out[column] = nil }
-            // The live server fetches stamps of every valid alert, one by one.
-            if tag == "valid" { cutouts += keptStamps.count }
-            return .object(out)
-        }
-        return .json(.array(answer), cutouts: cutouts)
-    }
-
-    private static func cutouts(_ args: [String: String], state: State) async -> Answer {
-        guard let id = args["objectId"] else {
-            return .pythonError("A value for `objectId` is required. See \(docURL) \n")
-        }
-        guard let kind = args["kind"] else {
-            return .pythonError("A value for `kind` is required. See \(docURL) \n")
-        }
-        guard ["Science", "Template", "Difference", "All"].contains(kind) else {
-            return .pythonError("`kind` must be `Science`, `Template`, `Difference` or `All`, not `\(kind)`. See \(docURL) \n")
-        }
-        let format = args["output-format"] ?? "PNG"
-        guard format == "array" else {
-            if kind == "All" { return .pythonError("`kind: All` is only available with `output-format: array`. See \(docURL) \n") }
-            return .text(501, "FixtureServer serves output-format array only, not \(format)")
-        }
-        let registered = await state.cutouts[id] ?? [:]
-        let candid: Int64?
-        if let text = args["candid"] {
-            guard let value = Int64(text) else { return .serverError("ValueError: invalid candid \(text)") }
-            candid = value
-        } else {
-            candid = registered.keys.max()
-        }
-        guard let candid, let body = registered[candid] else {
-            return .serverError("IndexError: no alert \(args["candid"] ?? "") for \(id)")
-        }
-        if kind == "All" {
-            return Answer(status: 200, headers: ["Content-Type": "application/json"], body: body, cutoutsServed: 3)
-        }
-        let column = "b:cutout\(kind)_stampData"
-        guard let all = try? FixtureJSON(parsing: body), let stamp = all[column] else {
-            return .serverError("KeyError: '\(column)'")
-        }
-        return .json([column: stamp], cutouts: 1)
-    }
-
-    /// `/api/v1/anomaly`: `n` (default 10) newest alerts with `start_date` ≤ day of `i:jd` ≤
-    /// `stop_date` (inclusive, `YYYY-MM-DD`, UTC days), `columns` keeping only those.
-    private static func anomaly(_ args: [String: String], state: State) async -> Answer {
-        if let format = args["output-format"], format != "json" {
-            return .text(501, "FixtureServer serves output-format json only, not \(format)")
-        }
-        let nText = args["n"] ?? "10"
-        guard let n = Int(nText) else { return .serverError("ValueError: invalid literal for int() with base 10: '\(nText)'") }
-        // Julian dates of the window's edges: start_date at 00:00, the day after stop_date at 00:00.
-        var lower = -Double.infinity, upper = Double.infinity
-        for (name, isStart) in [("start_date", true), ("stop_date", false)] {
-            guard let text = args[name] else { continue }
-            guard let days = daysSinceEpoch(iso: text) else {
-                return .serverError("ValueError: Input values did not match the format class iso: \(text)")
-            }
-            if isStart { lower = days + 2_440_587.5 } else { upper = days + 1 + 2_440_587.5 }
-        }
-        var rows = await state.anomaly.filter { row in
-            guard let jd = row["i:jd"]?.doubleValue else { return false }
-            return jd >= lower && jd < upper
-        }
-        rows.sort { ($0["i:jd"]?.doubleValue ?? -.infinity) > ($1["i:jd"]?.doubleValue ?? -.infinity) }
-        rows = Array(rows.prefix(max(0, n)))
-        if let columns = columnList(args).map(Set.init) {
-            rows = rows.map { $0.filter { columns.contains($0.key) } }
-        }
-        return .json(.array(rows.map { .object($0) }))
-    }
-
-    /// `/api/v1/statistics`: nights whose key starts with `ztf_` + `date` (so `""` is every night),
-    /// ascending; `columns` keeps those plus `key:key` and `key:time`.
-    private static func statistics(_ args: [String: String], state: State) async -> Answer {
-        guard let date = args["date"] else {
-            return .pythonError("A value for `date` is required. See \(docURL) \n")
-        }
-        if let format = args["output-format"], format != "json" {
-            return .text(501, "FixtureServer serves output-format json only, not \(format)")
-        }
-        let prefix = "ztf_" + date
-        var rows = await state.statistics.filter { ($0["key:key"]?.stringValue ?? "").hasPrefix(prefix) }
-        rows.sort { ($0["key:key"]?.stringValue ?? "") < ($1["key:key"]?.stringValue ?? "") }
-        if let columns = columnList(args) {
-            let keep = Set(columns).union(["key:key", "key:time"])
-            rows = rows.map { $0.filter { keep.contains($0.key) } }
-        }
-        return .json(.array(rows.map { .object($0) }))
-    }
-
-    /// The `columns` argument, split as the server does (comma-separated, trimmed); nil when absent.
-    private static func columnList(_ args: [String: String]) -> [String]? {
+    static func columnList(_ args: [String: String]) -> [String]? {
         args["columns"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     }
 
@@ -502,7 +365,7 @@ public final class FixtureServer: Sendable {
 
 // MARK: - State
 
-private actor State {
+actor State {
     var objects: [String: [FixtureRow]] = [:]
     var cutouts: [String: [Int64: Data]] = [:]
     var anomaly: [FixtureRow] = []
