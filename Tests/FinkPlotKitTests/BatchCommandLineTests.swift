@@ -99,7 +99,7 @@ func runFinkplot(_ arguments: [String], stdin: String? = nil, in directory: URL?
     }
 }
 
-private final class LockedData: @unchecked Sendable {
+final class LockedData: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     func set(_ value: Data) { lock.withLock { data = value } }

@@ -23,6 +23,12 @@ public enum AtomicFile {
         func failure(_ what: String) -> OutputError {
             .unwritable(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
         }
+        // `-o -`: standard output is written as it is, whatever it is (a pipe, a terminal, a file
+        // the shell opened); /dev/stdout is a link to /proc/self/fd/1, never to be followed here.
+        if path == "/dev/stdout" {
+            try stream(data, to: path)
+            return
+        }
         var info = stat()
         if lstat(path, &info) == 0 {
             switch info.st_mode & S_IFMT {
