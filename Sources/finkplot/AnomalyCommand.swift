@@ -26,7 +26,7 @@ struct AnomalyCommand: AsyncParsableCommand {
 
             Exit status: 1 when the chart or table cannot be made; with --render, as for the \
             batch commands: 0 when every object is rendered (now or by an earlier run), 1 when \
-            any is empty, invalid or failed, 130 when interrupted.
+            any is empty, invalid or failed, 130 when interrupted, 143 when terminated, 64 for a usage error.
 
             Examples:
               finkplot anomaly --n 50 --since 2026-03-01 -o anomaly.png --table anomaly.csv

@@ -145,6 +145,8 @@ struct CutoutsCommand: AsyncParsableCommand {
         if let cmap { parts += ["--cmap", cmap] }
         parts += ["--mask-color", maskColor]
         if colorbar { parts.append("--colorbar") }
+        // Raw stamps are outputs too: a re-run that asks for them must not be skipped.
+        if let raw { parts += ["--raw", raw] }
         if style != .screen { parts += ["--style", style.rawValue] }
         if let fontSize { parts += ["--font-size", FigureSpec.number(fontSize)] }
         return parts.joined(separator: " ")

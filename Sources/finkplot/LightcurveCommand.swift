@@ -36,7 +36,8 @@ struct LightcurveCommand: AsyncParsableCommand {
               finkplot lightcurve --ids-file ids.txt --output-dir figures --shard 3/8
 
             Exit status: 0 when every id is rendered (now or by an earlier run), 1 when any is \
-            empty, invalid or failed, 130 when interrupted (Ctrl-C; run again to resume).
+            empty, invalid or failed, 130 when interrupted (Ctrl-C; run again to resume), 143 when \
+            terminated (SIGTERM), 64 for a usage error.
             """
     )
 

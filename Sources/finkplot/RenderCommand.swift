@@ -25,7 +25,8 @@ struct RenderCommand: AsyncParsableCommand {
               finkplot render card.json --cache cache --offline -o card_again.png
 
             Exit status: 0 when every object is rendered, 1 when any is empty or failed (or \
-            the spec cannot be read), 130 when interrupted.
+            the spec cannot be read), 130 when interrupted (Ctrl-C), 143 when terminated (SIGTERM), \
+            64 for a usage error.
             """
     )
 

@@ -99,6 +99,7 @@ public struct BatchRunner: Sendable {
                 relative.outputs = entry.outputs.map { $0.hasPrefix(dir + "/") ? String($0.dropFirst(dir.count + 1)) : $0 }
             }
             relative.job = identity
+            relative.at = Date().timeIntervalSince1970
             var recorded = true
             do { try manifest?.append(relative) } catch {
                 recorded = false

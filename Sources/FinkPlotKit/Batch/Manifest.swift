@@ -34,6 +34,9 @@ public struct ManifestEntry: Sendable, Codable, Equatable {
     /// What the run drew (command and normalised options): a re-run with other options, or
     /// another command writing into the same directory, does not take this entry as its own.
     public var job: String?
+    /// When the entry was recorded (seconds since 1970): which job wrote a file last, across
+    /// the manifests of shards and runs sharing a directory.
+    public var at: Double?
 
     public init(id: String, status: BatchStatus, outputs: [String] = [], reason: String? = nil, attempts: Int = 0,
                 seconds: Double = 0, notes: [String]? = nil, job: String? = nil) {
@@ -132,16 +135,20 @@ public final class Manifest: @unchecked Sendable {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0 == "manifest.jsonl" || ($0.hasPrefix("manifest-") && $0.hasSuffix(".jsonl")) }
             .sorted()
-        var writers: [String: String] = [:]
+        var writers: [String: (job: String, at: Double)] = [:]
         let decoder = JSONDecoder()
         for name in names {
             guard let data = try? Data(contentsOf: directory.appendingPathComponent(name)) else { continue }
             for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
                 guard let entry = try? decoder.decode(ManifestEntry.self, from: line), entry.status == .rendered else { continue }
-                for output in entry.outputs { writers[output] = entry.job ?? "" }
+                // The latest by time, whichever manifest holds it (file order within one file).
+                let at = entry.at ?? -.infinity
+                for output in entry.outputs where writers[output].map({ at >= $0.at }) ?? true {
+                    writers[output] = (entry.job ?? "", at)
+                }
             }
         }
-        return writers
+        return writers.mapValues(\.job)
     }
 
     /// The file name of a run's manifest: `manifest.jsonl`, or `manifest-K-of-N.jsonl` for a shard,

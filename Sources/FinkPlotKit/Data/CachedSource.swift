@@ -55,7 +55,15 @@ public struct CachedSource: ObjectDataSource {
             }
             return result
         }
-        let fetched = try await base.objects(misses, needs: needs)
+        let fetched: [ObjectKey: Result<ObjectData, any Error>]
+        do {
+            fetched = try await base.objects(misses, needs: needs)
+        } catch {
+            // The request failed for good: its keys fail with the reason, the cached ones are drawn.
+            if error is CancellationError || Task.isCancelled { throw error }
+            for key in misses { result[key] = .failure(error) }
+            return result
+        }
         for key in misses {
             let answer = fetched[key] ?? .failure(FinkError.noData(objectId: key.id, source: location))
             // A cache that cannot be written costs a re-fetch later, not this figure.

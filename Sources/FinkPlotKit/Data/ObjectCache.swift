@@ -69,7 +69,7 @@ public struct ObjectCache: Sendable {
         guard let bytes = try? Data(contentsOf: objectURL(key, location: location)),
               let stored = try? JSONDecoder().decode(StoredObject.self, from: bytes),
               stored.version == Self.formatVersion, stored.key == key, stored.location == location,
-              stored.points.mjd.count == stored.points.kind.count
+              let data = stored.data
         else { return nil }
         let fetchedAt = Date(timeIntervalSince1970: stored.fetchedAt)
         if let maxAge {
@@ -78,7 +78,7 @@ public struct ObjectCache: Sendable {
             if age > maxAge || age < -60 { return nil }
         }
         if needs.summary && !stored.hasFullSummary { return nil }
-        return Entry(data: stored.data, fetchedAt: fetchedAt, location: stored.location)
+        return Entry(data: data, fetchedAt: fetchedAt, location: stored.location)
     }
 
     public func store(_ data: ObjectData, location: String, now: Date = Date()) throws {
@@ -140,9 +140,10 @@ private struct StoredObject: Codable {
         notes = data.notes; points = StoredPoints(data.points)
     }
 
-    var data: ObjectData {
-        ObjectData(key: key, points: points.points, timeScale: timeScale, summary: summary, hasFullSummary: hasFullSummary,
-                   notes: notes)
+    var data: ObjectData? {
+        guard let points = points.points else { return nil }
+        return ObjectData(key: key, points: points, timeScale: timeScale, summary: summary, hasFullSummary: hasFullSummary,
+                          notes: notes)
     }
 }
 
@@ -178,10 +179,10 @@ private struct StoredPoints: Codable {
     }
 
     /// nil when the columns disagree in length (a damaged entry is a miss).
-    var points: [PhotometryPoint] {
+    var points: [PhotometryPoint]? {
         let n = mjd.count
         guard [band.count, kind.count, alert.count, mag.count, magErr.count, dflux.count, dfluxErr.count, dfluxUnit.count,
-               tflux.count, tfluxErr.count, tfluxUnit.count, neg.count, ref.count].allSatisfy({ $0 == n }) else { return [] }
+               tflux.count, tfluxErr.count, tfluxUnit.count, neg.count, ref.count].allSatisfy({ $0 == n }) else { return nil }
         var out: [PhotometryPoint] = []
         out.reserveCapacity(n)
         for i in 0..<n {

@@ -90,7 +90,7 @@ public struct SourceSettings: Sendable {
             let url = try baseURL(survey, surveysInUse: surveys)
             if offline {
                 guard let cache else { throw FinkError.invalidSetting(name: "--offline", value: "", reason: "it reads the cache: drop --no-cache") }
-                built.append(CachedSource(offline: survey, location: url.absoluteString, cache: cache))
+                built.append(CachedSource(offline: survey, location: URLRedaction.redacted(url).absoluteString, cache: cache))
                 continue
             }
             // Each server gets its own request budget: the surveys' APIs are different machines.

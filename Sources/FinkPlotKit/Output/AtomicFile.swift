@@ -19,6 +19,10 @@ public enum AtomicFile {
     /// `sync: false` skips the fsync: still atomic for readers, but a power cut may leave an empty
     /// file. Fine for the cache, where an unreadable entry is a miss.
     public static func write(_ data: Data, to url: URL, sync: Bool = true) throws {
+        try write(data, to: url, sync: sync, linksFollowed: 0)
+    }
+
+    static func write(_ data: Data, to url: URL, sync: Bool, linksFollowed: Int) throws {
         var path = url.path
         func failure(_ what: String) -> OutputError {
             .unwritable(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
@@ -36,8 +40,9 @@ public enum AtomicFile {
                 throw OutputError.unwritable(path: path, reason: "it is a directory")
             case S_IFLNK:
                 // A link is followed: its target is replaced, atomically, and the link stays.
+                guard linksFollowed < 40 else { throw OutputError.unwritable(path: path, reason: "too many levels of symbolic links") }
                 guard let target = linkTarget(path) else { throw failure("cannot follow the link") }
-                try write(data, to: target, sync: sync)
+                try write(data, to: target, sync: sync, linksFollowed: linksFollowed + 1)
                 return
             case S_IFCHR, S_IFIFO, S_IFSOCK:
                 // `-o -`, /dev/stdout, a FIFO: written as a stream, never renamed over.
@@ -84,7 +89,7 @@ public enum AtomicFile {
     }
 
     /// Removes temporary files a killed run left in `dir` (`.NAME.PID.RAND.tmp` whose process is
-    /// gone). Files of a live process, ours included, are left alone.
+    /// gone and untouched for an hour). Files of a live process, ours included, are left alone.
     public static func removeStaleTemporaries(in dir: URL) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
@@ -92,7 +97,12 @@ public enum AtomicFile {
             guard parts.count >= 4, let pid = Int32(parts[parts.count - 3]), UInt32(parts[parts.count - 2]) != nil else { continue }
             if pid == getpid() { continue }
             if kill(pid, 0) == 0 || errno == EPERM { continue }
-            unlink(dir.appendingPathComponent(name).path)
+            // The pid may be another machine's (shards on a shared file system): only a file no
+            // one has touched for an hour is a leftover.
+            let path = dir.appendingPathComponent(name).path
+            var info = stat()
+            guard stat(path, &info) == 0, Double(time(nil) - info.st_mtim.tv_sec) > 3600 else { continue }
+            unlink(path)
         }
     }
 

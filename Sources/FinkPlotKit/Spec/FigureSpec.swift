@@ -154,7 +154,7 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         guard source.apiURL != nil || source.apiURLs?.isEmpty == false || source.directory != nil else {
             throw Failure.invalid(path: path, reason: "source needs apiURL, apiURLs or directory")
         }
-        if let w = options.width, let h = options.height, !(16...20000).contains(w) || !(16...20000).contains(h) {
+        if !(options.width.map { (16...20000).contains($0) } ?? true) || !(options.height.map { (16...20000).contains($0) } ?? true) {
             throw Failure.invalid(path: path, reason: "options.width and options.height must be between 16 and 20000")
         }
         if command == .card && (options.width != nil || options.height != nil) {

@@ -340,7 +340,8 @@ public enum LightcurveBuilder {
         case .mjd, .date: return nil
         case let .sinceT0(t): return t
         case .sinceFirst:
-            let timed = points.filter { $0.mjd.isFinite }
+            // Only times that are drawn: a damaged row (MJD −2400000.5) must not become t0.
+            let timed = points.filter { $0.mjd.isFinite && plausibleMJD.contains($0.mjd) }
             let measured = timed.filter { $0.kind != .upperLimit && ($0.magnitude != nil || $0.differenceFlux != nil) }
             let valid = measured.filter { $0.kind == .detection }
             return (valid.isEmpty ? (measured.isEmpty ? timed : measured) : valid).map(\.mjd).min()
