@@ -159,7 +159,7 @@ import Testing
         await server.stop()
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 143, "\(text)")
-        #expect(took < .seconds(10), "stopped \(took) after SIGTERM")
+        #expect(took < .seconds(20), "stopped \(took) after SIGTERM (the server would hold it 120 s)")
         #expect(text.contains("interrupted with 2 not done"), "the summary is printed: \(text)")
     }
 
