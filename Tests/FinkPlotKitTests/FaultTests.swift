@@ -122,11 +122,16 @@ import Testing
         // What a SIGKILL at the rename leaves: a temporary of a process that is gone.
         let stale = out.appendingPathComponent(".ZTF18aabjigr.png.999999.12345.tmp")
         try Data("half".utf8).write(to: stale)
+        // Untouched for two hours: a live run on another machine would have renamed it long ago.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: stale.path)
+        let fresh = out.appendingPathComponent(".ZTF18acefvuh.png.999998.54321.tmp")
+        try Data("another machine's".utf8).write(to: fresh)
         let r = try await shell(#"$BIN lightcurve --from "$FIX" ZTF18aabjigr --output-dir figs"#, in: dir)
         #expect(r.status == 0, "\(r.err)")
         let manifest = try lines(out.appendingPathComponent("manifest.jsonl"))
         #expect(manifest.count == 1 && manifest[0].hasPrefix("{") && manifest[0].contains("\"id\":\"ZTF18aabjigr\""), "\(manifest)")
         #expect(!FileManager.default.fileExists(atPath: stale.path), "the killed run's temporary is cleared")
+        #expect(FileManager.default.fileExists(atPath: fresh.path), "a recent one may be a live run's on another machine")
     }
 
     /// SIGTERM (how Slurm stops a job) against a server that never answers: a clean stop at once.
