@@ -63,7 +63,9 @@ struct FinkplotResult {
 /// binary talks to, and on Dispatch's global pool (about one thread per core on Linux) the
 /// URLSession work of the other tests running meanwhile.
 /// `directory`: the working directory (default: the test process's).
-func runFinkplot(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) async throws -> FinkplotResult {
+/// `environment`: variables set on top of the test process's.
+func runFinkplot(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil,
+                 environment: [String: String] = [:]) async throws -> FinkplotResult {
     let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let executable = try #require([dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("finkplot") }
         .first { FileManager.default.isExecutableFile(atPath: $0.path) }, "finkplot is not built next to \(dir.path)")
@@ -74,6 +76,9 @@ func runFinkplot(_ arguments: [String], stdin: String? = nil, in directory: URL?
                 process.executableURL = executable
                 process.arguments = arguments
                 if let directory { process.currentDirectoryURL = directory }
+                if !environment.isEmpty {
+                    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                }
                 let input = Pipe(), out = Pipe(), err = Pipe()
                 process.standardInput = input
                 process.standardOutput = out

@@ -17,36 +17,11 @@ private let rubinFixtures = Result { try LSSTFixtures.read(fixturesDirectory().a
 
     var lsstFixtures: URL { fixturesDirectory().appendingPathComponent("lsst") }
 
-    func finkplot() throws -> URL {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("finkplot") }
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
-    }
-
-    /// On a Dispatch thread: waiting on the cooperative pool would starve the in-process servers.
+    /// The shared runner (its blocking waits on threads of their own, not Dispatch's pool, where
+    /// they would starve other tests' URLSession work), with a cache of the test's own.
     func run(_ arguments: [String], in dir: URL) async throws -> (status: Int32, out: String, err: String) {
-        let executable = try finkplot()
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = executable
-                    process.arguments = arguments
-                    process.currentDirectoryURL = dir
-                    var environment = ProcessInfo.processInfo.environment
-                    environment["XDG_CACHE_HOME"] = dir.appendingPathComponent("xdg-cache").path
-                    process.environment = environment
-                    let out = Pipe(), err = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    try process.run()
-                    let o = out.fileHandleForReading.readDataToEndOfFile()
-                    let e = err.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-                })
-            }
-        }
+        let r = try await runFinkplot(arguments, in: dir, environment: ["XDG_CACHE_HOME": dir.appendingPathComponent("xdg-cache").path])
+        return (r.status, r.out, r.err)
     }
 
     func server() async throws -> LSSTFixtureServer {

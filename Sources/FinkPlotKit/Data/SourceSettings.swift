@@ -94,11 +94,7 @@ public struct SourceSettings: Sendable {
                 continue
             }
             // Each server gets its own request budget: the surveys' APIs are different machines.
-            let transport = RetryingTransport(
-                base: URLSessionTransport(timeout: timeout, maxBodyBytes: maxAnswerBytes),
-                policy: RetryPolicy(maxAttempts: retries + 1),
-                limiter: RateLimiter(requestsPerSecond: requestsPerSecond, burst: max(1, requestsPerSecond)))
-            let api = profile.apiSource(baseURL: url, transport: transport)
+            let api = profile.apiSource(baseURL: url, transport: makeTransport())
             built.append(cache.map { CachedSource(api, cache: $0, maxAge: maxAge) } ?? api)
         }
         return SourceSet(built)
@@ -107,11 +103,15 @@ public struct SourceSettings: Sendable {
     /// Fink's ZTF API for `/anomaly` and `/statistics`, with the same retries and request budget
     /// as object fetches (a 429 or 503 is waited out, not fatal).
     public func serviceAPI() throws -> FinkClient {
-        let transport = RetryingTransport(
+        FinkClient(baseURL: try baseURL(.ztf, surveysInUse: [.ztf]), transport: makeTransport())
+    }
+
+    /// One server's stack: bounded answers and timeout, retries, and a request budget of its own.
+    func makeTransport() -> RetryingTransport {
+        RetryingTransport(
             base: URLSessionTransport(timeout: timeout, maxBodyBytes: maxAnswerBytes),
             policy: RetryPolicy(maxAttempts: retries + 1),
             limiter: RateLimiter(requestsPerSecond: requestsPerSecond, burst: max(1, requestsPerSecond)))
-        return FinkClient(baseURL: try baseURL(.ztf, surveysInUse: [.ztf]), transport: transport)
     }
 
     /// The source as a figure spec records it.

@@ -86,8 +86,8 @@ public enum ZTFPhotometry {
             if let m = d.magpsf, m.isFinite {
                 point.magnitude = PhotometricValue(m, error: d.sigmapsf, unit: .abMagnitude)
                 if let positive = d.isdiffpos {
-                    // F = 3631 Jy · 10^(−0.4 m), σ_F = σ_m / 1.0857 · F; negative when fainter than the template.
-                    let f = 3631e3 * pow(10, -0.4 * m)
+                    // F = 3631 Jy · 10^(−0.4 m) in mJy, σ_F = σ_m / 1.0857 · F; negative when fainter than the template.
+                    let f = PhotometricUnit.millijansky.flux(ofMagnitude: m) ?? 0
                     let sigma = d.sigmapsf.flatMap { $0.isFinite && $0 > 0 ? $0 / magToFlux * f : nil }
                     point.differenceFlux = PhotometricValue(positive ? f : -f, error: sigma, unit: .millijansky)
                 }

@@ -36,16 +36,4 @@ public enum Photometry {
         guard sigmaMag < 1 else { return nil }
         return (-2.5 * log10(f), sigmaMag)
     }
-
-    /// Flux in mJy of an AB magnitude: 3631 Jy × 10^(−0.4 m) × 1000.
-    public static func millijansky(_ mag: Double) -> Double { 3631e3 * pow(10, -0.4 * mag) }
-
-    /// The difference flux in mJy and its 1σ error, negative when the source is fainter than the
-    /// template (`isdiffpos` f). Nil without magnitude or sign; the error is nil without `sigmapsf`.
-    public static func differenceFlux(_ d: Detection) -> (flux: Double, sigma: Double?)? {
-        guard let magpsf = d.magpsf, let positive = d.isdiffpos, magpsf.isFinite else { return nil }
-        let f = millijansky(magpsf)
-        let sigma = d.sigmapsf.flatMap { $0.isFinite && $0 > 0 ? $0 / magToFlux * f : nil }
-        return (positive ? f : -f, sigma)
-    }
 }
