@@ -45,7 +45,9 @@ public final class CutoutGridJob: BatchJob, @unchecked Sendable {
                                                   stamps: alerts.map { a in a.alertId.flatMap { stamps[$0] } ?? [:] },
                                                   rendering: rendering, rawDirectory: rawDirectory)
         lock.withLock { collected[data.key] = rows }
-        return BatchRendered(outputs: [output], notes: notes)
+        // Nothing is written yet: `finish` writes the grid once, and the command says so once
+        // (as an output of every object, the progress printed "wrote" per object).
+        return BatchRendered(outputs: [], notes: notes)
     }
 
     /// Writes the grid of the objects that were drawn, in `order`; false when none was.
