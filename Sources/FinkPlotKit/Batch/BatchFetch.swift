@@ -6,6 +6,9 @@ enum FetchedObject: Sendable {
     case data(ObjectData, attempts: Int, seconds: Double)
     case empty(reason: String, attempts: Int, seconds: Double)
     case failed(reason: String, attempts: Int, seconds: Double)
+    /// The run was stopped while this object's request was out: not a failure, and not recorded
+    /// (the next run asks again).
+    case cancelled
 }
 
 /// Gets a chunk's data from the sources (each key from its survey's source, in one request per
@@ -34,6 +37,8 @@ struct BatchFetcher: Sendable {
                     switch answers[key] {
                     case let .success(data)?:
                         result[key] = .data(data, attempts: counter.attempts, seconds: seconds)
+                    case let .failure(error)? where error is CancellationError || Task.isCancelled:
+                        result[key] = .cancelled
                     case let .failure(error)?:
                         result[key] = BatchRunner.isEmpty(error)
                             ? .empty(reason: "\(error)", attempts: counter.attempts, seconds: seconds)
@@ -43,6 +48,8 @@ struct BatchFetcher: Sendable {
                                              attempts: counter.attempts, seconds: seconds)
                     }
                 }
+            } catch where error is CancellationError || Task.isCancelled {
+                for key in keys { result[key] = .cancelled }
             } catch {
                 let seconds = Date().timeIntervalSince(start)
                 for key in keys { result[key] = .failed(reason: "\(error)", attempts: counter.attempts, seconds: seconds) }

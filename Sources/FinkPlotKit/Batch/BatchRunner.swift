@@ -187,6 +187,8 @@ public struct BatchRunner: Sendable {
                             attempts: attempts, seconds: seconds)
         }
         switch object {
+        case .cancelled:
+            return nil
         case let .empty(reason, attempts, seconds):
             return ManifestEntry(id: id.id, status: .empty, reason: reason, attempts: attempts, seconds: seconds)
         case let .failed(reason, attempts, seconds):
