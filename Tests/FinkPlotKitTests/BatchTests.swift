@@ -407,6 +407,53 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
         #expect(leftovers.isEmpty)
     }
 
+    /// The binary entry keeps every field exactly (absent and present, NaN, negative fluxes,
+    /// Int64 ids above 2^53), and any truncation or corruption of it is a miss, never a trap.
+    @Test func theBinaryEntryKeepsEveryFieldAndRefusesDamage() throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cache = ObjectCache(directory: dir)
+        let key = try LSSTProfile().key(validating: "170028485706776685")
+        var points: [PhotometryPoint] = []
+        for i in 0..<40 {
+            var p = PhotometryPoint(mjd: 60_500 + Double(i) * 0.37, band: ["u", "g", "r", "i", "z", "y"][i % 6],
+                                    kind: PointKind.allCases[i % PointKind.allCases.count],
+                                    alertId: i % 3 == 0 ? nil : 170_028_485_706_776_685 + Int64(i))
+            if i % 2 == 0 { p.magnitude = PhotometricValue(19 + Double(i) / 10, error: i % 4 == 0 ? nil : 0.05, unit: .abMagnitude) }
+            if i % 5 != 0 { p.differenceFlux = PhotometricValue(Double(i - 20) * 123.25, error: 17.5, unit: .nanojansky) }
+            if i % 7 == 1 { p.totalFlux = PhotometricValue(i == 1 ? .nan : 1e5, error: .infinity, unit: .millijansky) }
+            p.isNegative = i % 3 == 0 ? nil : i % 3 == 1
+            if i % 9 == 2 { p.reference = ReferenceSource(magnitude: 17.25, error: 0.01, distance: 0.4) }
+            points.append(p)
+        }
+        let data = ObjectData(key: key, points: points, timeScale: .tai,
+                              summary: ObjectSummary(ra: 150.1, dec: -2.5, classification: "SN candidate", facts: [ObjectFact("n", "40")]),
+                              hasFullSummary: true, notes: ["a note"])
+        let old = cache.objectURL(key, location: "test").deletingPathExtension().appendingPathExtension("json")
+        try AtomicFile.ensureDirectory(old.deletingLastPathComponent())
+        try Data("{}".utf8).write(to: old)
+        try cache.store(data, location: "test")
+        #expect(!FileManager.default.fileExists(atPath: old.path), "the old-format file of the object is removed")
+        let back = try #require(cache.entry(key, location: "test", maxAge: nil, needs: .card)).data
+        #expect(back.points.count == 40)
+        #expect(back.summary == data.summary && back.notes == data.notes && back.timeScale == .tai && back.hasFullSummary)
+        for (a, b) in zip(back.points, data.points) {
+            #expect(a.mjd == b.mjd && a.band == b.band && a.kind == b.kind && a.alertId == b.alertId)
+            #expect(a.isNegative == b.isNegative && a.reference == b.reference && a.magnitude == b.magnitude && a.differenceFlux == b.differenceFlux)
+            #expect(a.totalFlux?.value.bitPattern == b.totalFlux?.value.bitPattern && a.totalFlux?.error == b.totalFlux?.error
+                    && a.totalFlux?.unit == b.totalFlux?.unit)
+        }
+
+        let url = cache.objectURL(key, location: "test")
+        let bytes = try Data(contentsOf: url)
+        for length in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 97)) {
+            try bytes.prefix(length).write(to: url)
+            #expect(cache.entry(key, location: "test", maxAge: nil, needs: .lightcurve) == nil, "cut at \(length) of \(bytes.count) bytes")
+        }
+        try (bytes + [0]).write(to: url)
+        #expect(cache.entry(key, location: "test", maxAge: nil, needs: .lightcurve) == nil, "trailing bytes are damage")
+    }
+
     @Test func defaultDirectoryFollowsXDG() {
         #expect(ObjectCache.defaultDirectory(environment: ["XDG_CACHE_HOME": "/scratch/c", "HOME": "/home/a"]).path == "/scratch/c/finkplot")
         #expect(ObjectCache.defaultDirectory(environment: ["HOME": "/home/a"]).path == "/home/a/.cache/finkplot")

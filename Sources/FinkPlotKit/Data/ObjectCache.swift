@@ -7,8 +7,12 @@ import Foundation
 /// Entries are keyed by the source they came from, so an answer fetched from one `--api-url`
 /// (or one survey's API) is never served for another:
 ///
-///     <survey>/<host>-<hash of the source>/objects/<id>.json   one object's data, with when and what was fetched
-///     <survey>/<host>-<hash of the source>/stamps/<alert>.json the three stamps of one alert (alerts never change)
+///     <survey>/<host>-<hash of the source>/objects/<id>.entry    one object's data, with when and what was fetched
+///     <survey>/<host>-<hash of the source>/stamps/<alert>.entry  the three stamps of one alert (alerts never change)
+///
+/// An entry is a JSON header and a binary body (see `CacheEntryFormat`). Entries of older
+/// versions (`.json` files of format 3 and before) are never read; storing an object removes
+/// its old-format file, so a cache does not keep both.
 ///
 /// Each file is written to a temporary name and renamed, so two processes sharing a cache see
 /// either the old or the new file, never half of one. File names come from validated keys and
@@ -17,7 +21,7 @@ public struct ObjectCache: Sendable {
     public let directory: URL
 
     /// Bumped when the entry format changes; other versions are misses, rewritten on the next fetch.
-    static let formatVersion = 3
+    static let formatVersion = 4
 
     public init(directory: URL) {
         self.directory = directory
@@ -45,12 +49,12 @@ public struct ObjectCache: Sendable {
 
     public func objectURL(_ key: ObjectKey, location: String) -> URL {
         folder(survey: key.survey, location: location).appendingPathComponent("objects", isDirectory: true)
-            .appendingPathComponent("\(key.id).json")
+            .appendingPathComponent("\(key.id).entry")
     }
 
     public func stampsURL(_ alert: AlertKey, location: String) -> URL {
         folder(survey: alert.survey, location: location).appendingPathComponent("stamps", isDirectory: true)
-            .appendingPathComponent("\(alert.id).json")
+            .appendingPathComponent("\(alert.id).entry")
     }
 
     // MARK: Objects
@@ -67,9 +71,8 @@ public struct ObjectCache: Sendable {
     /// entry is a miss: the next fetch replaces it).
     public func entry(_ key: ObjectKey, location: String, maxAge: Double?, needs: DataNeeds, now: Date = Date()) -> Entry? {
         guard let bytes = try? Data(contentsOf: objectURL(key, location: location)),
-              let stored = try? JSONDecoder().decode(StoredObject.self, from: bytes),
-              stored.version == Self.formatVersion, stored.key == key, stored.location == location,
-              let data = stored.data
+              let (stored, data) = StoredObject.decode(bytes),
+              stored.version == Self.formatVersion, stored.key == key, stored.location == location
         else { return nil }
         let fetchedAt = Date(timeIntervalSince1970: stored.fetchedAt)
         if let maxAge {
@@ -82,8 +85,11 @@ public struct ObjectCache: Sendable {
     }
 
     public func store(_ data: ObjectData, location: String, now: Date = Date()) throws {
-        let stored = StoredObject(version: Self.formatVersion, fetchedAt: now.timeIntervalSince1970, location: location, data: data)
-        try write(stored, to: objectURL(data.key, location: location))
+        let bytes = try StoredObject.encode(data, version: Self.formatVersion, fetchedAt: now.timeIntervalSince1970, location: location)
+        let url = objectURL(data.key, location: location)
+        try write(bytes, to: url)
+        // The format-3 file of the same object, never read again.
+        try? FileManager.default.removeItem(at: url.deletingPathExtension().appendingPathExtension("json"))
     }
 
     // MARK: Stamps
@@ -91,28 +97,20 @@ public struct ObjectCache: Sendable {
     /// The stamps of `alert`, or nil when not cached (or unreadable).
     public func stamps(_ alert: AlertKey, location: String) -> [StampKind: Stamp]? {
         guard let bytes = try? Data(contentsOf: stampsURL(alert, location: location)),
-              let stored = try? JSONDecoder().decode(StoredStamps.self, from: bytes),
+              let (stored, stamps) = StoredStamps.decode(bytes),
               stored.version == Self.formatVersion, stored.alert == alert.id
         else { return nil }
-        var result: [StampKind: Stamp] = [:]
-        for (name, stamp) in stored.stamps {
-            guard let kind = StampKind(rawValue: name), let decoded = stamp.stamp else { return nil }
-            result[kind] = decoded
-        }
-        return result
+        return stamps
     }
 
     public func store(_ stamps: [StampKind: Stamp], alert: AlertKey, object: ObjectKey, location: String) throws {
-        let stored = StoredStamps(version: Self.formatVersion, objectId: object.id, alert: alert.id,
-                                  stamps: Dictionary(uniqueKeysWithValues: stamps.map { ($0.key.rawValue, StoredStamp($0.value)) }))
-        try write(stored, to: stampsURL(alert, location: location))
+        let bytes = try StoredStamps.encode(stamps, version: Self.formatVersion, objectId: object.id, alert: alert.id)
+        let url = stampsURL(alert, location: location)
+        try write(bytes, to: url)
+        try? FileManager.default.removeItem(at: url.deletingPathExtension().appendingPathExtension("json"))
     }
 
-    private func write(_ value: some Encodable, to url: URL) throws {
-        let encoder = JSONEncoder()
-        // Points never hold NaN (missing values are nil), but a damaged value must not abort a batch.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let data = try encoder.encode(value)
+    private func write(_ data: Data, to url: URL) throws {
         try AtomicFile.ensureDirectory(url.deletingLastPathComponent())
         // No fsync: a cache entry lost in a power cut is a miss, and syncing every one of
         // 10,000 small files would cost more than drawing them.
@@ -122,6 +120,7 @@ public struct ObjectCache: Sendable {
 
 // MARK: - Stored forms
 
+/// An object entry's header; its points are the body (`PointColumns`).
 private struct StoredObject: Codable {
     var version: Int
     /// Seconds since 1970 (UTC).
@@ -132,107 +131,65 @@ private struct StoredObject: Codable {
     var summary: ObjectSummary
     var hasFullSummary: Bool
     var notes: [String]
-    var points: StoredPoints
+    /// The strings the point columns index.
+    var strings: [String]
 
-    init(version: Int, fetchedAt: Double, location: String, data: ObjectData) {
-        self.version = version; self.fetchedAt = fetchedAt; self.location = location
-        key = data.key; timeScale = data.timeScale; summary = data.summary; hasFullSummary = data.hasFullSummary
-        notes = data.notes; points = StoredPoints(data.points)
+    static func encode(_ data: ObjectData, version: Int, fetchedAt: Double, location: String) throws -> Data {
+        let (strings, body) = PointColumns.encode(data.points)
+        let header = StoredObject(version: version, fetchedAt: fetchedAt, location: location, key: data.key, timeScale: data.timeScale,
+                                  summary: data.summary, hasFullSummary: data.hasFullSummary, notes: data.notes, strings: strings)
+        return try CacheEntryFormat.encode(header: header, body: body)
     }
 
-    var data: ObjectData? {
-        guard let points = points.points else { return nil }
-        return ObjectData(key: key, points: points, timeScale: timeScale, summary: summary, hasFullSummary: hasFullSummary,
-                          notes: notes)
-    }
-}
-
-/// The points as columns: arrays of numbers decode several times faster than an array of
-/// objects with nested values (the cache is read once per figure, 10,000 times in a batch).
-private struct StoredPoints: Codable {
-    var mjd: [Double] = []
-    var band: [String] = []
-    var kind: [String] = []
-    var alert: [Int64?] = []
-    var mag: [Double?] = []
-    var magErr: [Double?] = []
-    var dflux: [Double?] = []
-    var dfluxErr: [Double?] = []
-    var dfluxUnit: [String?] = []
-    var tflux: [Double?] = []
-    var tfluxErr: [Double?] = []
-    var tfluxUnit: [String?] = []
-    var neg: [Bool?] = []
-    /// Reference source: magnitude, error, distance.
-    var ref: [[Double]?] = []
-
-    init(_ points: [PhotometryPoint]) {
-        for p in points {
-            mjd.append(p.mjd); band.append(p.band); kind.append(p.kind.rawValue); alert.append(p.alertId)
-            mag.append(p.magnitude?.value); magErr.append(p.magnitude?.error)
-            dflux.append(p.differenceFlux?.value); dfluxErr.append(p.differenceFlux?.error)
-            dfluxUnit.append(p.differenceFlux?.unit.rawValue)
-            tflux.append(p.totalFlux?.value); tfluxErr.append(p.totalFlux?.error); tfluxUnit.append(p.totalFlux?.unit.rawValue)
-            neg.append(p.isNegative)
-            ref.append(p.reference.map { [$0.magnitude, $0.error, $0.distance] })
-        }
-    }
-
-    /// nil when the columns disagree in length (a damaged entry is a miss).
-    var points: [PhotometryPoint]? {
-        let n = mjd.count
-        guard [band.count, kind.count, alert.count, mag.count, magErr.count, dflux.count, dfluxErr.count, dfluxUnit.count,
-               tflux.count, tfluxErr.count, tfluxUnit.count, neg.count, ref.count].allSatisfy({ $0 == n }) else { return nil }
-        var out: [PhotometryPoint] = []
-        out.reserveCapacity(n)
-        for i in 0..<n {
-            var p = PhotometryPoint(mjd: mjd[i], band: band[i], kind: PointKind(rawValue: kind[i]) ?? .detection, alertId: alert[i])
-            if let v = mag[i] { p.magnitude = PhotometricValue(v, error: magErr[i], unit: .abMagnitude) }
-            if let v = dflux[i], let u = dfluxUnit[i].flatMap(PhotometricUnit.init(rawValue:)) {
-                p.differenceFlux = PhotometricValue(v, error: dfluxErr[i], unit: u)
-            }
-            if let v = tflux[i], let u = tfluxUnit[i].flatMap(PhotometricUnit.init(rawValue:)) {
-                p.totalFlux = PhotometricValue(v, error: tfluxErr[i], unit: u)
-            }
-            p.isNegative = neg[i]
-            if let r = ref[i], r.count == 3 { p.reference = ReferenceSource(magnitude: r[0], error: r[1], distance: r[2]) }
-            out.append(p)
-        }
-        return out
+    static func decode(_ bytes: Data) -> (header: StoredObject, data: ObjectData)? {
+        guard let (header, body) = CacheEntryFormat.decode(StoredObject.self, from: bytes),
+              let points = PointColumns.decode(body, strings: header.strings)
+        else { return nil }
+        return (header, ObjectData(key: header.key, points: points, timeScale: header.timeScale, summary: header.summary,
+                                   hasFullSummary: header.hasFullSummary, notes: header.notes))
     }
 }
 
+/// A stamps entry's header; the body is each stamp's pixels as little-endian float32 (exact,
+/// NaN included), in the order of `stamps`.
 private struct StoredStamps: Codable {
+    struct Shape: Codable {
+        var kind: String
+        var width: Int
+        var height: Int
+    }
+
     var version: Int
     var objectId: String
     var alert: Int64
-    var stamps: [String: StoredStamp]
-}
+    var stamps: [Shape]
 
-/// Pixels as base64 of little-endian float32: exact (NaN included) and a third of the size of
-/// a JSON number array.
-private struct StoredStamp: Codable {
-    var width: Int
-    var height: Int
-    var pixels: String
-
-    init(_ stamp: Stamp) {
-        width = stamp.width
-        height = stamp.height
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(stamp.pixels.count * 4)
-        for p in stamp.pixels {
-            let bits = p.bitPattern.littleEndian
-            withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
-        }
-        pixels = Data(bytes).base64EncodedString()
+    static func encode(_ stamps: [StampKind: Stamp], version: Int, objectId: String, alert: Int64) throws -> Data {
+        let ordered = stamps.sorted { $0.key.rawValue < $1.key.rawValue }
+        var body = ByteWriter()
+        body.bytes.reserveCapacity(ordered.reduce(0) { $0 + $1.value.pixels.count * 4 })
+        for (_, stamp) in ordered { for p in stamp.pixels { body.float(p) } }
+        let header = StoredStamps(version: version, objectId: objectId, alert: alert,
+                                  stamps: ordered.map { Shape(kind: $0.key.rawValue, width: $0.value.width, height: $0.value.height) })
+        return try CacheEntryFormat.encode(header: header, body: body.bytes)
     }
 
-    var stamp: Stamp? {
-        guard width >= 0, height >= 0, let data = Data(base64Encoded: pixels), data.count == width * height * 4 else { return nil }
-        let values = data.withUnsafeBytes { raw in
-            (0..<(width * height)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+    static func decode(_ bytes: Data) -> (header: StoredStamps, stamps: [StampKind: Stamp])? {
+        guard let (header, body) = CacheEntryFormat.decode(StoredStamps.self, from: bytes) else { return nil }
+        var reader = ByteReader(body)
+        var result: [StampKind: Stamp] = [:]
+        for shape in header.stamps {
+            guard let kind = StampKind(rawValue: shape.kind), shape.width >= 0, shape.height >= 0,
+                  shape.width <= 1 << 14, shape.height <= 1 << 14,
+                  let pixels = reader.bytes(shape.width * shape.height * 4)
+            else { return nil }
+            let values = pixels.withUnsafeBytes { raw in
+                (0..<(shape.width * shape.height)).map {
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+                }
+            }
+            result[kind] = Stamp(width: shape.width, height: shape.height, pixels: values)
         }
-        return Stamp(width: width, height: height, pixels: values)
+        return reader.isAtEnd ? (header, result) : nil
     }
 }
