@@ -35,7 +35,8 @@ public enum Renderer {
         }
     }
 
-    static func renderPNG(_ list: DisplayList, pixelsPerPoint: Double) throws -> Data {
+    /// `markerSprites` false draws every marker as a path (the reference the sprites are tested against).
+    static func renderPNG(_ list: DisplayList, pixelsPerPoint: Double, markerSprites: Bool = true) throws -> Data {
         let (w, h) = pixelSize(of: list.size, pixelsPerPoint: pixelsPerPoint)
         guard w > 0, h > 0, w <= 32768, h <= 32768 else {
             throw RenderError(context: "creating a \(w)×\(h) px image", message: "size must be between 1 and 32768 px")
@@ -44,7 +45,7 @@ public enum Renderer {
                                   "creating a \(w)×\(h) px image")
         let context = try Context(surface)
         cairo_scale(context.pointer, pixelsPerPoint, pixelsPerPoint)
-        try draw(list, context)
+        try draw(list, context, markerSprites: markerSprites)
         cairo_surface_flush(surface.pointer)
         return try encodePNG(surface)
     }
@@ -85,13 +86,25 @@ public enum Renderer {
         for case let (key, value?) in fields { cairo_pdf_surface_set_metadata(surface.pointer, key, value) }
     }
 
-    static func draw(_ list: DisplayList, _ context: Context) throws {
+    static func draw(_ list: DisplayList, _ context: Context, markerSprites: Bool = false) throws {
         let cr = context.pointer
         if let bg = list.background {
             setColor(cr, bg)
             cairo_paint(cr)
         }
-        for item in list.items { try draw(item.primitive, cr) }
+        // The clips in force, in page points, innermost last (sprites clip themselves: see MarkerSprites).
+        var clips: [Rect] = []
+        for item in list.items {
+            switch item.primitive {
+            case let .pushClip(r): clips.append(clips.last.map { $0.intersection(r) } ?? r)
+            case .popClip: _ = clips.popLast()
+            case let .markers(points, style) where markerSprites:
+                try MarkerSprites.draw(points, style, clip: clips.last, cr)
+                continue
+            default: break
+            }
+            try draw(item.primitive, cr)
+        }
         try context.checkStatus("drawing the figure")
     }
 
@@ -129,7 +142,7 @@ public enum Renderer {
             apply(stroke, cr)
             cairo_stroke(cr)
         case let .markers(points, style):
-            drawMarkers(points, style, cr)
+            drawMarkersAsPaths(points, style, cr)
         case let .text(item):
             drawText(item, cr)
         case let .image(image, rect):
@@ -155,7 +168,7 @@ public enum Renderer {
         cairo_close_path(cr)
     }
 
-    static func drawMarkers(_ points: [Point], _ style: MarkerStyle, _ cr: OpaquePointer) {
+    static func drawMarkersAsPaths(_ points: [Point], _ style: MarkerStyle, _ cr: OpaquePointer) {
         // Each marker is filled then stroked before the next, so overlapping markers stay distinct.
         for p in points {
             markerPath(p, style, cr)

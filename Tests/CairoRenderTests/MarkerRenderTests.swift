@@ -1,4 +1,4 @@
-import CairoRender
+@testable import CairoRender
 import Foundation
 import PlotCore
 import TestSupport
@@ -65,5 +65,48 @@ import Testing
         }
         let list = DisplayList(size: Size(Double(shapes.count) * 16 + 4, 38), background: .white, items: items)
         try Baseline.check(try Renderer.render(list, format: .png, pixelsPerPoint: 3), named: "markers")
+    }
+}
+
+/// Raster markers are composited from pre-rendered sprites (MarkerSprites); they must look like
+/// the markers drawn as paths: same ink, same order, clipped the same.
+@Suite struct MarkerSpriteTests {
+    /// Overlapping markers of every shape, filled and open, at awkward sub-pixel positions, half of
+    /// them straddling a clip edge; translucent fills show the compositing order.
+    static func list() -> DisplayList {
+        var items: [DisplayItem] = [DisplayItem("clip", .pushClip(Rect(x: 10, y: 10, width: 180, height: 80)))]
+        for (i, shape) in MarkerShape.allCases.enumerated() {
+            var points: [Point] = []
+            for k in 0..<12 { points.append(Point(4 + Double(i) * 19.37 + Double(k) * 0.613, 6 + Double(k) * 7.77 + Double(i % 3) * 0.29)) }
+            let fill = Color(red: 0.8, green: 0.2, blue: 0.1 * Double(i % 4), alpha: i % 2 == 0 ? 1 : 0.55)
+            let style = MarkerStyle(shape: shape, size: 6 + Double(i % 3), fill: i % 3 == 2 ? nil : fill,
+                                    stroke: Stroke(color: Color(hex: "#0044AA"), width: 0.5 + Double(i % 2) * 0.7))
+            items.append(DisplayItem("data.\(i)", .markers(points, style: style)))
+        }
+        items.append(DisplayItem("clip", .popClip))
+        return DisplayList(size: Size(200, 100), background: .white, items: items)
+    }
+
+    @Test(arguments: [1.0, 150.0 / 72, 300.0 / 72])
+    func spritesMatchPathDrawnMarkers(pixelsPerPoint: Double) throws {
+        let sprites = try PNGDecoder.decode(try Renderer.renderPNG(Self.list(), pixelsPerPoint: pixelsPerPoint, markerSprites: true))
+        let paths = try PNGDecoder.decode(try Renderer.renderPNG(Self.list(), pixelsPerPoint: pixelsPerPoint, markerSprites: false))
+        // Centres move by at most 1/8 px: only edge pixels differ, and by a fraction of their value.
+        let loose = ImageComparison.difference(sprites, paths, threshold: 96)
+        let close = ImageComparison.difference(sprites, paths, threshold: 24)
+        #expect(loose.fraction == 0, "no pixel differs much: \(loose)")
+        // At 72 dpi a marker is a few pixels, and an eighth of one shows more.
+        #expect(close.fraction < (pixelsPerPoint < 2 ? 0.04 : 0.02) && close.mean < 1.5, "\(close) loose \(loose)")
+        // Nothing wholly outside the clip (page points 10...190 × 10...90) is inked.
+        var outside = 0, inked = 0
+        for y in 0..<sprites.height {
+            for x in 0..<sprites.width where sprites.pixel(x: x, y: y) != [255, 255, 255, 255] {
+                inked += 1
+                let (left, right) = (Double(x) / pixelsPerPoint, Double(x + 1) / pixelsPerPoint)
+                let (top, bottom) = (Double(y) / pixelsPerPoint, Double(y + 1) / pixelsPerPoint)
+                if right <= 10 || left >= 190 || bottom <= 10 || top >= 90 { outside += 1 }
+            }
+        }
+        #expect(outside == 0 && inked > 1000, "\(close) \(loose) \(outside) inked pixels outside the clip, \(inked) in all")
     }
 }
