@@ -26,6 +26,10 @@ struct CardCommand: AsyncParsableCommand {
               finkplot card ZTF18aabjigr --from samples --style dark --time since-first -o slide.png
               finkplot card ZTF18aabjigr --from samples --style paper-wide --palette colorblind -o card.pdf
               finkplot card --ids-file ids.txt --output-dir cards --shard 2/4
+
+            Exit status: 0 when every id is rendered (now or by an earlier run), 1 when any is \
+            empty, invalid or failed, 130 when interrupted (Ctrl-C; run again to resume), 143 when \
+            terminated (SIGTERM), 64 for a usage error.
             """
     )
 
@@ -59,7 +63,9 @@ struct CardCommand: AsyncParsableCommand {
         "Also write a figure spec that 'finkplot render' turns into the same card(s).", valueName: "file.json"))
     var saveSpec: String?
 
-    func validate() throws {
+    /// Checked when the command runs, not in `validate()`: ArgumentParser reports an unknown option
+    /// (`--styl paper`) only after `validate()`, which would first see its words as extra ids.
+    func checkArguments() throws {
         guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
         let several = objectIds.count > 1 || batch.idsFile != nil
         if candid != nil && several { throw ValidationError("--candid names an alert of one object") }
@@ -71,6 +77,7 @@ struct CardCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try checkArguments()
         let format = try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output)
         let objectIds = try batch.rawIds(arguments: objectIds)
         let out: FigureSpec.Output

@@ -44,6 +44,10 @@ struct CutoutsCommand: AsyncParsableCommand {
               finkplot cutouts ZTF18acefvuh ZTF18aabjigr --from samples -o grid.pdf --colorbar
               finkplot cutouts ZTF21aaxtctv --alert peak --interval zscale --stretch linear --cmap viridis
               finkplot cutouts --ids-file ids.txt --output-dir grids
+
+            Exit status: 0 when every id is rendered (now or by an earlier run), 1 when any is \
+            empty, invalid or failed, 130 when interrupted (Ctrl-C; run again to resume), 143 when \
+            terminated (SIGTERM), 64 for a usage error.
             """
     )
 
@@ -111,7 +115,9 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write each stamp as its own PNG, one pixel per stamp pixel.", valueName: "dir"))
     var raw: String?
 
-    func validate() throws {
+    /// Checked when the command runs, not in `validate()`: ArgumentParser reports an unknown option
+    /// (`--styl paper`) only after `validate()`, which would first see its words as extra ids.
+    func checkArguments() throws {
         guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
         if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
         if candid != nil && (objectIds.count > 1 || batch.idsFile != nil) { throw ValidationError("--candid names an alert of one object") }
@@ -153,6 +159,7 @@ struct CutoutsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try checkArguments()
         let format = try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output)
         let choice: AlertChoice = candid.map { .candid($0) } ?? alert.choice
         var rawDirectory: URL?

@@ -55,7 +55,9 @@ struct LightcurveCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Batch") var batch: BatchOptions
 
-    func validate() throws {
+    /// Checked when the command runs, not in `validate()`: ArgumentParser reports an unknown option
+    /// (`--styl paper`) only after `validate()`, which would first see its words as extra ids.
+    func checkArguments() throws {
         guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
         if output.output != nil && (objectIds.count > 1 || batch.idsFile != nil) {
             throw ValidationError("-o names one file; with several objects use --output-dir")
@@ -70,6 +72,7 @@ struct LightcurveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try checkArguments()
         let format = try output.resolvedFormat()
         let ids = try batch.rawIds(arguments: objectIds)
         let out: FigureSpec.Output

@@ -29,6 +29,10 @@ struct StatsCommand: AsyncParsableCommand {
               finkplot stats --date 202103 --plot classes --top 4 -o march.pdf
               finkplot stats --from samples/statistics_2021.json --plot nightly
               finkplot stats --date "" --bin month -o all_nights.png
+
+            Exit status: 0 when the figure (and table) are written, 1 when there is no data or the \
+            server fails, 130 when interrupted (Ctrl-C), 143 when terminated (SIGTERM), 64 for a \
+            usage error.
             """
     )
 

@@ -97,4 +97,35 @@ import Testing
         #expect(empty.err.contains("no data for statistics for 2019 at \(api)"), "\(empty.err)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
+
+    /// Issue #14 item 2: the real mistake is named. An unknown option is reported as such (with
+    /// ArgumentParser's suggestion) before its words are counted as ids; a mistyped subcommand gets
+    /// "did you mean"; a usage error found while running shows the typed subcommand's usage.
+    @Test func usageErrorsNameTheRealMistake() async throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+
+        let typo = try await run(["lightcurve", "--styl", "paper", "ZTF21aaxtctv", "-o", "x.png"], in: dir)
+        #expect(typo.status == 64)
+        #expect(typo.err.contains("Unknown option '--styl'") && typo.err.contains("'--style'"), "\(typo.err)")
+        #expect(!typo.err.contains("-o names one file"), "\(typo.err)")
+
+        let lacking = try await run(["card", "--width", "800", "ZTF21aaxtctv", "-o", "x.png"], in: dir)
+        #expect(lacking.status == 64)
+        #expect(lacking.err.contains("Unknown option '--width'"), "\(lacking.err)")
+        #expect(lacking.err.contains("Usage: finkplot card"), "\(lacking.err)")
+
+        let subcommand = try await run(["lightcuve", "ZTF21aaxtctv"], in: dir)
+        #expect(subcommand.status == 64)
+        #expect(subcommand.err.contains("unknown subcommand 'lightcuve'; did you mean 'lightcurve'?"), "\(subcommand.err)")
+
+        let url = try await run(["cutouts", "ZTF21aaxtctv", "--api-url", "ht!tp://x", "-o", "x.png"], in: dir)
+        #expect(url.status == 64)
+        #expect(url.err.contains("Usage: finkplot cutouts") && !url.err.contains("finkplot <subcommand>"), "\(url.err)")
+        for subcommand in ["lightcurve", "cutouts", "card", "render", "anomaly", "stats"] {
+            let help = try await run([subcommand, "--help"], in: dir)
+            #expect(help.out.replacingOccurrences(of: "\n", with: " ").contains("64 for a usage error"), "\(subcommand) --help: \(help.out)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
 }
