@@ -42,7 +42,7 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds to wait for the API before giving up.", valueName: "seconds"))
     var timeout: Double = 60
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of the spec's output (one object; same format).", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of the spec's output (one object; its extension sets the format).", valueName: "path"))
     var output: String?
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp("Write the files here instead (<id>.<format>, <id>_card.<format>).", valueName: "dir"))
@@ -76,8 +76,14 @@ struct RenderCommand: AsyncParsableCommand {
             guard spec.objectIds.count == 1 else {
                 throw ValidationError("-o names one file; this spec has \(spec.objectIds.count) objects: use --output-dir")
             }
-            do { _ = try OutputFormat.resolve(explicit: spec.options.format.rawValue, outputPath: output) } catch {
-                throw ValidationError("\(error) (the spec's format is \(spec.options.format.rawValue))")
+            // The extension of -o wins over the spec's format (render card.json -o card.png draws a
+            // PNG); without one, or for -o -, the spec's format is kept.
+            let ext = URL(fileURLWithPath: output).pathExtension
+            if output != "-" && !ext.isEmpty {
+                guard let format = OutputFormat(pathExtension: ext) else {
+                    throw ValidationError("cannot tell the format of '\(output)' from its extension: name it .png, .svg or .pdf")
+                }
+                spec.options.format = format
             }
             target = .file(OutputTarget.fileURL(output))
             // A spec's table path is data: only its name is kept, in the current folder.

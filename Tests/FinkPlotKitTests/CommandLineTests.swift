@@ -128,4 +128,24 @@ import Testing
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
+
+    /// Issue #14 item 7: `render spec.json -o x.png` draws a PNG from a PDF card's spec (the
+    /// extension of -o wins); an extension that is no format is a usage error naming the file.
+    @Test func renderTakesTheFormatFromTheExtensionOfDashO() async throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixtures = fixturesDirectory().path
+        let card = try await run(["card", "ZTF18aabjigr", "--from", fixtures, "-o", "card.pdf", "--save-spec", "card.json"], in: dir)
+        #expect(card.status == 0, "\(card.err)")
+
+        let png = try await run(["render", "card.json", "--from", fixtures, "-o", "again.png"], in: dir)
+        #expect(png.status == 0, "\(png.err)")
+        let bytes = try Data(contentsOf: dir.appendingPathComponent("again.png"))
+        #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+
+        let gif = try await run(["render", "card.json", "--from", fixtures, "-o", "again.gif"], in: dir)
+        #expect(gif.status == 64)
+        #expect(gif.err.contains("cannot tell the format of 'again.gif'"), "\(gif.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("again.gif").path))
+    }
 }
