@@ -103,8 +103,10 @@ public final class ConsoleProgress: BatchObserver, @unchecked Sendable {
             let width = 24, filled = total > 0 ? width * done / total : width
             text = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] " + text
         }
-        text += String(format: " %.1f/s", rate)
-        if worked > 0, done < total {
+        // A rate needs ids done over a measurable time: an id that finished at once has none.
+        let measurable = worked > 0 && elapsed >= 1
+        if measurable { text += String(format: " %.1f/s", rate) }
+        if measurable, done < total {
             text += " ETA " + Self.duration(Double(total - done) / rate)
         } else if done == total {
             text += " in " + Self.duration(elapsed)
