@@ -36,7 +36,8 @@ struct AnomalyCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("n"), help: ArgumentHelp("How many alerts to ask for.", valueName: "N"))
+    // --n is the first spelling, kept so that scripts written for it still run.
+    @Option(name: [.customLong("count"), .customShort("n"), .customLong("n")], help: ArgumentHelp("How many alerts to ask for.", valueName: "N"))
     var count: Int = 10
 
     @Option(help: ArgumentHelp("First day (UTC), YYYY-MM-DD.", valueName: "date"))
@@ -110,7 +111,7 @@ struct AnomalyCommand: AsyncParsableCommand {
         let size = try output.size { AnomalyFigure.naturalHeightPixels(result.alerts, dpi: $0.dpi, style: style) }
         let format = try output.resolvedFormat()
         do {
-            var options = ["anomaly", "--n", "\(count)"]
+            var options = ["anomaly", "--count", "\(count)"]
             if let s = self.since { options += ["--since", s] }
             if let u = self.until { options += ["--until", u] }
             let metadata = FigureRenderer.serviceMetadata(title: "Fink anomaly detections", service: service.location,
@@ -120,8 +121,8 @@ struct AnomalyCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        if chart.path != "/dev/stdout" { printOut("wrote \(chart.path)") }
-        if let table, table.path != "/dev/stdout" { printOut("wrote \(table.path)") }
+        if !runner.quiet, chart.path != "/dev/stdout" { printOut("wrote \(chart.path)") }
+        if !runner.quiet, let table, table.path != "/dev/stdout" { printOut("wrote \(table.path)") }
         // The runner's progress writes to the file descriptor directly: flush so that a log shows
         // the chart before the objects.
         fflush(nil)

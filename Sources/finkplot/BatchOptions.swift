@@ -41,7 +41,7 @@ struct RunnerOptions: ParsableArguments {
     @Flag(help: "Redo objects that an earlier run's manifest records as rendered.")
     var force = false
 
-    @Flag(help: "No progress display (failures and the final counts are still printed).")
+    @Flag(name: .shortAndLong, help: "No progress display (failures and the final counts are still printed).")
     var quiet = false
 
     func validate() throws {

@@ -55,6 +55,9 @@ struct StatsCommand: AsyncParsableCommand {
     @OptionGroup(title: "Data source") var source: ServiceSourceOptions
     @OptionGroup(title: "Output") var output: FigureFileOptions
 
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    var quiet = false
+
     func validate() throws {
         do { _ = try StatisticsDate(validating: date) } catch { throw ValidationError("\(error)") }
         guard (1...20).contains(top) else { throw ValidationError("--top must be between 1 and 20") }
@@ -89,7 +92,7 @@ struct StatsCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        if chart.path != "/dev/stdout" { printOut("wrote \(chart.path)") }
-        if let table, table.path != "/dev/stdout" { printOut("wrote \(table.path)") }
+        if !quiet, chart.path != "/dev/stdout" { printOut("wrote \(chart.path)") }
+        if !quiet, let table, table.path != "/dev/stdout" { printOut("wrote \(table.path)") }
     }
 }

@@ -148,4 +148,29 @@ import Testing
         #expect(gif.err.contains("cannot tell the format of 'again.gif'"), "\(gif.err)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("again.gif").path))
     }
+
+    /// Issue #14 items 1 and 3: `stats` and `anomaly` take -q (nothing but errors), and anomaly's
+    /// count has a normal spelling (--count, -n; --n still works).
+    @Test func quietAndCountSpellings() async throws {
+        let server = try await FixtureServer()
+        defer { Task { await server.stop() } }
+        try await server.load(anomalyFile: fixturesDirectory().appendingPathComponent("anomaly.json"))
+        try await server.load(statisticsFile: fixturesDirectory().appendingPathComponent("statistics_2021.json"))
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let api = server.baseURL.absoluteString
+
+        let stats = try await run(["stats", "--api-url", api, "--date", "202103", "-q", "-o", "s.png"], in: dir)
+        #expect(stats.status == 0, "\(stats.err)")
+        #expect(stats.out.isEmpty && stats.err.isEmpty, "\(stats.out)\(stats.err)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.png").path))
+
+        for spelling in [["--count", "3"], ["-n", "3"], ["--n", "3"]] {
+            let anomaly = try await run(["anomaly", "--api-url", api] + spelling + ["-q", "-o", "a.png", "--table", "a.csv"], in: dir)
+            #expect(anomaly.status == 0, "\(spelling): \(anomaly.err)")
+            #expect(anomaly.out.isEmpty, "\(spelling): \(anomaly.out)")
+            let csv = String(decoding: try Data(contentsOf: dir.appendingPathComponent("a.csv")), as: UTF8.self)
+            #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 4, "\(spelling)")
+        }
+    }
 }
