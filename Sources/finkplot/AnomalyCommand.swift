@@ -29,10 +29,10 @@ struct AnomalyCommand: AsyncParsableCommand {
             any is empty, invalid or failed, 130 when interrupted, 143 when terminated, 64 for a usage error.
 
             Examples:
-              finkplot anomaly --n 50 --since 2026-03-01 -o anomaly.png --table anomaly.csv
+              finkplot anomaly -n 50 --since 2026-03-01 -o anomaly.png --table anomaly.csv
               finkplot anomaly --from samples/anomaly.json -o anomaly.pdf
-              finkplot anomaly --n 5 --render lightcurve --output-dir anomalous
-              finkplot anomaly --n 50 --render cutouts --output-dir grids --cache /shared/cache
+              finkplot anomaly -n 5 --render lightcurve --output-dir anomalous
+              finkplot anomaly -n 50 --render cutouts --output-dir grids --cache /shared/cache
             """
     )
 
@@ -121,8 +121,8 @@ struct AnomalyCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        if !runner.quiet, chart.path != "/dev/stdout" { printOut("wrote \(chart.path)") }
-        if !runner.quiet, let table, table.path != "/dev/stdout" { printOut("wrote \(table.path)") }
+        if chart.path != "/dev/stdout" { printOut("wrote \(chart.path)") }
+        if let table, table.path != "/dev/stdout" { printOut("wrote \(table.path)") }
         // The runner's progress writes to the file descriptor directly: flush so that a log shows
         // the chart before the objects.
         fflush(nil)

@@ -339,7 +339,7 @@ extension JobIdentityTests {
         let chunks = try pngText(try Data(contentsOf: dir.appendingPathComponent("a.png")))
         #expect(chunks["Software"] == FinkPlotVersion.software)
         #expect(chunks["Source"] == api)
-        #expect(chunks["finkplot:options"] == "anomaly --n 5")
+        #expect(chunks["finkplot:options"] == "anomaly --count 5")
         let time = try #require(chunks["Creation Time"])
         // ISO 8601 UTC to the second: text order is time order.
         #expect(before <= time && time <= after, "\(before) ≤ \(time) ≤ \(after)")
