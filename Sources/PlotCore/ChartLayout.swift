@@ -131,6 +131,57 @@ public struct ChartLayout {
 
     static func symbolWidth(_ em: Double) -> Double { 1.8 * em }
 
+    /// Marker centres with coincident markers of different series spread sideways. A marker whose
+    /// centre lies within a quarter of a marker of one drawn before it by another series (a g and
+    /// an r detection of one epoch and magnitude) would be hidden under or over it; it moves by
+    /// 0.6 of its size to the right, then the left, then twice as far, until it is clear. Points
+    /// of one series are never moved against each other, and nothing moves when nothing coincides.
+    /// Cells of a grid as wide as the largest marker keep this linear in the number of points.
+    static func spreadCoincident(_ centres: [[Point]], sizes: [Double], overlays: [Bool]? = nil) -> [[Point]] {
+        guard centres.count > 1 else { return centres }
+        let overlays = overlays ?? Array(repeating: false, count: centres.count)
+        let cell = max(sizes.max() ?? 1, 1e-6)
+        struct CellKey: Hashable { var x: Int; var y: Int }
+        func key(_ p: Point) -> CellKey? {
+            guard p.x.isFinite, p.y.isFinite, abs(p.x) < 1e9, abs(p.y) < 1e9 else { return nil }
+            return CellKey(x: Int((p.x / cell).rounded(.down)), y: Int((p.y / cell).rounded(.down)))
+        }
+        var grid: [CellKey: [(point: Point, size: Double, series: Int)]] = [:]
+        var result = centres
+        for (index, points) in centres.enumerated() where !overlays[index] {
+            let size = sizes[index]
+            func clash(_ p: Point) -> Bool {
+                guard let k = key(p) else { return false }
+                for dx in -1...1 { for dy in -1...1 {
+                    for other in grid[CellKey(x: k.x + dx, y: k.y + dy)] ?? [] where other.series != index {
+                        let limit = 0.25 * max(size, other.size)
+                        if abs(other.point.x - p.x) < limit && abs(other.point.y - p.y) < limit { return true }
+                    }
+                } }
+                return false
+            }
+            var moved = points
+            for (n, p) in points.enumerated() where clash(p) {
+                for step in [0.6, -0.6, 1.2, -1.2] {
+                    let candidate = Point(p.x + step * size, p.y)
+                    if !clash(candidate) { moved[n] = candidate; break }
+                }
+            }
+            for p in moved { if let k = key(p) { grid[k, default: []].append((p, size, index)) } }
+            result[index] = moved
+        }
+        // An overlay point follows the point of another series it sat exactly on.
+        for (index, points) in centres.enumerated() where overlays[index] {
+            result[index] = points.map { p in
+                for (other, originals) in centres.enumerated() where !overlays[other] {
+                    if let n = originals.firstIndex(where: { abs($0.x - p.x) < 1e-6 && abs($0.y - p.y) < 1e-6 }) { return result[other][n] }
+                }
+                return p
+            }
+        }
+        return result
+    }
+
     /// The data range (fixed limits, or padded extent of `values`), widened to `minimumSpan`.
     static func domain(for axis: Axis, values: [(Double, Double)]) -> ClosedRange<Double> {
         if let limits = axis.limits, limits.upperBound > limits.lowerBound { return limits }
@@ -168,17 +219,18 @@ public struct ChartLayout {
                                    .polyline([Point(plotRect.minX, y), Point(plotRect.maxX, y)], stroke: line.stroke)))
         }
         out += barAndLineItems()
-        for series in chart.series where !series.points.isEmpty {
+        let placed = Self.spreadCoincident(chart.series.map { series in series.points.map { Point(xScale($0.x), yScale($0.y)) } },
+                                           sizes: chart.series.map(\.marker.size), overlays: chart.series.map(\.overlay))
+        for (index, series) in chart.series.enumerated() where !series.points.isEmpty {
+            let centres = placed[index]
             if let bar = series.errorBar {
-                let segments: [Segment] = series.points.compactMap { p in
+                let segments: [Segment] = zip(series.points, centres).compactMap { p, c in
                     guard let e = p.yError, e.isFinite, e > 0 else { return nil }
-                    let x = xScale(p.x)
-                    return Segment(Point(x, yScale(p.y - e)), Point(x, yScale(p.y + e)))
+                    return Segment(Point(c.x, yScale(p.y - e)), Point(c.x, yScale(p.y + e)))
                 }
                 if !segments.isEmpty { out.append(DisplayItem("errorbar.\(series.role)", .segments(segments, stroke: bar))) }
             }
-            out.append(DisplayItem("data.\(series.role)",
-                                   .markers(series.points.map { Point(xScale($0.x), yScale($0.y)) }, style: series.marker)))
+            out.append(DisplayItem("data.\(series.role)", .markers(centres, style: series.marker)))
         }
         out.append(DisplayItem("plot.clip", .popClip))
         out += verticalMarkers.labels

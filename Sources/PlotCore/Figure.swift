@@ -16,8 +16,11 @@ public struct Series: Sendable, Equatable {
     public var marker: MarkerStyle
     /// Error bars are drawn (beneath the markers) only when a stroke is given.
     public var errorBar: Stroke?
-    public init(role: String, points: [DataPoint], marker: MarkerStyle, errorBar: Stroke? = nil) {
-        self.role = role; self.points = points; self.marker = marker; self.errorBar = errorBar
+    /// An overlay marks points of other series (a ring round the chosen alert): it is never spread
+    /// away from them when markers coincide, and moves with the point it sits on.
+    public var overlay: Bool
+    public init(role: String, points: [DataPoint], marker: MarkerStyle, errorBar: Stroke? = nil, overlay: Bool = false) {
+        self.role = role; self.points = points; self.marker = marker; self.errorBar = errorBar; self.overlay = overlay
     }
 }
 

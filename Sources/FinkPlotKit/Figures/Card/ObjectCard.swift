@@ -166,7 +166,7 @@ public enum ObjectCard {
                                stroke: Stroke(color: accent, width: style.lineWidth * 1.4))
         let drawn = lightcurve.points.first { $0.tag == .detection && $0.alertId != nil && $0.alertId == alert.alertId }
         if let drawn {
-            chart.series.append(Series(role: "chosen", points: [DataPoint(x: drawn.x, y: drawn.y)], marker: ring))
+            chart.series.append(Series(role: "chosen", points: [DataPoint(x: drawn.x, y: drawn.y)], marker: ring, overlay: true))
             chart.markers.append(VerticalMarker(role: "chosen", x: drawn.x,
                                                 stroke: Stroke(color: accent.withAlpha(0.7), width: style.lineWidth,
                                                                dash: [3 * style.lineWidth / 0.8, 2 * style.lineWidth / 0.8]),

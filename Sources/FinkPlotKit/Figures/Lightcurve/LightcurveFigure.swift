@@ -264,7 +264,12 @@ public enum LightcurveBuilder {
             dataStyle.markerEdgeWidth *= max(scaled.factor, MarkerDensity.minimumMarkerFraction)
         }
         for kind in [PointKind.upperLimit, .forced, .badQuality, .detection] {
-            for (name, band) in bands {
+            // The band with the fewest points of a kind is drawn last, on top: a lone g detection
+            // is not buried under a crowd of r points (coincident markers are also spread apart
+            // by the chart's layout).
+            func count(_ name: String) -> Int { groups[Key(band: name, kind: kind)]?.count ?? 0 }
+            let ordered = bands.sorted { (count($1.name), $0.style.order, $0.name) < (count($0.name), $1.style.order, $1.name) }
+            for (name, band) in ordered {
                 guard var points = groups[Key(band: name, kind: kind)] else { continue }
                 points.sort { $0.mjd < $1.mjd }
                 counts[band.name, default: [:]][kind] = points.count
