@@ -137,9 +137,8 @@ public struct ChartLayout {
     /// 0.6 of its size to the right, then the left, then twice as far, until it is clear. Points
     /// of one series are never moved against each other, and nothing moves when nothing coincides.
     /// Cells of a grid as wide as the largest marker keep this linear in the number of points.
-    static func spreadCoincident(_ centres: [[Point]], sizes: [Double], overlays: [Bool]? = nil) -> [[Point]] {
+    static func spreadCoincident(_ centres: [[Point]], sizes: [Double], overlays: [Bool]) -> [[Point]] {
         guard centres.count > 1 else { return centres }
-        let overlays = overlays ?? Array(repeating: false, count: centres.count)
         let cell = max(sizes.max() ?? 1, 1e-6)
         struct CellKey: Hashable { var x: Int; var y: Int }
         func key(_ p: Point) -> CellKey? {

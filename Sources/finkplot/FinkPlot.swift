@@ -22,8 +22,7 @@ struct FinkPlot: AsyncParsableCommand {
         var command: ParsableCommand
         do { command = try parseAsRoot(nil) } catch {
             if let word = CommandLine.arguments.dropFirst().first, let message = unknownSubcommand(word) {
-                _ = Console.error("Error: \(message)\nUsage: \(usageString(for: FinkPlot.self))\n  See 'finkplot --help' for more information.\n")
-                exit(withError: ExitCode.validationFailure)
+                usageError(message, of: FinkPlot.self)
             }
             exit(withError: error)
         }
@@ -33,17 +32,17 @@ struct FinkPlot: AsyncParsableCommand {
             // A usage error found while running (a bad URL, an empty ids file) shows the usage of
             // the subcommand that was typed, as ArgumentParser does for errors found while parsing;
             // its default names only the root ("finkplot <subcommand>").
-            let name = type(of: command)._commandName
-            _ = Console.error("""
-                Error: \(error.message)
-                Usage: \(usageString(for: type(of: command)))
-                  See 'finkplot help \(name)' for more information.
-
-                """)
-            exit(withError: ExitCode.validationFailure)
+            usageError(error.message, of: type(of: command))
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// Prints a usage error as ArgumentParser words its own, with `command`'s usage, and exits 64.
+    static func usageError(_ message: String, of command: ParsableCommand.Type) -> Never {
+        let help = command == FinkPlot.self ? "finkplot --help" : "finkplot \(command._commandName) --help"
+        _ = Console.error("Error: \(message)\nUsage: \(usageString(for: command))\n  See '\(help)' for more information.\n")
+        exit(withError: ExitCode.validationFailure)
     }
 
     /// "unknown subcommand 'lightcuve'; did you mean 'lightcurve'?" when the first word is neither
@@ -58,18 +57,20 @@ struct FinkPlot: AsyncParsableCommand {
         return "unknown subcommand '\(word)'; the subcommands are \(names.dropLast().joined(separator: ", "))"
     }
 
+    /// Levenshtein distance, one row at a time.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var row = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var previous = row[0]
+        for i in 1...a.count {
+            var diagonal = row[0]
             row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let old = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = old
+            for j in 1...b.count {
+                let above = row[j]
+                row[j] = min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1))
+                diagonal = above
             }
         }
-        return a.isEmpty ? b.count : row[b.count]
+        return row[b.count]
     }
 }

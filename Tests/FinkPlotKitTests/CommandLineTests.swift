@@ -40,10 +40,8 @@ import Testing
     }
 
     @Test func anomalyAndStatsWriteFiguresAndTables() async throws {
-        let server = try await FixtureServer()
+        let server = try await serviceFixtureServer()
         defer { Task { await server.stop() } }
-        try await server.load(anomalyFile: fixturesDirectory().appendingPathComponent("anomaly.json"))
-        try await server.load(statisticsFile: fixturesDirectory().appendingPathComponent("statistics_2021.json"))
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let api = server.baseURL.absoluteString
@@ -152,10 +150,8 @@ import Testing
     /// Issue #14 items 1 and 3: `stats` takes -q (nothing but errors), and anomaly's
     /// count has a normal spelling (--count, -n; --n still works).
     @Test func quietAndCountSpellings() async throws {
-        let server = try await FixtureServer()
+        let server = try await serviceFixtureServer()
         defer { Task { await server.stop() } }
-        try await server.load(anomalyFile: fixturesDirectory().appendingPathComponent("anomaly.json"))
-        try await server.load(statisticsFile: fixturesDirectory().appendingPathComponent("statistics_2021.json"))
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let api = server.baseURL.absoluteString

@@ -321,10 +321,8 @@ extension JobIdentityTests {
     }
 
     @Test func anomalyAndStatsFiguresRecordToolServiceAndQueryTime() async throws {
-        let server = try await FixtureServer()
+        let server = try await serviceFixtureServer()
         defer { Task { await server.stop() } }
-        try await server.load(anomalyFile: fixturesDirectory().appendingPathComponent("anomaly.json"))
-        try await server.load(statisticsFile: fixturesDirectory().appendingPathComponent("statistics_2021.json"))
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let api = server.baseURL.absoluteString

@@ -1,4 +1,5 @@
 import FinkAPI
+import FinkTestServer
 import Foundation
 import Testing
 @testable import FinkPlotKit
@@ -7,6 +8,14 @@ import Testing
 func fixturesDirectory(_ file: String = #filePath) -> URL {
     URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
+}
+
+/// The in-process ZTF server answering /api/v1/anomaly and /api/v1/statistics from the fixtures.
+func serviceFixtureServer() async throws -> FixtureServer {
+    let server = try await FixtureServer()
+    try await server.load(anomalyFile: fixturesDirectory().appendingPathComponent("anomaly.json"))
+    try await server.load(statisticsFile: fixturesDirectory().appendingPathComponent("statistics_2021.json"))
+    return server
 }
 
 /// A new empty directory under the system's temporary directory.

@@ -38,6 +38,6 @@ import Testing
 
     @Test func pointsApartOrOfOneSeriesAreNotMoved() {
         let centres = [[Point(10, 10), Point(10.5, 10)], [Point(40, 10)]]
-        #expect(ChartLayout.spreadCoincident(centres, sizes: [6, 6]) == centres)
+        #expect(ChartLayout.spreadCoincident(centres, sizes: [6, 6], overlays: [false, false]) == centres)
     }
 }

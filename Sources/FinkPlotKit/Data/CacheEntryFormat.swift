@@ -46,9 +46,6 @@ enum CacheEntryFormat {
 /// per point followed by the values (absent ones as zero); strings (bands, kinds, units) are
 /// indices into a table kept in the header, so a band name is stored once per entry.
 struct PointColumns {
-    /// Header part: the distinct strings the columns index.
-    struct Strings: Codable { var strings: [String] }
-
     static let noString = UInt16.max
 
     static func encode(_ points: [PhotometryPoint]) -> (strings: [String], body: [UInt8]) {
@@ -185,7 +182,6 @@ struct ByteReader {
     mutating func uint32() -> UInt32? { load(UInt32.self) }
     mutating func int64() -> Int64? { load(Int64.self) }
     mutating func double() -> Double? { load(UInt64.self).map(Double.init(bitPattern:)) }
-    mutating func float() -> Float? { load(UInt32.self).map(Float.init(bitPattern:)) }
 
     /// `count` doubles in one pass (the hot path of an object entry: times and fluxes).
     mutating func doubles(_ count: Int) -> [Double]? {
@@ -200,6 +196,17 @@ struct ByteReader {
             }
         }
         offset += count * 8
+        return values
+    }
+
+    /// `count` float32 values (a stamp's pixels; NaN comes back exactly).
+    mutating func floats(_ count: Int) -> [Float]? {
+        guard count >= 0, (data.endIndex - offset) / 4 >= count else { return nil }
+        let start = offset - data.startIndex
+        let values = data.withUnsafeBytes { raw in
+            (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + $0 * 4, as: UInt32.self))) }
+        }
+        offset += count * 4
         return values
     }
 

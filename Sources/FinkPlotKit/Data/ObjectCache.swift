@@ -181,14 +181,9 @@ private struct StoredStamps: Codable {
         for shape in header.stamps {
             guard let kind = StampKind(rawValue: shape.kind), shape.width >= 0, shape.height >= 0,
                   shape.width <= 1 << 14, shape.height <= 1 << 14,
-                  let pixels = reader.bytes(shape.width * shape.height * 4)
+                  let pixels = reader.floats(shape.width * shape.height)
             else { return nil }
-            let values = pixels.withUnsafeBytes { raw in
-                (0..<(shape.width * shape.height)).map {
-                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
-                }
-            }
-            result[kind] = Stamp(width: shape.width, height: shape.height, pixels: values)
+            result[kind] = Stamp(width: shape.width, height: shape.height, pixels: pixels)
         }
         return reader.isAtEnd ? (header, result) : nil
     }
