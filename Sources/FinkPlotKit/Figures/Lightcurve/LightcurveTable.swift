@@ -31,7 +31,7 @@ public enum LightcurveTable {
         for p in lightcurve.points {
             let x = lightcurve.options.time == .date
                 ? TimeParsing.utcString(mjd: lightcurve.timeScale.utcMJD(p.mjd), seconds: true) : number(p.x)
-            let fields = [objectId, p.band, p.tag.rawValue, p.alertId.map(String.init) ?? "", number(p.mjd), x,
+            let fields = [objectId, p.band, p.tagName, p.alertId.map(String.init) ?? "", number(p.mjd), x,
                           number(p.y), p.yError.map(number) ?? ""]
             out += fields.map(CSVWriter.field).joined(separator: ",") + "\n"
         }
