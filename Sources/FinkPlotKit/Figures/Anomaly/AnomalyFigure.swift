@@ -6,11 +6,17 @@ import PlotCore
 /// The figure and table of `finkplot anomaly`.
 public enum AnomalyFigure {
     public static let classColor = Color(hex: "#3A6EA5")
-    /// Failed cross-matches are no class: a neutral grey, in their own group below a gap.
+    /// "Unknown" and failed cross-matches are no class: a neutral grey, in their own group below a gap.
     public static let failColor = Color(hex: "#A0A0A0")
     static let noValue = "(no cdsxmatch)"
 
-    /// Counts of `d:cdsxmatch`, most frequent first (ties alphabetical), `Fail NNN` labels apart.
+    /// Labels that name no SIMBAD class: "Unknown" (no match), a failed cross-match, no value.
+    static func isUnclassified(_ label: String) -> Bool {
+        label == "Unknown" || label == noValue || AnomalyAlert.isFailureLabel(label)
+    }
+
+    /// Counts of `d:cdsxmatch`, most frequent first (ties alphabetical). "Unknown", `Fail NNN`
+    /// and missing values are apart (`failures`): they are no class and must not top the ranking.
     public static func classCounts(_ alerts: [AnomalyAlert]) -> (classes: [(String, Int)], failures: [(String, Int)]) {
         var counts: [String: Int] = [:]
         for alert in alerts {
@@ -18,7 +24,7 @@ public enum AnomalyFigure {
             counts[label.isEmpty ? noValue : label, default: 0] += 1
         }
         let sorted = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
-        return (sorted.filter { !AnomalyAlert.isFailureLabel($0.0) }, sorted.filter { AnomalyAlert.isFailureLabel($0.0) })
+        return (sorted.filter { !isUnclassified($0.0) }, sorted.filter { isUnclassified($0.0) })
     }
 
     /// A horizontal bar chart of the classes. At most `maxRows` bars: beyond, the rarest classes
@@ -36,7 +42,7 @@ public enum AnomalyFigure {
         var groups = [HorizontalBarChart.Group(role: "class", color: classColor, bars: bars(classes))]
         if !failures.isEmpty {
             // Its heading and grey say what it is: a legend would repeat them.
-            groups.append(.init(role: "fail", title: "cross-match failed", color: failColor, bars: bars(failures)))
+            groups.append(.init(role: "fail", title: "no SIMBAD class", color: failColor, bars: bars(failures)))
         }
         return HorizontalBarChart(title: title(alerts), groups: groups, valueAxis: Axis(title: axisTitle(alerts)))
     }

@@ -25,11 +25,17 @@ public struct AnomalyRun: Sendable {
         public var notes: [String]
     }
 
+    /// An answer with no alerts is no chart: an empty 0–1 axis would look like a result.
+    public struct NoAlerts: Error, CustomStringConvertible {
+        public var location: String
+        public var description: String { "no anomalous alerts in this range at \(location); nothing written" }
+    }
+
     public func fetch() async throws -> Result {
         let (alerts, skipped) = try await source.anomalousAlerts(n: n, since: since, until: until)
+        if alerts.isEmpty { throw NoAlerts(location: source.location) }
         let (ids, invalid) = AnomalyAlert.objectIds(of: alerts)
         var notes = AnomalyAlert.skipNotes(skipped)
-        if alerts.isEmpty { notes.append("no anomalous alerts at \(source.location) for these dates") }
         if !invalid.isEmpty { notes.append("not valid objectIds, not drawn: \(invalid.joined(separator: ", "))") }
         for a in alerts {
             if let p = a.featuresG.problem { notes.append("\(a.objectId) candid \(a.candid.map(String.init) ?? "?"): d:lc_features_g \(p)") }
