@@ -59,12 +59,12 @@ struct CutoutsCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp(
         "One grid per object, <id>_cutouts.<format>, in this directory (created if missing), with a manifest.",
-        valueName: "dir"))
+        valueName: "dir"), completion: .directory)
     var outputDirectory: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
-        "Grid file; its extension picks the format (default: <objectId>_cutouts.png, or cutouts.png for several).",
-        valueName: "path"))
+        "Grid file; its extension picks the format ('-': standard output) (default: <objectId>_cutouts.png, or cutouts.png for several).",
+        valueName: "path"), completion: .file(extensions: ["png", "svg", "pdf"]))
     var output: String?
 
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
@@ -83,13 +83,16 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Flag(name: .customLong("keep-sign"), help: "Draw difference stamps of negative alerts as sent (reference − science).")
     var keepSign = false
 
-    @Option(help: ArgumentHelp("minmax, zscale, percentile:LO,HI, symmetric:P or manual:VMIN,VMAX.", valueName: "interval"))
+    @Option(help: ArgumentHelp("minmax, zscale, percentile:LO,HI, symmetric:P or manual:VMIN,VMAX.", valueName: "interval"),
+            completion: .list(["minmax", "zscale", "percentile:0.5,99.5", "symmetric:99.5", "manual:"]))
     var interval: String?
 
-    @Option(help: ArgumentHelp("linear, sqrt, log[:a], asinh[:a], power:a or sigmoid.", valueName: "stretch"))
+    @Option(help: ArgumentHelp("linear, sqrt, log[:a], asinh[:a], power:a or sigmoid.", valueName: "stretch"),
+            completion: .list(["linear", "sqrt", "log", "asinh", "power:", "sigmoid"]))
     var stretch: String?
 
-    @Option(help: ArgumentHelp("Colour map for all stamps: \(StampRendering.colormapNames.joined(separator: ", ")).", valueName: "name"))
+    @Option(help: ArgumentHelp("Colour map for all stamps: \(StampRendering.colormapNames.joined(separator: ", ")).", valueName: "name"),
+            completion: .list(StampRendering.colormapNames))
     var cmap: String?
 
     @Option(name: .customLong("mask-color"), help: ArgumentHelp("Colour of missing pixels: #rrggbb[aa] or a name.", valueName: "color"))
@@ -112,15 +115,27 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Flag(help: "Draw a colour bar under each stamp.")
     var colorbar = false
 
-    @Option(help: ArgumentHelp("Also write each stamp as its own PNG, one pixel per stamp pixel.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Also write each stamp as its own PNG, one pixel per stamp pixel.", valueName: "dir"),
+            completion: .directory)
     var raw: String?
+
+    @Option(help: ArgumentHelp(
+        "Also write the drawn alerts as CSV ('-': standard output): one table of every grid, a row per alert with its objectId, band, time, magnitude and stamp sizes.",
+        valueName: "file.csv"), completion: .file(extensions: ["csv"]))
+    var table: String?
 
     /// Checked when the command runs, not in `validate()`: ArgumentParser reports an unknown option
     /// (`--styl paper`) only after `validate()`, which would first see its words as extra ids.
-    func checkArguments() throws {
-        guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
+    func checkArguments(ids: [String]) throws {
         if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
-        if candid != nil && (objectIds.count > 1 || batch.idsFile != nil) { throw ValidationError("--candid names an alert of one object") }
+        if candid != nil && Set(ids).count > 1 { throw ValidationError("--candid names an alert of one object") }
+        if table == "-" && output == "-" {
+            throw ValidationError("-o - and --table - would both go to standard output: send one of them to a file")
+        }
+        if let table, let output, output != "-",
+           URL(fileURLWithPath: table).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
+            throw ValidationError("--table \(table) is the grid's own path: name another file")
+        }
         if let scale { guard (1...64).contains(scale) else { throw ValidationError("--scale must be between 1 and 64") } }
         guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") }
         if let fontSize { guard fontSize >= 3, fontSize <= 72 else { throw ValidationError("--font-size must be between 3 and 72 points") } }
@@ -159,7 +174,8 @@ struct CutoutsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try checkArguments()
+        let ids = try batch.ids(arguments: objectIds)
+        try checkArguments(ids: ids)
         let format = try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output)
         let choice: AlertChoice = candid.map { .candid($0) } ?? alert.choice
         var rawDirectory: URL?
@@ -168,7 +184,8 @@ struct CutoutsCommand: AsyncParsableCommand {
             try AtomicFile.ensureDirectory(dir)
             rawDirectory = dir
         }
-        let input = try batch.input(arguments: objectIds, survey: source.survey)
+        let input = try batch.input(ids: ids, survey: source.survey)
+        let points = table.map { PointTable(url: OutputTarget.fileURL($0)) }
         let settings = try batch.settings(source)
         let surveys = input.validIds.map(\.survey)
         let sources: SourceSet
@@ -185,36 +202,42 @@ struct CutoutsCommand: AsyncParsableCommand {
                                         queryTime: Provenance.now(), options: options)
             let job = CutoutsJob(directory: dir, choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
                                  colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(),
-                                 identity: options, exactScale: scale != nil,
+                                 identity: options, exactScale: scale != nil, points: points,
                                  metadata: { key in
                                      var p = provenance.forObject(key.id)
                                      p.surveys = [key.survey]
                                      return p.metadata(title: "\(key.id) cutouts")
                                  })
-            let runner = BatchRunner(job: job, sources: sources, configuration: try batch.configuration(manifestDirectory: dir))
-            try await runBatch(runner, input: input, quiet: batch.quiet)
+            var configuration = try batch.configuration(manifestDirectory: dir)
+            // The table holds every object of the list, so none is skipped as done by an earlier run.
+            if points != nil { configuration.force = true }
+            let runner = BatchRunner(job: job, sources: sources, configuration: configuration)
+            let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet)
+            if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: batch.quiet) }
+            try exitStatus(for: summary)
             return
         }
         // One grid for all objects, through the batch runner like every command (no manifest:
         // the grid is one file); the grid is written once every object is in.
-        let ids = input.items.map(\.key)
-        let path = output ?? (ids.count == 1 ? "\(ids[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
+        let keys = input.items.map(\.key)
+        let path = output ?? (keys.count == 1 ? "\(keys[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
         let queryTime = Provenance.now()
         let job = CutoutGridJob(
             output: OutputTarget.fileURL(path), choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
             colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(), identity: options, exactScale: scale != nil,
-            metadata: { keys in
+            points: points, metadata: { keys in
                 Provenance(source: recorded.description, surveys: Array(Set(keys.map(\.survey))).sorted(),
                            objectIds: keys.map(\.id), queryTime: queryTime, options: options).metadata(title: "Fink cutouts")
             })
         let runner = BatchRunner(job: job, sources: sources, configuration: batch.runner.configuration(manifestURL: nil))
         let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet)
         do {
-            if try job.finish(order: input.validIds) { printError("wrote \(path)") }
+            if try job.finish(order: input.validIds), !batch.quiet, path != "-" { printError("wrote \(path)") }
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
         }
+        if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: batch.quiet) }
         try exitStatus(for: summary)
     }
 }

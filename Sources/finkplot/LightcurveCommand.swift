@@ -50,35 +50,36 @@ struct LightcurveCommand: AsyncParsableCommand {
     @OptionGroup(title: "Axes") var axes: LightcurveAxisOptions
 
     @Option(name: .customLong("save-spec"), help: ArgumentHelp(
-        "Also write a figure spec that 'finkplot render' turns into the same figure(s).", valueName: "file.json"))
+        "Also write a figure spec that 'finkplot render' turns into the same figure(s).", valueName: "file.json"),
+            completion: .file(extensions: ["json"]))
     var saveSpec: String?
 
     @OptionGroup(title: "Batch") var batch: BatchOptions
 
     /// Checked when the command runs, not in `validate()`: ArgumentParser reports an unknown option
     /// (`--styl paper`) only after `validate()`, which would first see its words as extra ids.
-    func checkArguments() throws {
-        guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
-        if output.output != nil && (objectIds.count > 1 || batch.idsFile != nil) {
+    func checkArguments(ids: [String]) throws {
+        if output.output != nil && Set(ids).count > 1 {
             throw ValidationError("-o names one file; with several objects use --output-dir")
         }
         if let table = axes.table, let file = output.output, file != "-",
            URL(fileURLWithPath: table).standardizedFileURL == URL(fileURLWithPath: file).standardizedFileURL {
             throw ValidationError("--table \(table) is the figure's own path: name another file")
         }
-        if axes.table != nil && (objectIds.count > 1 || batch.idsFile != nil) {
-            throw ValidationError("--table writes one object's points; with several objects run once per object")
+        if axes.table == "-" && output.output == "-" {
+            throw ValidationError("-o - and --table - would both go to standard output: send one of them to a file")
         }
     }
 
     func run() async throws {
-        try checkArguments()
+        let ids = try batch.ids(arguments: objectIds)
+        try checkArguments(ids: ids)
         let format = try output.resolvedFormat()
-        let ids = try batch.rawIds(arguments: objectIds)
         let out: FigureSpec.Output
         if let file = output.output {
             out = .init(file: file)
         } else {
+            // Without --output-dir, <id>_lightcurve.<format> files in the current folder.
             let dir = output.outputDirectory ?? "."
             try AtomicFile.ensureDirectory(URL(fileURLWithPath: dir, isDirectory: true))
             out = .init(directory: dir)
@@ -91,6 +92,6 @@ struct LightcurveCommand: AsyncParsableCommand {
         var spec = FigureSpec(command: .lightcurve, objectIds: ids, survey: source.survey,
                               source: try specSource(source, batch: batch, ids: ids), options: options, output: out)
         spec.output?.table = axes.table
-        try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec)
+        try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec, manifest: output.outputDirectory != nil)
     }
 }

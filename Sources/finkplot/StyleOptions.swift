@@ -80,18 +80,22 @@ struct StyleOptions: ParsableArguments {
     }
 }
 
+/// The values `--time` and `--top-axis` take, for the shell's completion.
+let timeModes = ["mjd", "date", "since-first", "since-t0"]
+
 /// What a lightcurve's axes show, and which points: `lightcurve`, and a card's lightcurve panel.
 struct TimeAndYOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "x axis: mjd, date (calendar, UTC), since-first (days since the first valid alert) or since-t0 (days since --t0).",
-        valueName: "mode"))
+        valueName: "mode"), completion: .list(timeModes))
     var time: String?
 
     @Option(help: ArgumentHelp("The zero of since-t0, an MJD (giving it alone implies --time since-t0).", valueName: "mjd"))
     var t0: Double?
 
     @Option(name: .customLong("top-axis"), help: ArgumentHelp(
-        "A second time axis along the top: mjd, date, since-first, since-t0 or none.", valueName: "mode"))
+        "A second time axis along the top: mjd, date, since-first, since-t0 or none.", valueName: "mode"),
+            completion: .list(timeModes + ["none"]))
     var topAxis: String = "none"
 
     @Option(help: ArgumentHelp("Draw only rows from this MJD or UTC date (YYYY-MM-DD[THH:MM]) on.", valueName: "time"))
@@ -129,7 +133,9 @@ struct TimeAndYOptions: ParsableArguments {
 struct LightcurveAxisOptions: ParsableArguments {
     @OptionGroup var axes: TimeAndYOptions
 
-    @Option(help: ArgumentHelp("Also write the drawn points as CSV (one object only).", valueName: "file.csv"))
+    @Option(help: ArgumentHelp(
+        "Also write the drawn points as CSV ('-': standard output): one table of every object drawn, a row per point with its objectId.",
+        valueName: "file.csv"), completion: .file(extensions: ["csv"]))
     var table: String?
 
     /// Records the axes in a figure spec: names as given, times resolved to MJD.
