@@ -23,8 +23,12 @@ struct CardCommand: AsyncParsableCommand {
               finkplot card ZTF21aaxtctv -o ZTF21aaxtctv_card.pdf
               finkplot card ZTF18aabjigr ZTF25ackyyzk --from samples --output-dir cards
               finkplot card ZTF18aabjigr --alert peak --save-spec card.json
-              finkplot card ZTF18aabjigr --from samples --style dark --time since-first -o slide.png
-              finkplot card ZTF18aabjigr --from samples --style paper-wide --palette colorblind -o card.pdf
+              finkplot card ZTF18aabjigr --from samples --style dark --time since-first \\
+                -o slide.png
+              finkplot card ZTF18aabjigr --from samples --style paper-wide \\
+                --palette colorblind -o card.pdf
+              finkplot card ZTF18aabjigr ZTF18acefvuh --from samples --output-dir cards \\
+                --table cards/points.csv
               finkplot card --ids-file ids.txt --output-dir cards --shard 2/4
 
             Exit status: 0 when every id is rendered (now or by an earlier run), 1 when any is \
@@ -38,7 +42,7 @@ struct CardCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Data source") var source: SourceOptions
     @OptionGroup(title: "Batch") var batch: BatchOptions
-    @OptionGroup(title: "Style") var look: LookOptions
+    @OptionGroup(title: "Style") var look: LookOptions<CardPages>
     @OptionGroup(title: "Lightcurve panel") var axes: TimeAndYOptions
 
     @Option(name: .shortAndLong, help: ArgumentHelp(

@@ -35,14 +35,20 @@ struct CutoutsCommand: AsyncParsableCommand {
             Stamps come from /api/v1/cutouts for the chosen alert only (Rubin: the three in one \
             kind=All request); saved Rubin stamps are read from FITS (HDU 0) or the array answer.
 
+            Size: each stamp is its pixels times --scale; the labels' column, the column titles \
+            and the rows' spacing are in the type's size (the --style's, or --font-size) at \
+            --dpi, so a larger type or dpi makes a larger grid around the same stamps.
+
             With --output-dir, one grid per object (<id>_cutouts.<format>) through the batch \
             runner: chunked fetches, cache, retries, manifest.jsonl, resume, --shard. With -o, \
-            one grid holding every object.
+            one grid holding every object. --table writes the drawn alerts as CSV.
 
             Examples:
               finkplot cutouts ZTF21aaxtctv -o ZTF21aaxtctv_cutouts.png
-              finkplot cutouts ZTF18acefvuh ZTF18aabjigr --from samples -o grid.pdf --colorbar
-              finkplot cutouts ZTF21aaxtctv --alert peak --interval zscale --stretch linear --cmap viridis
+              finkplot cutouts ZTF18acefvuh ZTF18aabjigr --from samples -o grid.pdf \\
+                --colorbar
+              finkplot cutouts ZTF21aaxtctv --alert peak --interval zscale \\
+                --stretch linear --cmap viridis
               finkplot cutouts --ids-file ids.txt --output-dir grids
 
             Exit status: 0 when every id is rendered (now or by an earlier run), 1 when any is \
@@ -101,11 +107,11 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Output pixels per stamp pixel, nearest-neighbour (default: 4 for 63-pixel ZTF stamps, more for smaller stamps such as Rubin's 30-pixel ones, so both print at about the same size).", valueName: "n"))
     var scale: Int?
 
-    @Option(help: ArgumentHelp("Pixels per inch (sets the size of the labels).", valueName: "dpi"))
+    @Option(help: ArgumentHelp("Pixels per inch: the labels' size in pixels (the stamps keep theirs).", valueName: "dpi"))
     var dpi: Double = 150
 
     @Option(help: ArgumentHelp(
-        "Colours and type of the labels: screen, paper, paper-wide, talk or dark (light text on a dark page, for slides). The stamps and the grid's size in pixels are the same in every style.",
+        "Colours and type of the labels: screen, paper, paper-wide, talk or dark (light text on a dark page, for slides). The stamps are drawn the same in every style; the grid grows with the style's type size (the labels' column and rows).",
         valueName: "name"))
     var style: StylePreset = .screen
 
@@ -150,8 +156,8 @@ struct CutoutsCommand: AsyncParsableCommand {
                            colormap: cmap, maskColor: maskColor)
     }
 
-    /// The labels' type and the page's colours. Only the style's look is used: the grid is sized by
-    /// its stamps, `--scale` and `--dpi`, never by the preset's page.
+    /// The labels' type and the page's colours. The preset's page is not used: the grid is sized by
+    /// its stamps and `--scale`, plus the labels, whose size follows the type and `--dpi`.
     func gridStyle() throws -> FigureStyle { style.style(fontSize: fontSize) }
 
     /// The options that shape the grid, as one normalised command line for the file's metadata.

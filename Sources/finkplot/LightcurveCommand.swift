@@ -20,18 +20,30 @@ struct LightcurveCommand: AsyncParsableCommand {
             axis on top, --since/--until (MJD or YYYY-MM-DD) for a window. --y dcmag draws the \
             apparent magnitude where a reference source lies within 1.5 px (no upper limits, a \
             dashed reference line per band); --y flux the difference flux in mJy (negative when \
-            fainter than the template). --table FILE.csv writes the drawn points.
+            fainter than the template). --table FILE.csv writes the drawn points of every \
+            object in one table, a row per point with its objectId.
 
-            Many objects: ids as arguments and/or --ids-file. They are fetched in chunks \
-            (--chunk-size), cached, retried, and every id is recorded in manifest.jsonl in the \
-            output directory; a re-run skips what is done (--force redoes it).
+            Many objects: ids as arguments and/or --ids-file, or piped to standard input when \
+            none is given. Files are named <id>_lightcurve.<format>. They are fetched in chunks \
+            (--chunk-size), cached and retried; with --output-dir DIR every id is recorded in \
+            DIR/manifest.jsonl and a re-run skips what is done (--force redoes it).
+
+            Streams: -o - writes the figure to standard output (PNG unless --format says) and \
+            --table - the table, so a notebook can take the bytes; everything else (progress, \
+            'wrote' lines, notes, errors) goes to standard error. -q leaves only errors and the \
+            final counts; -v adds every request sent.
 
             Examples:
               finkplot lightcurve ZTF21aaxtctv -o ZTF21aaxtctv.png
-              finkplot lightcurve ZTF21aaxtctv --style paper --palette colorblind -o fig1.pdf
-              finkplot lightcurve ZTF21aaxtctv --style talk --time since-first --top-axis date -o slide.png
+              finkplot lightcurve ZTF21aaxtctv --style paper --palette colorblind \\
+                -o fig1.pdf
+              finkplot lightcurve ZTF21aaxtctv --style talk --time since-first \\
+                --top-axis date -o slide.png
               finkplot lightcurve ZTF21aaxtctv --y flux --table points.csv -o flux.svg
-              finkplot lightcurve ZTF18aabjigr ZTF19acihgng --output-dir figures --format pdf
+              finkplot lightcurve ZTF18aabjigr ZTF19acihgng --output-dir figures \\
+                --format pdf --table figures/points.csv
+              finkplot lightcurve ZTF18aabjigr --from samples -o - > lc.png
+              grep -h ZTF candidates.txt | finkplot lightcurve --output-dir figures
               finkplot lightcurve ZTF18aabjigr --from samples -o ZTF18aabjigr.svg
               finkplot lightcurve --ids-file ids.txt --output-dir figures --shard 3/8
 

@@ -266,13 +266,13 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
                                   sources: SourceSet([client]), configuration: BatchConfiguration(manifestURL: grids.appendingPathComponent("manifest.jsonl")))
         #expect(try await cutouts.run(BatchInput(raw: ids)).allDone)
         for id in ids {
-            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(id).png").path))
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(id)_lightcurve.png").path))
             // Per-object grids are `<id>_cutouts.<ext>` now, so they can share a directory with lightcurves.
             #expect(FileManager.default.fileExists(atPath: grids.appendingPathComponent("\(id)_cutouts.png").path))
         }
         let cutoutRequests = await server.requests.filter { $0.path == "/api/v1/cutouts" }
         #expect(cutoutRequests.count == 3)
-        let png = try Data(contentsOf: dir.appendingPathComponent("\(ids[0]).png"))
+        let png = try Data(contentsOf: dir.appendingPathComponent("\(ids[0])_lightcurve.png"))
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
     }
 
