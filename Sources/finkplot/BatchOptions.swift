@@ -199,8 +199,11 @@ func exitStatus(for summary: BatchSummary) throws {
     if !summary.allDone { throw ExitCode(1) }
 }
 
-/// Runs a batch with Ctrl-C handling and progress and prints its summary line.
-func runBatchSummary(_ runner: BatchRunner, input: BatchInput, quiet: Bool) async throws -> BatchSummary {
+/// Runs a batch with Ctrl-C handling and progress and prints its summary line. `finish` runs once
+/// the objects are done and before the summary, so that the counts stay the last line: it writes
+/// what all objects make together (a grid, a table); its failure is printed and ends in exit 1.
+func runBatchSummary(_ runner: BatchRunner, input: BatchInput, quiet: Bool,
+                     finish: (BatchSummary) throws -> Void = { _ in }) async throws -> BatchSummary {
     let observer = ConsoleProgress(mode: ConsoleProgress.automaticMode(quiet: quiet))
     let task = Task { try await runner.run(input, observer: observer) }
 
@@ -220,10 +223,16 @@ func runBatchSummary(_ runner: BatchRunner, input: BatchInput, quiet: Bool) asyn
         printError("error: \(error)")
         throw ExitCode(1)
     }
+    var finished = true
+    do { try finish(summary) } catch {
+        printError("error: \(error)")
+        finished = false
+    }
     if let url = runner.configuration.manifestURL, !quiet { printError("manifest: \(url.path)") }
     // The counts are the batch's result: printed even with --quiet, for scripts to read.
     printError(summary.line)
     if summary.interrupted, stop.terminated { throw ExitCode(143) }
+    if !finished { throw ExitCode(1) }
     return summary
 }
 
@@ -255,20 +264,16 @@ func runSpecBatch(_ spec: FigureSpec, target: OutputTarget? = nil, settings: Sou
     // The table holds every object of the list, so none is skipped as done by an earlier run.
     if points != nil { configuration.force = true }
     let runner = BatchRunner(job: try spec.batchJob(target: target, points: points), sources: sources, configuration: configuration)
-    let summary = try await runBatchSummary(runner, input: input, quiet: options.quiet)
-    if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: options.quiet) }
+    let summary = try await runBatchSummary(runner, input: input, quiet: options.quiet) { summary in
+        if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: options.quiet) }
+    }
     try exitStatus(for: summary)
 }
 
 /// Writes a batch's table once its objects are drawn (nothing when none was) and says so.
 func writeTable(_ table: PointTable, order: [ObjectKey], quiet: Bool) throws {
-    do {
-        if let (objects, rows) = try table.write(order: order), !quiet, table.url.path != "/dev/stdout" {
-            printError("wrote \(table.url.path) (\(rows) row\(rows == 1 ? "" : "s") of \(objects) object\(objects == 1 ? "" : "s"))")
-        }
-    } catch {
-        printError("error: \(error)")
-        throw ExitCode(1)
+    if let (objects, rows) = try table.write(order: order), !quiet, table.url.path != "/dev/stdout" {
+        printError("wrote \(table.url.path) (\(rows) row\(rows == 1 ? "" : "s") of \(objects) object\(objects == 1 ? "" : "s"))")
     }
 }
 

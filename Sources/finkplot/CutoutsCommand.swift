@@ -218,8 +218,9 @@ struct CutoutsCommand: AsyncParsableCommand {
             // The table holds every object of the list, so none is skipped as done by an earlier run.
             if points != nil { configuration.force = true }
             let runner = BatchRunner(job: job, sources: sources, configuration: configuration)
-            let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet)
-            if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: batch.quiet) }
+            let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet) { summary in
+                if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: batch.quiet) }
+            }
             try exitStatus(for: summary)
             return
         }
@@ -236,14 +237,10 @@ struct CutoutsCommand: AsyncParsableCommand {
                            objectIds: keys.map(\.id), queryTime: queryTime, options: options).metadata(title: "Fink cutouts")
             })
         let runner = BatchRunner(job: job, sources: sources, configuration: batch.runner.configuration(manifestURL: nil))
-        let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet)
-        do {
+        let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet) { summary in
             if try job.finish(order: input.validIds), !batch.quiet, path != "-" { printError("wrote \(path)") }
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(1)
+            if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: batch.quiet) }
         }
-        if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: batch.quiet) }
         try exitStatus(for: summary)
     }
 }

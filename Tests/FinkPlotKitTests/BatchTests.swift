@@ -298,9 +298,9 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
                                       sources: SourceSet([CachedSource(fastClient(server), cache: cache, maxAge: 86_400)]))
         #expect(try await lightcurves.run(BatchInput(raw: ids)).allDone)
         #expect(await server.requests.isEmpty, "an every-column entry serves any job")
-        // Cards are `<id>_card.<ext>` now; the lightcurve beside it is `<id>.svg`.
+        // Every kind is `<id>_<kind>.<ext>`: the lightcurve beside the card is `<id>_lightcurve.svg`.
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[0])_card.png").path))
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[0]).svg").path))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[0])_lightcurve.svg").path))
     }
 
     @Test func perObjectOutcomesComeInInputOrderFromOneChunkedRequest() async throws {

@@ -27,10 +27,17 @@ public struct LoggingTransport: Transport {
         }
     }
 
-    /// The body as sent, cut to 160 characters: enough to see which ids and columns were asked.
+    /// The body as sent, each field of a JSON object as `name=value` cut to 80 characters (a long
+    /// column list must not hide the ids asked), other bodies cut to 160.
     static func bodySummary(_ body: Data) -> String {
-        let text = String(decoding: body.prefix(400), as: UTF8.self)
-        return text.count > 160 ? String(text.prefix(160)) + "… (\(size(body.count)))" : text
+        func cut(_ text: String, _ limit: Int) -> String { text.count > limit ? String(text.prefix(limit)) + "…" : text }
+        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
+            return object.keys.sorted().map { key in
+                let value = object[key].map { $0 as? String ?? "\($0)" } ?? ""
+                return "\(key)=\(cut(value, 80))"
+            }.joined(separator: " ")
+        }
+        return cut(String(decoding: body.prefix(400), as: UTF8.self), 160)
     }
 
     static func size(_ bytes: Int) -> String {
