@@ -58,7 +58,7 @@ struct RunnerOptions: ParsableArguments {
     }
 
     /// Puts the cache and fetching options into `settings`. `directoryName` is the directory's
-    /// option as the command names it (`--from`, `anomaly --objects-from`).
+    /// option as the command names it (`--from`, `anomaly --from DIR`).
     func apply(to settings: inout SourceSettings, directoryGiven: Bool, directoryName: String = "--from") throws {
         if offline && directoryGiven { throw ValidationError("--offline reads the cache only: it excludes \(directoryName)") }
         if directoryGiven && cache != nil { throw ValidationError("\(directoryName) reads saved files and uses no cache: drop --cache") }

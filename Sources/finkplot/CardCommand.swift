@@ -46,7 +46,7 @@ struct CardCommand: AsyncParsableCommand {
     @OptionGroup(title: "Lightcurve panel") var axes: TimeAndYOptions
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
-        "Card file for a single object; its extension picks the format ('-': standard output) (default: <objectId>_card.<format>).",
+        "Card file for a single object ('-': standard output); its extension picks the format (default: <objectId>_card.<format>).",
         valueName: "path"), completion: .file(extensions: ["png", "svg", "pdf"]))
     var output: String?
 

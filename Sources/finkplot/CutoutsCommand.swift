@@ -39,9 +39,10 @@ struct CutoutsCommand: AsyncParsableCommand {
             and the rows' spacing are in the type's size (the --style's, or --font-size) at \
             --dpi, so a larger type or dpi makes a larger grid around the same stamps.
 
-            With --output-dir, one grid per object (<id>_cutouts.<format>) through the batch \
-            runner: chunked fetches, cache, retries, manifest.jsonl, resume, --shard. With -o, \
-            one grid holding every object. --table writes the drawn alerts as CSV.
+            Without -o, one grid per object (<id>_cutouts.<format>) through the batch \
+            runner: chunked fetches, cache, retries, and with --output-dir DIR a \
+            DIR/manifest.jsonl, resume, --shard. With -o FILE, one grid holding every object. \
+            --table writes the drawn alerts as CSV.
 
             Examples:
               finkplot cutouts ZTF21aaxtctv -o ZTF21aaxtctv_cutouts.png
@@ -57,7 +58,7 @@ struct CutoutsCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("ZTF objectIds, such as ZTF21aaxtctv.", valueName: "objectId"))
+    @Argument(help: ArgumentHelp("ZTF objectIds (ZTF21aaxtctv) and/or Rubin diaObjectIds (170028485706776685).", valueName: "id"))
     var objectIds: [String] = []
 
     @OptionGroup(title: "Data source") var source: SourceOptions
@@ -69,7 +70,7 @@ struct CutoutsCommand: AsyncParsableCommand {
     var outputDirectory: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
-        "Grid file; its extension picks the format ('-': standard output) (default: <objectId>_cutouts.png, or cutouts.png for several).",
+        "One grid of every object in this file ('-': standard output); its extension picks the format (default: a grid per object, <id>_cutouts.<format>).",
         valueName: "path"), completion: .file(extensions: ["png", "svg", "pdf"]))
     var output: String?
 
@@ -201,8 +202,10 @@ struct CutoutsCommand: AsyncParsableCommand {
             recorded = try settings.specSource(for: surveys)
         } catch { throw ValidationError("\(error)") }
         let options = normalizedOptions(format: format)
-        if let outputDirectory {
-            let dir = URL(fileURLWithPath: outputDirectory, isDirectory: true)
+        // Without -o, one grid per object named <id>_cutouts.<format>, as every kind of figure is:
+        // into --output-dir with a manifest, else into the current folder without one.
+        guard let path = output else {
+            let dir = URL(fileURLWithPath: outputDirectory ?? ".", isDirectory: true)
             try AtomicFile.ensureDirectory(dir)
             let provenance = Provenance(source: recorded.description, surveys: Array(Set(surveys)).sorted(), objectIds: [],
                                         queryTime: Provenance.now(), options: options)
@@ -214,7 +217,7 @@ struct CutoutsCommand: AsyncParsableCommand {
                                      p.surveys = [key.survey]
                                      return p.metadata(title: "\(key.id) cutouts")
                                  })
-            var configuration = try batch.configuration(manifestDirectory: dir)
+            var configuration = try batch.configuration(manifestDirectory: outputDirectory == nil ? nil : dir)
             // The table holds every object of the list, so none is skipped as done by an earlier run.
             if points != nil { configuration.force = true }
             let runner = BatchRunner(job: job, sources: sources, configuration: configuration)
@@ -224,10 +227,8 @@ struct CutoutsCommand: AsyncParsableCommand {
             try exitStatus(for: summary)
             return
         }
-        // One grid for all objects, through the batch runner like every command (no manifest:
+        // -o: one grid for all objects, through the batch runner like every command (no manifest:
         // the grid is one file); the grid is written once every object is in.
-        let keys = input.items.map(\.key)
-        let path = output ?? (keys.count == 1 ? "\(keys[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
         let queryTime = Provenance.now()
         let job = CutoutGridJob(
             output: OutputTarget.fileURL(path), choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
