@@ -155,10 +155,11 @@ import Testing
         #expect(lightcurves.status == 0, "\(lightcurves.err)")
         let cards = try await runFinkplot(["card"] + ids + ["--from", fixtures], in: dir)
         #expect(cards.status == 0, "\(cards.err)")
-        let grid = try await runFinkplot(["cutouts", ids[0], "--from", fixtures], in: dir)
-        #expect(grid.status == 0, "\(grid.err)")
+        // Without -o a grid per object, named as the other kinds are (-o FILE: one grid of all).
+        let grids = try await runFinkplot(["cutouts"] + ids + ["--from", fixtures], in: dir)
+        #expect(grids.status == 0, "\(grids.err)")
         #expect(try files(dir) == ["ZTF18aabjigr_card.png", "ZTF18aabjigr_cutouts.png", "ZTF18aabjigr_lightcurve.png",
-                                   "ZTF18acefvuh_card.png", "ZTF18acefvuh_lightcurve.png"],
+                                   "ZTF18acefvuh_card.png", "ZTF18acefvuh_cutouts.png", "ZTF18acefvuh_lightcurve.png"],
                 "no manifest.jsonl in the current folder unasked")
         #expect(!lightcurves.err.contains("manifest"), "\(lightcurves.err)")
         let named = try await runFinkplot(["lightcurve"] + ids + ["--from", fixtures, "--output-dir", "figs"] + small, in: dir)
