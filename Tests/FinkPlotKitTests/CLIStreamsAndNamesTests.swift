@@ -89,6 +89,11 @@ import Testing
         #expect(requests.first?.contains("POST \(api)") == true && requests.first?.contains("/api/v1/objects") == true, "\(requests)")
         #expect(requests.first?.contains("ZTF18aabjigr") == true && requests.first?.contains("-> 200") == true, "\(requests)")
         #expect(verbose.out.isEmpty)
+        // Credentials in the URL are sent, never printed.
+        let secret = api.replacingOccurrences(of: "://", with: "://astro:s3cret@")
+        let redacted = try await runFinkplot(["lightcurve", "ZTF18aabjigr", "--api-url", secret, "--no-cache", "-v", "-o", "r.png"] + small,
+                                             in: dir)
+        #expect(redacted.status == 0 && redacted.err.contains("request: POST ") && !redacted.err.contains("s3cret"), "\(redacted.err)")
         let plain = try await runFinkplot(["lightcurve", "ZTF18aabjigr", "--api-url", api, "--no-cache", "-o", "p.png"] + small, in: dir)
         #expect(plain.status == 0 && !plain.err.contains("request: "), "\(plain.err)")
         let verboseStats = try await runFinkplot(["stats", "--api-url", api, "--date", "202103", "-o", "s.png", "--verbose"], in: dir)
