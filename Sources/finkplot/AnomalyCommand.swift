@@ -5,6 +5,16 @@ import Foundation
 import Glibc
 #endif
 
+/// `anomaly --from`, listed with the other data-source options. One option for every saved
+/// answer, told apart by what the path is: a file is /anomaly's answer, a directory the objects'
+/// (`--objects-from`, its first name, is kept as an alias).
+struct SavedAnomalyAnswers: ParsableArguments {
+    @Option(name: [.customLong("from"), .customLong("objects-from")], help: ArgumentHelp(
+        "Saved answers instead of the API (repeatable): a JSON file of /api/v1/anomaly's answer, and/or with --render a directory of the objects' answers, as 'lightcurve --from DIR' reads them. --objects-from DIR is the same.",
+        valueName: "file|dir"), completion: .file())
+    var from: [String] = []
+}
+
 struct AnomalyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anomaly",
@@ -61,13 +71,8 @@ struct AnomalyCommand: AsyncParsableCommand {
     var outputDirectory: String?
 
     @OptionGroup(title: "Data source") var source: ServiceSourceOptions
-
-    // One option for every saved answer, told apart by what the path is: a file is /anomaly's
-    // answer, a directory the objects' (--objects-from, its first name, is kept as an alias).
-    @Option(name: [.customLong("from"), .customLong("objects-from")], help: ArgumentHelp(
-        "Saved answers instead of the API (repeatable): a JSON file of /api/v1/anomaly's answer, and/or with --render a directory of the objects' answers, as 'lightcurve --from DIR' reads them. --objects-from DIR is the same.",
-        valueName: "file|dir"), completion: .file())
-    var from: [String] = []
+    @OptionGroup(title: "Data source") var saved: SavedAnomalyAnswers
+    var from: [String] { saved.from }
     @OptionGroup(title: "Output") var output: FigureFileOptions
     @OptionGroup(title: "Objects (--render)") var runner: RunnerOptions
     @OptionGroup(title: "Objects (--render)") var age: MaxAgeOption

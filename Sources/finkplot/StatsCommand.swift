@@ -2,6 +2,14 @@ import ArgumentParser
 import FinkPlotKit
 import Foundation
 
+/// `stats --from FILE`, listed with the other data-source options.
+struct SavedStatistics: ParsableArguments {
+    @Option(name: .customLong("from"), help: ArgumentHelp(
+        "Read a saved JSON answer of /api/v1/statistics instead of asking the API (filtered as the server would).",
+        valueName: "file"), completion: .file(extensions: ["json"]))
+    var from: String?
+}
+
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
@@ -53,11 +61,8 @@ struct StatsCommand: AsyncParsableCommand {
     var classes: [String] = []
 
     @OptionGroup(title: "Data source") var source: ServiceSourceOptions
-
-    @Option(name: .customLong("from"), help: ArgumentHelp(
-        "Read a saved JSON answer of /api/v1/statistics instead of asking the API (filtered as the server would).",
-        valueName: "file"), completion: .file(extensions: ["json"]))
-    var from: String?
+    @OptionGroup(title: "Data source") var saved: SavedStatistics
+    var from: String? { saved.from }
 
     @OptionGroup(title: "Output") var output: FigureFileOptions
 
