@@ -15,8 +15,10 @@ struct RenderCommand: AsyncParsableCommand {
             reads them. A spec asks for a snapshot, so a cached object is used whatever its age \
             (--max-age to fetch older ones again); only objects missing from the cache are \
             fetched, from the spec's source unless --from or --api-url says otherwise. \
-            --offline never asks the API: an object missing from the cache fails. Into a \
-            directory, a manifest.jsonl is kept and a re-run skips what is done (--force redoes it).
+            --offline never asks the API: an object missing from the cache fails. Into \
+            --output-dir DIR, or the spec's own directory when it names one other than the \
+            current folder, a manifest.jsonl is kept and a re-run skips what is done \
+            (--force redoes it). -o - writes the figure to standard output.
 
             Examples:
               finkplot lightcurve ZTF18aabjigr --from samples -o lc.pdf --save-spec lc.json
