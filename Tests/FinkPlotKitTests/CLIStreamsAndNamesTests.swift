@@ -1,3 +1,4 @@
+@testable import FinkPlotKit
 import FinkTestServer
 import Foundation
 import Testing
@@ -148,6 +149,44 @@ import Testing
         #expect(process.terminationStatus == 0, "\(said)")
         #expect(said.contains("wrote \(dir.appendingPathComponent("t.png").standardizedFileURL.path)"), "\(said)")
         #expect(!said.contains("[####"), "no progress bar for a single id: \(said)")
+    }
+
+    /// What the progress writes where, on a terminal (a bar) and in a log (lines).
+    final class Captured: @unchecked Sendable {
+        private let lock = NSLock()
+        private var parts: [(text: String, toError: Bool)] = []
+        func add(_ text: String, _ toError: Bool) { lock.withLock { parts.append((text, toError)) } }
+        var output: String { lock.withLock { parts.filter { !$0.toError }.map(\.text).joined() } }
+        var error: String { lock.withLock { parts.filter(\.toError).map(\.text).joined() } }
+    }
+
+    func progress(_ mode: ConsoleProgress.Mode, ids: Int) -> Captured {
+        let captured = Captured()
+        let progress = ConsoleProgress(mode: mode, write: { captured.add($0, $1) })
+        progress.started(total: ids, alreadyDone: 0)
+        var summary = BatchSummary(total: ids, duplicates: 0)
+        for i in 0..<ids {
+            summary.counts[.rendered, default: 0] += 1
+            progress.finished(ManifestEntry(id: "ZTF18aaaaa\(i)", status: .rendered, outputs: ["/figs/\(i).png", "/dev/stdout"]),
+                              summary: summary)
+        }
+        return captured
+    }
+
+    @Test func aTerminalNamesTheFilesOfAShortRunAndABarForALongOne() {
+        for mode in [ConsoleProgress.Mode.bar, .lines, .quiet] {
+            #expect(progress(mode, ids: 12).output.isEmpty, "\(mode): nothing on standard output")
+        }
+        let one = progress(.bar, ids: 1).error
+        #expect(one == "wrote /figs/0.png\n", "one id: where it wrote, no bar: \(one.debugDescription)")
+        let ten = progress(.bar, ids: ConsoleProgress.namedFilesLimit).error
+        #expect((0..<10).allSatisfy { ten.contains("wrote /figs/\($0).png\n") } && ten.contains("[####"), "\(ten.debugDescription)")
+        #expect(!ten.contains("wrote /dev/stdout"), "a figure streamed to standard output is no file to name")
+        let long = progress(.bar, ids: ConsoleProgress.namedFilesLimit + 1).error
+        #expect(!long.contains("wrote") && long.contains("[####"), "\(long.debugDescription)")
+        let log = progress(.lines, ids: 12).error
+        #expect((0..<12).allSatisfy { log.contains("wrote /figs/\($0).png\n") })
+        #expect(progress(.quiet, ids: 3).error.isEmpty)
     }
 
     // MARK: Item 3: names
