@@ -45,7 +45,8 @@ struct AnomalyCommand: AsyncParsableCommand {
             Examples:
               finkplot anomaly -n 50 --since 2026-03-01 -o anomaly.png --table anomaly.csv
               finkplot anomaly --from samples/anomaly.json -o anomaly.pdf
-              finkplot anomaly --from samples/anomaly.json --from samples --render card
+              finkplot anomaly --from samples/anomaly.json --from samples -n 1 \\
+                --render card
               finkplot anomaly -n 5 --render lightcurve --output-dir anomalous
               finkplot anomaly -n 50 --render cutouts --output-dir grids \\
                 --cache /shared/cache

@@ -359,6 +359,73 @@ import Testing
         #expect(grid.replacingOccurrences(of: "  ", with: " ").contains("grows with the style's type size"))
     }
 
+    /// `line` run by /bin/sh in `dir`, `finkplot` being the binary built with the tests.
+    func sh(_ line: String, in dir: URL) async throws -> (status: Int32, err: String) {
+        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let finkplot = try #require([bin, bin.deletingLastPathComponent()].map { $0.appendingPathComponent("finkplot").path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) })
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                    process.arguments = ["-c", "finkplot() { \"$FINKPLOT\" \"$@\"; }\n" + line]
+                    process.currentDirectoryURL = dir
+                    process.environment = ProcessInfo.processInfo.environment.merging(
+                        ["FINKPLOT": finkplot, "XDG_CACHE_HOME": dir.appendingPathComponent("xdg").path]) { $1 }
+                    process.standardInput = FileHandle.nullDevice
+                    process.standardOutput = FileHandle.nullDevice
+                    let err = Pipe()
+                    process.standardError = err
+                    try process.run()
+                    let said = err.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return (process.terminationStatus, String(decoding: said, as: UTF8.self))
+                })
+            }.start()
+        }
+    }
+
+    /// The examples that read `samples/` (no network), in the README's code blocks and in every
+    /// `--help`, run as written, in order (a spec written by one is rendered by the next).
+    @Test func theOfflineExamplesOfTheReadmeAndTheHelpRunAsWritten() async throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("samples"), withDestinationURL: Self.samples)
+        let readme = try text(Self.samples.deletingLastPathComponent().appendingPathComponent("README.md"))
+        var inBlock = false, commands: [String] = []
+        for line in readme.components(separatedBy: "\n") {
+            if line.hasPrefix("```") { inBlock.toggle(); continue }
+            if inBlock, line.hasPrefix("finkplot "), line.contains("--from samples") { commands.append(line) }
+        }
+        #expect(commands.count >= 3, "\(commands)")
+        // The README's replay of the spec its card wrote: the same bytes.
+        commands.append("finkplot render card.json -o card_again.pdf")
+        for command in commands {
+            let run = try await sh(command.components(separatedBy: " #")[0], in: dir)
+            #expect(run.status == 0, "\(command): \(run.err)")
+        }
+        #expect(try Data(contentsOf: dir.appendingPathComponent("card_again.pdf")) == Data(contentsOf: dir.appendingPathComponent("card.pdf")))
+        commands = []
+        for command in ["lightcurve", "cutouts", "card", "render", "anomaly", "stats"] {
+            let help = try await runFinkplot([command, "--help"], environment: ["COLUMNS": "80"])
+            let lines = help.out.components(separatedBy: "\n")
+            let start = try #require(lines.firstIndex(of: "Examples:"))
+            // Continued lines (a trailing backslash) joined, as the shell reads them.
+            let joined = lines[(start + 1)...].prefix { !$0.isEmpty }.joined(separator: "\n")
+                .replacingOccurrences(of: "\\\n", with: " ").components(separatedBy: "\n")
+            commands += joined.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.contains("--from samples") }
+        }
+        #expect(commands.contains { $0.hasPrefix("finkplot anomaly") } && commands.contains { $0.hasPrefix("finkplot stats") })
+        // The help's replay of the spec its lightcurve wrote.
+        commands.append("finkplot render lc.json -o lc_again.pdf")
+        for command in commands {
+            let run = try await sh(command, in: dir)
+            #expect(run.status == 0, "\(command): \(run.err)")
+        }
+        #expect(try Data(contentsOf: dir.appendingPathComponent("lc_again.pdf")) == Data(contentsOf: dir.appendingPathComponent("lc.pdf")))
+    }
+
     @Test func theCutoutGridGrowsWithItsTypeAsTheHelpSays() async throws {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
