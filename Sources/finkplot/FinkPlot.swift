@@ -33,6 +33,7 @@ struct FinkPlot: AsyncParsableCommand {
     /// A closed pipe (`| head -1`) must end in EPIPE errors that the run survives, not SIGPIPE.
     static func main() async {
         Console.ignoreBrokenPipes()
+        Console.reserveStandardStreams()
         var command: ParsableCommand
         do { command = try parseAsRoot(nil) } catch {
             if let word = CommandLine.arguments.dropFirst().first, let message = unknownSubcommand(word) {
