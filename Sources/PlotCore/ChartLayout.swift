@@ -37,7 +37,7 @@ public struct ChartLayout {
 
     /// `plotSpan` fixes the plot area's left and right edges (aligning panels stacked in a column).
     public init(chart: Chart, frame: Rect, style: Style, measurer: any TextMeasurer, plotSpan: ClosedRange<Double>? = nil) {
-        self.chart = chart
+        var chart = chart
         self.frame = frame
         self.style = style
         self.measurer = measurer
@@ -45,12 +45,12 @@ public struct ChartLayout {
         let pad = 0.9 * em
         let extents = ChartLayout.barAndLineExtents(chart)
         let xDomain = ChartLayout.domain(for: chart.xAxis, values: chart.series.flatMap { $0.points.map { ($0.x, $0.x) } } + extents.x)
-        let yDomain = ChartLayout.anchoredAtZero(ChartLayout.domain(
+        var yDomain = ChartLayout.anchoredAtZero(ChartLayout.domain(
             for: chart.yAxis,
             values: chart.series.flatMap { s in
                 s.points.map { p in
-                    let e = (s.errorBar != nil ? p.yError : nil).flatMap { $0.isFinite ? abs($0) : nil } ?? 0
-                    return (p.y - e, p.y + e)
+                    guard s.errorBar != nil, let bar = p.bar else { return (p.y, p.y) }
+                    return (min(p.y, bar.lowerBound), max(p.y, bar.upperBound))
                 }
             } + chart.referenceLines.map { ($0.y, $0.y) } + extents.y), chart: chart)
 
@@ -68,8 +68,18 @@ public struct ChartLayout {
             }
         }
         legendPlacement = placement
-        let legendRows = placement == .top
+        var legendRows = placement == .top
             ? ChartLayout.legendRows(chart.legend, width: frame.width - 2 * pad, em: em, measurer: measurer, style: tickText) : []
+        if placement == .top, chart.legend.contains(where: { $0.compactLabel != nil }) {
+            // Every row above the plot is taken from its height: the shorter wording, if it saves rows.
+            var compact = chart.legend
+            for i in compact.indices { if let short = compact[i].compactLabel { compact[i].label = short } }
+            let rows = ChartLayout.legendRows(compact, width: frame.width - 2 * pad, em: em, measurer: measurer, style: tickText)
+            if rows.count < legendRows.count {
+                legendRows = rows
+                chart.legend = compact
+            }
+        }
         // Above the plot, from the top: title, legend rows, the secondary axis's title and labels.
         let topLegendHeight = legendRows.isEmpty ? 0 : Double(legendRows.count) * 1.5 * em + 0.4 * em
         let secondaryHeight = chart.secondaryX == nil ? 0
@@ -79,6 +89,21 @@ public struct ChartLayout {
         let bottom = frame.maxY - pad - TextMetrics.lineHeight(style.labelSize) - 0.7 * em
             - TextMetrics.lineHeight(style.fontSize) - 0.5 * em
         let plotHeight = max(10, bottom - top)
+        // Limit arrows are in points below their markers: the axis reaches far enough past the
+        // lowest one (on the page) to hold it. Solving end = y + r·(end − start), r = reach / height.
+        let reach = chart.series.filter { $0.downArrow > 0 && !$0.points.isEmpty }
+            .map { $0.downArrow + 0.45 * $0.marker.size + 0.4 * em }.max() ?? 0  // an arrow tip on the frame looks cut
+        if reach > 0, chart.yAxis.limits == nil, reach < plotHeight / 2 {
+            let r = reach / plotHeight
+            let ys = chart.series.filter { $0.downArrow > 0 }.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
+            if chart.yAxis.inverted, let y = ys.max() {
+                let end = (y - r * yDomain.lowerBound) / (1 - r)
+                if end > yDomain.upperBound { yDomain = yDomain.lowerBound...end }
+            } else if !chart.yAxis.inverted, let y = ys.min() {
+                let end = (y - r * yDomain.upperBound) / (1 - r)
+                if end < yDomain.lowerBound { yDomain = end...yDomain.upperBound }
+            }
+        }
         let yTicks = chart.yAxis.ticks(lower: yDomain.lowerBound, upper: yDomain.upperBound,
                                        maxCount: max(2, Int(plotHeight / (2.8 * em))))
         let yLabelWidth = yTicks.labels.map { measurer.width(of: $0, style: tickText) }.max() ?? 0
@@ -114,6 +139,7 @@ public struct ChartLayout {
         }
         let plotRect = Rect(x: left, y: top, width: max(10, right - left), height: plotHeight)
 
+        self.chart = chart
         self.plotRect = plotRect
         self.xTicks = xTicks
         self.yTicks = yTicks
@@ -130,6 +156,16 @@ public struct ChartLayout {
     }
 
     static func symbolWidth(_ em: Double) -> Double { 1.8 * em }
+
+    /// An arrow pointing down the page from just below a marker at `c`: a shaft of `length`
+    /// points and a head of two strokes.
+    static func arrow(from c: Point, markerSize: Double, length: Double) -> [Segment] {
+        let start = c.y + markerSize * 0.45, end = start + length
+        let head = min(length * 0.45, markerSize * 0.45)
+        return [Segment(Point(c.x, start), Point(c.x, end)),
+                Segment(Point(c.x - head * 0.8, end - head), Point(c.x, end)),
+                Segment(Point(c.x + head * 0.8, end - head), Point(c.x, end))]
+    }
 
     /// Marker centres with coincident markers of different series spread sideways. A marker whose
     /// centre lies within a quarter of a marker of one drawn before it by another series (a g and
@@ -223,9 +259,18 @@ public struct ChartLayout {
         for (index, series) in chart.series.enumerated() where !series.points.isEmpty {
             let centres = placed[index]
             if let bar = series.errorBar {
-                let segments: [Segment] = zip(series.points, centres).compactMap { p, c in
-                    guard let e = p.yError, e.isFinite, e > 0 else { return nil }
-                    return Segment(Point(c.x, yScale(p.y - e)), Point(c.x, yScale(p.y + e)))
+                var segments: [Segment] = []
+                for (p, c) in zip(series.points, centres) {
+                    if let range = p.bar {
+                        let low = yScale(range.lowerBound), high = yScale(range.upperBound)
+                        segments.append(Segment(Point(c.x, low), Point(c.x, high)))
+                        if series.barCap > 0 {
+                            for y in [low, high] { segments.append(Segment(Point(c.x - series.barCap, y), Point(c.x + series.barCap, y))) }
+                        }
+                    }
+                    if series.downArrow > 0 {
+                        segments += Self.arrow(from: c, markerSize: series.marker.size, length: series.downArrow)
+                    }
                 }
                 if !segments.isEmpty { out.append(DisplayItem("errorbar.\(series.role)", .segments(segments, stroke: bar))) }
             }
@@ -324,10 +369,22 @@ public struct ChartLayout {
         var out: [DisplayItem] = []
         let cx = symbolLeft + ChartLayout.symbolWidth(em) / 2
         switch entry.symbol {
-        case let .marker(marker, errorBar):
+        case let .marker(marker, errorBar, barCap, downArrow):
             if let bar = errorBar {
-                let h = marker.size * 0.95
-                out.append(DisplayItem("legend.symbol", .segments([Segment(Point(cx, cy - h), Point(cx, cy + h))], stroke: bar)))
+                if downArrow > 0 {
+                    // The marker sits above the centre so marker and arrow together stay in the row.
+                    let length = min(downArrow, 0.55 * em)
+                    let top = Point(cx, cy - length / 2)
+                    out.append(DisplayItem("legend.symbol", .segments(Self.arrow(from: top, markerSize: marker.size, length: length), stroke: bar)))
+                    out.append(DisplayItem("legend.symbol", .markers([top], style: marker)))
+                    break
+                }
+                let h = max(marker.size * 0.95, barCap > 0 ? 0.45 * em : 0)
+                var segments = [Segment(Point(cx, cy - h), Point(cx, cy + h))]
+                if barCap > 0 {
+                    for y in [cy - h, cy + h] { segments.append(Segment(Point(cx - barCap, y), Point(cx + barCap, y))) }
+                }
+                out.append(DisplayItem("legend.symbol", .segments(segments, stroke: bar)))
             }
             out.append(DisplayItem("legend.symbol", .markers([Point(cx, cy)], style: marker)))
         case let .swatch(color):

@@ -3,8 +3,17 @@ public struct DataPoint: Sendable, Equatable {
     public var x: Double
     public var y: Double
     public var yError: Double?
-    public init(x: Double, y: Double, yError: Double? = nil) {
-        self.x = x; self.y = y; self.yError = yError
+    /// The bar's extent when it is not y ± yError (a flux limit spans −5σ to +5σ whatever y is).
+    public var yInterval: ClosedRange<Double>?
+    public init(x: Double, y: Double, yError: Double? = nil, yInterval: ClosedRange<Double>? = nil) {
+        self.x = x; self.y = y; self.yError = yError; self.yInterval = yInterval
+    }
+
+    /// The bar's ends in data units, if it has one.
+    public var bar: ClosedRange<Double>? {
+        if let yInterval, yInterval.lowerBound.isFinite, yInterval.upperBound.isFinite { return yInterval }
+        guard let e = yError, e.isFinite, e > 0 else { return nil }
+        return (y - e)...(y + e)
     }
 }
 
@@ -19,8 +28,15 @@ public struct Series: Sendable, Equatable {
     /// An overlay marks points of other series (a ring round the chosen alert): it is never spread
     /// away from them when markers coincide, and moves with the point it sits on.
     public var overlay: Bool
-    public init(role: String, points: [DataPoint], marker: MarkerStyle, errorBar: Stroke? = nil, overlay: Bool = false) {
+    /// Half-width in points of the caps across both ends of each bar (0: none).
+    public var barCap: Double
+    /// Length in points of an arrow from each marker down the page (an upper limit in an
+    /// inverted magnitude axis: "fainter than"), drawn with the error-bar stroke; 0: none.
+    public var downArrow: Double
+    public init(role: String, points: [DataPoint], marker: MarkerStyle, errorBar: Stroke? = nil, overlay: Bool = false,
+                barCap: Double = 0, downArrow: Double = 0) {
         self.role = role; self.points = points; self.marker = marker; self.errorBar = errorBar; self.overlay = overlay
+        self.barCap = barCap; self.downArrow = downArrow
     }
 }
 
@@ -55,7 +71,8 @@ public struct Axis: Sendable, Equatable {
 }
 
 public enum LegendSymbol: Sendable, Equatable {
-    case marker(MarkerStyle, errorBar: Stroke?)
+    /// A marker, with the series' bar (and its caps) or arrow as the series draws them.
+    case marker(MarkerStyle, errorBar: Stroke?, barCap: Double = 0, downArrow: Double = 0)
     case swatch(Color)
     case line(Stroke)
 }
@@ -63,7 +80,11 @@ public enum LegendSymbol: Sendable, Equatable {
 public struct LegendEntry: Sendable, Equatable {
     public var label: String
     public var symbol: LegendSymbol
-    public init(_ label: String, symbol: LegendSymbol) { self.label = label; self.symbol = symbol }
+    /// A shorter wording, used when the legend sits above a narrow plot and takes fewer rows so.
+    public var compactLabel: String?
+    public init(_ label: String, symbol: LegendSymbol, compactLabel: String? = nil) {
+        self.label = label; self.symbol = symbol; self.compactLabel = compactLabel
+    }
 }
 
 /// An x–y chart: axes, series drawn in order (later on top), and a legend outside the plot area

@@ -115,7 +115,7 @@ struct Bench {
         print("\n== 2. render only, from the cache: 1200×600 lightcurve PNGs, \(ids.count) objects")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let job = LightcurveJob(target: .directory(out), format: .png)
-        for (name, encoder) in [("cairo writer", PNGEncoder.cairo), ("libpng, no filter, zlib 2", PNGEncoder.default)] {
+        for (name, encoder) in [("cairo writer", PNGEncoder.cairo), ("libpng, no filter, zlib 2", PNGEncoder.libpng(level: 2)), ("our run-length deflate", PNGEncoder.runs)] {
             Renderer.pngEncoder = encoder
             for workers in [1, 2] {
                 let runner = BatchRunner(job: job, sources: offline(cache, location: location),

@@ -184,6 +184,16 @@ extension Bench {
                          + "build the lightcurve %.1f, layout %.1f, draw + encode %.1f (the %d markers and their error bars %.1f, "
                          + "the rest and PNG encoding %.1f), atomic write with fsync %.1f; sum %.1f",
                          name, reps, read, build, layout, all, markers, all - bare, bare, write, read + build + layout + all + write))
+            // The same drawn figure through each PNG writer: only the encoding differs.
+            var writers: [String] = []
+            for (label, encoder) in [("libpng + zlib 2", PNGEncoder.libpng(level: 2)), ("run-length deflate", PNGEncoder.runs)] {
+                Renderer.pngEncoder = encoder
+                let bytes = try Renderer.render(list, format: .png, pixelsPerPoint: size.pixelsPerPoint).count
+                let ms = try cpuMs { _ = try Renderer.render(list, format: .png, pixelsPerPoint: size.pixelsPerPoint) }
+                writers.append(String(format: "%@ %.1f ms (%d KB)", label, ms, bytes / 1024))
+            }
+            Renderer.pngEncoder = .default
+            print("  draw + encode, --y \(name), by PNG writer: " + writers.joined(separator: ", "))
         }
     }
 

@@ -74,11 +74,13 @@ import Testing
     @Test func legendDefinesEverySymbolShownWithCountsPerBand() throws {
         let (_, items) = try layout(rows)
         let labels = items.filter { $0.role == "legend.label" }.compactMap(\.text).map(\.string)
-        #expect(labels == ["g (2)", "r (1)", "i (0)", "detection", "upper limit (3)", "bad quality (1)"])
+        // Each band counts what is drawn of it; the bad-quality point has its own entry.
+        #expect(labels == ["g: 2 detections, 1 limit", "r: 1 detection, 1 limit", "i: no detections, 1 limit",
+                           "upper limit (3)", "bad quality (1)"])
 
         let onlyValid = rows.filter { $0.tag == .valid && $0.fid == 1 }
         let (_, fewer) = try layout(onlyValid)
-        #expect(fewer.filter { $0.role == "legend.label" }.compactMap(\.text).map(\.string) == ["g (2)", "detection"])
+        #expect(fewer.filter { $0.role == "legend.label" }.compactMap(\.text).map(\.string) == ["g: 2 detections"])
     }
 
     @Test func onlyUpperLimitsStillDraw() throws {

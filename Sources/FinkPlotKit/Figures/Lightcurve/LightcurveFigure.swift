@@ -31,6 +31,12 @@ public struct PlottedPoint: Sendable, Equatable {
     public var x: Double
     public var y: Double
     public var yError: Double?
+    /// A detection fainter than the reference image (ZTF `isdiffpos = f`), drawn open in
+    /// difference magnitude, where the magnitude alone cannot tell it from a brightening.
+    public var negative: Bool = false
+
+    /// The point's tag in the table and its series' role: the kind as drawn, or `negative`.
+    public var tagName: String { negative ? "negative" : tag.rawValue }
 }
 
 /// A lightcurve ready to draw, with what was left out and why.
@@ -182,7 +188,7 @@ public enum LightcurveBuilder {
         let points = data.points
         let t0 = timeZero(options.time, points)
         let topT0 = options.topAxis.flatMap { timeZero($0, points) }
-        struct Key: Hashable { let band: String; let kind: PointKind }
+        struct Key: Hashable { let band: String; let kind: PointKind; var negative = false }
         var groups: [Key: [PlottedPoint]] = [:]
         var skipped = 0
         var omitted: [Omission: Int] = [:]
@@ -210,10 +216,12 @@ public enum LightcurveBuilder {
                     continue
                 }
                 if quantity == .apparentMagnitude, let r = p.reference { referenceMags[p.band, default: []].append(r.magnitude) }
+                // Only a difference magnitude hides the sign: flux shows it, DC magnitude folds it in.
+                let negative = quantity == .differenceMagnitude && kind == .detection && p.isNegative == true
                 let point = PlottedPoint(band: p.band, tag: kind, alertId: kind == .detection ? p.alertId : nil, mjd: p.mjd,
                                          x: p.mjd + dateShift - (t0 ?? 0), y: y,
-                                         yError: error.flatMap { $0.isFinite && $0 > 0 ? $0 : nil })
-                groups[Key(band: p.band, kind: kind), default: []].append(point)
+                                         yError: error.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }, negative: negative)
+                groups[Key(band: p.band, kind: kind, negative: negative), default: []].append(point)
             }
         }
 
@@ -263,47 +271,61 @@ public enum LightcurveBuilder {
             dataStyle.lineWidth = scaled.errorBarWidth
             dataStyle.markerEdgeWidth *= max(scaled.factor, MarkerDensity.minimumMarkerFraction)
         }
+        // Band shapes differ only in some palettes: there limits take their band's shape too, so
+        // bands stay apart in greyscale print.
+        let shapesPerBand = Set(bands.map(\.style.shape)).count > 1
+        let flux = quantity == .differenceFlux
+        var negatives: [String: Int] = [:]
         for kind in [PointKind.upperLimit, .forced, .badQuality, .detection] {
-            // The band with the fewest points of a kind is drawn last, on top: a lone g detection
-            // is not buried under a crowd of r points (coincident markers are also spread apart
-            // by the chart's layout).
-            func count(_ name: String) -> Int { groups[Key(band: name, kind: kind)]?.count ?? 0 }
-            let ordered = bands.sorted { (count($1.name), $0.style.order, $0.name) < (count($0.name), $1.style.order, $1.name) }
-            for (name, band) in ordered {
-                guard var points = groups[Key(band: name, kind: kind)] else { continue }
-                points.sort { $0.mjd < $1.mjd }
-                counts[band.name, default: [:]][kind] = points.count
-                let (marker, bar) = appearance(kind, band: band, style: dataStyle)
-                series.append(Series(role: "\(band.name).\(kind.rawValue)",
-                                     points: points.map { DataPoint(x: $0.x, y: $0.y, yError: $0.yError) },
-                                     marker: marker, errorBar: bar))
-                drawn += points
+            for negative in kind == .detection ? [false, true] : [false] {
+                // The band with the fewest points of a kind is drawn last, on top: a lone g detection
+                // is not buried under a crowd of r points (coincident markers are also spread apart
+                // by the chart's layout).
+                func count(_ name: String) -> Int { groups[Key(band: name, kind: kind, negative: negative)]?.count ?? 0 }
+                let ordered = bands.sorted { (count($1.name), $0.style.order, $0.name) < (count($0.name), $1.style.order, $1.name) }
+                for (name, band) in ordered {
+                    guard var points = groups[Key(band: name, kind: kind, negative: negative)] else { continue }
+                    points.sort { $0.mjd < $1.mjd }
+                    counts[band.name, default: [:]][kind, default: 0] += points.count
+                    if negative { negatives[band.name, default: 0] += points.count }
+                    let look = appearance(kind, band: band, style: dataStyle, negative: negative, flux: flux, bandShape: shapesPerBand)
+                    let data = points.map { p in
+                        // A flux limit spans −5σ…+5σ: |flux| is below it, whatever its sign.
+                        kind == .upperLimit && flux
+                            ? DataPoint(x: p.x, y: p.y, yInterval: -abs(p.y)...abs(p.y))
+                            : DataPoint(x: p.x, y: p.y, yError: p.yError)
+                    }
+                    series.append(Series(role: "\(band.name).\(points[0].tagName)", points: data, marker: look.marker,
+                                         errorBar: look.bar, barCap: look.cap, downArrow: look.arrow))
+                    drawn += points
+                }
             }
         }
 
-        // Band shapes differ only in some palettes: there the band entries show them, and a
-        // separate neutral "detection" entry would contradict them.
-        let shapesPerBand = Set(bands.map(\.style.shape)).count > 1
+        // Each band shows its detection marker and what is drawn of it: "g: 11 detections, 3 limits",
+        // or "no detections" where that is the truth.
         var legend = bands.map { _, band in
-            let label = "\(band.name) (\(counts[band.name]?[.detection] ?? 0))"
-            if shapesPerBand {
-                let (marker, bar) = appearance(.detection, band: band, style: style)
-                return LegendEntry(label, symbol: .marker(marker, errorBar: bar))
-            }
-            return LegendEntry(label, symbol: .swatch(band.color))
+            let look = appearance(.detection, band: band, style: style)
+            return LegendEntry(bandLabel(band.name, counts[band.name] ?? [:]), symbol: .marker(look.marker, errorBar: look.bar),
+                               compactLabel: bandLabel(band.name, counts[band.name] ?? [:], compact: true))
         }
         let neutralBand = BandStyle(name: "", color: dark ? Color(hex: "#B5B5B5") : neutral, order: 0)
-        for kind in [PointKind.detection, .forced, .upperLimit, .badQuality] {
+        let negativeTotal = negatives.values.reduce(0, +)
+        if negativeTotal > 0 {
+            let look = appearance(.detection, band: neutralBand, style: style, negative: true)
+            legend.append(LegendEntry("fainter than reference (\(negativeTotal))", symbol: .marker(look.marker, errorBar: look.bar)))
+        }
+        for kind in [PointKind.forced, .upperLimit, .badQuality] {
             let n = counts.values.reduce(0) { $0 + ($1[kind] ?? 0) }
-            guard n > 0, !(kind == .detection && shapesPerBand) else { continue }
-            let (marker, bar) = appearance(kind, band: neutralBand, style: style)
+            guard n > 0 else { continue }
+            let look = appearance(kind, band: neutralBand, style: style, flux: flux, bandShape: shapesPerBand)
             let label = switch kind {
             case .detection: "detection"
             case .forced: "forced photometry (\(n))"
-            case .upperLimit: quantity == .differenceFlux ? "5σ flux limit (\(n))" : "upper limit (\(n))"
+            case .upperLimit: flux ? "|flux| below 5σ (\(n))" : "upper limit (\(n))"
             case .badQuality: "bad quality (\(n))"
             }
-            legend.append(LegendEntry(label, symbol: .marker(marker, errorBar: bar)))
+            legend.append(LegendEntry(label, symbol: .marker(look.marker, errorBar: look.bar, barCap: look.cap, downArrow: look.arrow)))
         }
 
         var referenceLines: [ReferenceLine] = []
@@ -412,28 +434,64 @@ public enum LightcurveBuilder {
         return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
     }
 
-    /// Marker and error-bar stroke for one kind of row in one band.
-    static func appearance(_ tag: PointKind, band: BandStyle, style: Style) -> (MarkerStyle, Stroke?) {
+    /// "g: 11 detections, 3 limits"; "i: no detections, 60 limits"; "r: 45 detections, 55 forced".
+    /// `compact`: "g: 11 det., 3 lim." for a legend above a narrow plot.
+    static func bandLabel(_ band: String, _ counts: [PointKind: Int], compact: Bool = false) -> String {
+        func n(_ k: PointKind) -> Int { counts[k] ?? 0 }
+        func plural(_ n: Int, _ word: String, _ short: String) -> String { compact ? "\(n) \(short)" : "\(n) \(word)\(n == 1 ? "" : "s")" }
+        var parts = [n(.detection) > 0 ? plural(n(.detection), "detection", "det.") : (compact ? "no det." : "no detections")]
+        if n(.forced) > 0 { parts.append("\(n(.forced)) forced") }
+        if n(.upperLimit) > 0 { parts.append(plural(n(.upperLimit), "limit", "lim.")) }
+        // Bad-quality points are counted in their own entry: band labels stay one short line.
+        return "\(band): " + parts.joined(separator: ", ")
+    }
+
+    /// How one kind of point is drawn: marker, bar stroke, cap half-width and arrow length (points).
+    struct Look { var marker: MarkerStyle; var bar: Stroke?; var cap = 0.0; var arrow = 0.0 }
+
+    /// Bad-quality points are drawn lighter, but never below this contrast against the page.
+    static let minimumContrast = 3.0
+
+    /// Marker and error-bar stroke for one kind of row in one band. `negative`: a detection fainter
+    /// than the reference, drawn open; `flux`: limits are ±5σ bars; `bandShape`: limits take the
+    /// band's shape (open, with a "fainter than" arrow) instead of ▽.
+    static func appearance(_ tag: PointKind, band: BandStyle, style: Style, negative: Bool = false,
+                           flux: Bool = false, bandShape: Bool = false) -> Look {
         let s = style.markerSize, color = band.color
         // "Lighter" means closer to the background, so bad-quality points recede on dark slides too.
         let bg = style.background
         switch tag {
         case .forced:
             // Open, in the band's shape: measured at the object's position whether detected or not.
-            return (MarkerStyle(shape: band.shape, size: s * 0.8, fill: nil,
-                                stroke: Stroke(color: color.mixed(with: bg, 0.15), width: style.markerEdgeWidth * 1.5 + 0.3)),
-                    Stroke(color: color.mixed(with: bg, 0.45), width: style.lineWidth * 0.8))
+            return Look(marker: MarkerStyle(shape: band.shape, size: s * 0.8, fill: nil,
+                                            stroke: Stroke(color: color.mixed(with: bg, 0.15), width: style.markerEdgeWidth * 1.5 + 0.3)),
+                        bar: Stroke(color: color.mixed(with: bg, 0.45), width: style.lineWidth * 0.8))
+        case .detection where negative:
+            // Filled with the page, edged in the band's colour: the open form of the detection marker.
+            return Look(marker: MarkerStyle(shape: band.shape, size: s * 0.92, fill: bg,
+                                            stroke: Stroke(color: color, width: style.markerEdgeWidth * 1.6 + 0.45)),
+                        bar: Stroke(color: color, width: style.lineWidth))
         case .detection:
-            return (MarkerStyle(shape: band.shape, size: s, fill: color, stroke: Stroke(color: bg, width: style.markerEdgeWidth)),
-                    Stroke(color: color, width: style.lineWidth))
+            return Look(marker: MarkerStyle(shape: band.shape, size: s, fill: color, stroke: Stroke(color: bg, width: style.markerEdgeWidth)),
+                        bar: Stroke(color: color, width: style.lineWidth))
+        case .upperLimit where flux:
+            // No marker: a capped bar from −5σ to +5σ, so a limit cannot read as "below +F".
+            return Look(marker: MarkerStyle(shape: .circle, size: 0, fill: nil, stroke: nil),
+                        bar: Stroke(color: color.withAlpha(0.55), width: style.lineWidth * 1.1), cap: s * 0.3)
+        case .upperLimit where bandShape:
+            let stroke = Stroke(color: color.withAlpha(0.7), width: style.lineWidth * 1.05)
+            return Look(marker: MarkerStyle(shape: band.shape, size: s * 0.8, fill: nil, stroke: stroke), bar: stroke, arrow: s * 1.2)
         case .upperLimit:
-            return (MarkerStyle(shape: .triangleDown, size: s, fill: nil,
-                                stroke: Stroke(color: color.withAlpha(0.6), width: style.lineWidth * 1.05)), nil)
+            return Look(marker: MarkerStyle(shape: .triangleDown, size: s, fill: nil,
+                                            stroke: Stroke(color: color.withAlpha(0.6), width: style.lineWidth * 1.05)), bar: nil)
         case .badQuality:
-            let light = color.mixed(with: bg, 0.55)
-            return (MarkerStyle(shape: .triangleUp, size: s, fill: light,
-                                stroke: Stroke(color: color.mixed(with: bg, 0.3), width: style.markerEdgeWidth * 1.25)),
-                    Stroke(color: light, width: style.lineWidth))
+            // Mixed towards the page, but kept at 3:1 contrast or more (dark slides lost them).
+            var amount = 0.55
+            while amount > 0, Color.contrastRatio(color.mixed(with: bg, amount), bg) < minimumContrast { amount -= 0.05 }
+            let light = color.mixed(with: bg, max(amount, 0))
+            return Look(marker: MarkerStyle(shape: .triangleUp, size: s, fill: light,
+                                            stroke: Stroke(color: color.mixed(with: bg, min(0.3, max(amount, 0))), width: style.markerEdgeWidth * 1.25)),
+                        bar: Stroke(color: light, width: style.lineWidth))
         }
     }
 }

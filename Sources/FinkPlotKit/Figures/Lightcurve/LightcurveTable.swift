@@ -44,7 +44,7 @@ public enum LightcurveTable {
         lightcurve.points.map { p in
             let x = lightcurve.options.time == .date
                 ? TimeParsing.utcString(mjd: lightcurve.timeScale.utcMJD(p.mjd), seconds: true) : number(p.x)
-            return [objectId, p.band, p.tag.rawValue, p.alertId.map(String.init) ?? "", number(p.mjd), x,
+            return [objectId, p.band, p.tagName, p.alertId.map(String.init) ?? "", number(p.mjd), x,
                     number(p.y), p.yError.map(number) ?? ""]
         }
     }
