@@ -24,15 +24,15 @@ build: deps
 demo: build
 	mkdir -p $(OUT)
 	$(BIN) lightcurve --from samples $(SAMPLES) --output-dir $(OUT)
-	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr.svg
-	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr.pdf
+	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr_lightcurve.svg
+	$(BIN) lightcurve --from samples ZTF18aabjigr -o $(OUT)/ZTF18aabjigr_lightcurve.pdf
 	$(BIN) cutouts --from samples $(SAMPLES) -o $(OUT)/cutouts.png --colorbar
 	$(BIN) cutouts --from samples ZTF18acefvuh -o $(OUT)/ZTF18acefvuh_cutouts.pdf --raw $(OUT)/stamps
 	$(BIN) card --from samples ZTF18aabjigr ZTF25ackyyzk --output-dir $(OUT)/cards
 	$(BIN) card --from samples ZTF18acefvuh -o $(OUT)/ZTF18acefvuh_card.pdf --save-spec $(OUT)/ZTF18acefvuh_card.json
 	$(BIN) render $(OUT)/ZTF18acefvuh_card.json -o $(OUT)/ZTF18acefvuh_card_again.pdf
 	cmp $(OUT)/ZTF18acefvuh_card.pdf $(OUT)/ZTF18acefvuh_card_again.pdf
-	$(BIN) lightcurve --from samples $(RUBIN) -o $(OUT)/$(RUBIN).png
+	$(BIN) lightcurve --from samples $(RUBIN) -o $(OUT)/$(RUBIN)_lightcurve.png
 	$(BIN) lightcurve --from samples $(RUBIN) --y diffflux -o $(OUT)/$(RUBIN)_diffflux.pdf --table $(OUT)/$(RUBIN)_diffflux.csv
 	$(BIN) card --from samples $(RUBIN) -o $(OUT)/$(RUBIN)_card.png
 	$(BIN) cutouts --from samples $(RUBIN) ZTF18acefvuh -o $(OUT)/cutouts_rubin_ztf.png --colorbar

@@ -125,7 +125,7 @@ struct Bench {
                 let summary = try await runner.run(BatchInput(raw: ids))
                 let seconds = Date().timeIntervalSince(start), cpu = cpuSeconds() - cpuStart
                 let perFigure = seconds * 1000 / Double(ids.count)
-                let size = (try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("\(ids[0]).png").path)[.size] as? Int) ?? 0
+                let size = (try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("\(ids[0])\(LightcurveJob.suffix).png").path)[.size] as? Int) ?? 0
                 // CPU time per figure is what a core spends on one, whatever else the machine runs.
                 print(String(format: "%@, %d worker%@: wall %.1f ms per figure (%.1f per worker), CPU %.1f ms per figure (%d rendered, %d KB each)",
                              name, workers, workers == 1 ? "" : "s", perFigure, perFigure * Double(workers),

@@ -123,14 +123,14 @@ extension Bench {
                                              ("from the saved answers (JSON parsed each time)", fromAnswers, 1)] {
                 let t = try await timeRuns(job: job, sources: sources, ids: ids, workers: workers)
                 if sources.sources[.lsst] is CachedSource { ours[workers] = t } else { fromSaved = t }
-                let size = fileKB(out.appendingPathComponent("\(ids[0]).png"))
+                let size = fileKB(out.appendingPathComponent("\(ids[0])\(LightcurveJob.suffix).png"))
                 print(String(format: "ours, --y %@, %@, %d worker%@: wall %.1f ms per figure, CPU %.1f ms per figure (%d KB)",
                              name, label, workers, workers == 1 ? "" : "s", t.wallMs, t.cpuMs, size))
             }
             if let keep {
                 try FileManager.default.createDirectory(at: keep, withIntermediateDirectories: true)
                 try? FileManager.default.removeItem(at: keep.appendingPathComponent("ours-\(name).png"))
-                try FileManager.default.copyItem(at: out.appendingPathComponent("\(ids[0]).png"), to: keep.appendingPathComponent("ours-\(name).png"))
+                try FileManager.default.copyItem(at: out.appendingPathComponent("\(ids[0])\(LightcurveJob.suffix).png"), to: keep.appendingPathComponent("ours-\(name).png"))
             }
             guard python else { continue }
             let refOut = work.appendingPathComponent("lsst-reference-\(name)")

@@ -5,6 +5,16 @@ import Foundation
 import Glibc
 #endif
 
+/// `anomaly --from`, listed with the other data-source options. One option for every saved
+/// answer, told apart by what the path is: a file is /anomaly's answer, a directory the objects'
+/// (`--objects-from`, its first name, is kept as an alias).
+struct SavedAnomalyAnswers: ParsableArguments {
+    @Option(name: [.customLong("from"), .customLong("objects-from")], help: ArgumentHelp(
+        "Saved answers instead of the API (repeatable): a JSON file of /api/v1/anomaly's answer, and/or with --render a directory of the objects' answers, as 'lightcurve --from DIR' reads them. --objects-from DIR is the same.",
+        valueName: "file|dir"), completion: .file())
+    var from: [String] = []
+}
+
 struct AnomalyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anomaly",
@@ -16,11 +26,15 @@ struct AnomalyCommand: AsyncParsableCommand {
             failed) are kept apart in grey below a gap. --table writes the alerts with their 26 \
             light-curve features per band as named columns (g_mean … r_stetson_K).
 
-            --render then draws each anomalous object (newest alert first) into --output-dir, \
-            one file each (<id>.<format>, <id>_card.<format>, <id>_cutouts.<format>): the second step of Fink's workflow, alerts first, then \
-            objects. The objects go through the batch runner as for 'finkplot lightcurve': \
-            chunked /objects requests, the cache, retries, manifest.jsonl in --output-dir \
-            listing every anomalous object, a re-run skipping what is done. Cutout grids and \
+            --render then draws each anomalous object (newest alert first), one file each \
+            (<id>_lightcurve.<format>, <id>_card.<format>, <id>_cutouts.<format>): the second \
+            step of Fink's workflow, alerts first, then objects. --output-dir DIR puts them, \
+            the chart (anomaly.<format>) and -o and --table files given as bare names in DIR. \
+            The objects go through the batch runner as for 'finkplot lightcurve': chunked \
+            /objects requests, the cache, retries, and with --output-dir a manifest.jsonl \
+            listing every anomalous object, a re-run skipping what is done. --from takes the \
+            saved /anomaly answer (a file) and/or the objects' saved answers (a directory, as \
+            'lightcurve --from DIR'). Cutout grids and \
             cards show the latest alert's stamps. --style, --width and --dpi also shape the \
             lightcurves (--height is the chart's), --dpi the grids; a card's page is fixed.
 
@@ -31,8 +45,11 @@ struct AnomalyCommand: AsyncParsableCommand {
             Examples:
               finkplot anomaly -n 50 --since 2026-03-01 -o anomaly.png --table anomaly.csv
               finkplot anomaly --from samples/anomaly.json -o anomaly.pdf
+              finkplot anomaly --from samples/anomaly.json --from samples -n 1 \\
+                --render card
               finkplot anomaly -n 5 --render lightcurve --output-dir anomalous
-              finkplot anomaly -n 50 --render cutouts --output-dir grids --cache /shared/cache
+              finkplot anomaly -n 50 --render cutouts --output-dir grids \\
+                --cache /shared/cache
             """
     )
 
@@ -50,26 +67,45 @@ struct AnomalyCommand: AsyncParsableCommand {
     var render: AnomalyObjectFigure?
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp(
-        "Directory for the --render figures (created if missing; default: current directory).", valueName: "dir"))
+        "Directory for the chart, the table (when -o and --table are bare names) and the --render figures (created if missing; default: current directory).",
+        valueName: "dir"), completion: .directory)
     var outputDirectory: String?
 
-    @Option(name: .customLong("objects-from"), help: ArgumentHelp(
-        "With --render, read saved /objects answers DIR/<objectId>.json instead of asking the API.", valueName: "dir"))
-    var objectsFrom: String?
-
     @OptionGroup(title: "Data source") var source: ServiceSourceOptions
+    @OptionGroup(title: "Data source") var saved: SavedAnomalyAnswers
+    var from: [String] { saved.from }
     @OptionGroup(title: "Output") var output: FigureFileOptions
     @OptionGroup(title: "Objects (--render)") var runner: RunnerOptions
     @OptionGroup(title: "Objects (--render)") var age: MaxAgeOption
 
     func validate() throws {
-        guard count >= 1, count <= 100_000 else { throw ValidationError("--n must be between 1 and 100000") }
+        guard count >= 1, count <= 100_000 else { throw ValidationError("--count must be between 1 and 100000") }
         let (s, u) = try dates()
         if let s, let u, u < s { throw ValidationError("--until \(u) is before --since \(s)") }
-        if render == nil && (outputDirectory != nil || objectsFrom != nil || runner.offline || runner.cache != nil
-                             || runner.noCache || runner.force) {
-            throw ValidationError("--output-dir, --objects-from, --offline, --cache, --no-cache and --force only make sense with --render")
+        let (file, directory) = try savedAnswers()
+        if render == nil && (directory != nil || runner.offline || runner.cache != nil || runner.noCache || runner.force) {
+            throw ValidationError("--from DIR (the objects' answers), --offline, --cache, --no-cache and --force only make sense with --render")
         }
+        if let file, source.apiURL != nil, render == nil || directory != nil {
+            throw ValidationError("--from \(file) and --api-url exclude each other: read a saved answer or ask the API, not both")
+        }
+        if runner.quiet && runner.verbose { throw ValidationError("--quiet and --verbose exclude each other") }
+    }
+
+    /// The `--from` paths: /anomaly's saved answer (a file) and the objects' (a directory).
+    func savedAnswers() throws -> (file: String?, directory: String?) {
+        var file: String?, directory: String?
+        for path in from {
+            switch try SavedAnswerPath(path) {
+            case .file:
+                if let file { throw ValidationError("--from \(file) and --from \(path): give one saved answer of /api/v1/anomaly") }
+                file = path
+            case .directory:
+                if let directory { throw ValidationError("--from \(directory) and --from \(path): give one directory of the objects' answers") }
+                directory = path
+            }
+        }
+        return (file, directory)
     }
 
     func dates() throws -> (CivilDate?, CivilDate?) {
@@ -80,6 +116,8 @@ struct AnomalyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (since, until) = try dates()
+        let (answerFile, objectsFrom) = try savedAnswers()
+        let log = runner.verbose ? requestLogger : nil
         // Usage errors of the objects step come before anything is asked or written.
         let kind = render
         let objects: (sources: SourceSet, source: FigureSpec.Source)? = try kind.map { _ in
@@ -89,13 +127,13 @@ struct AnomalyCommand: AsyncParsableCommand {
             settings.directory = objectsFrom
             settings.timeout = source.timeout
             settings.maxAge = age.seconds
-            try runner.apply(to: &settings, directoryGiven: objectsFrom != nil, directoryName: "--objects-from")
+            try runner.apply(to: &settings, directoryGiven: objectsFrom != nil, directoryName: "--from DIR")
             do { return (try settings.sources(for: [.ztf]), try settings.specSource(for: [.ztf])) } catch {
                 throw ValidationError("\(error)")
             }
         }
 
-        let service = try source.makeSource()
+        let service = try source.makeSource(file: answerFile, log: log)
         let run = AnomalyRun(source: service, n: count, since: since, until: until)
         let result: AnomalyRun.Result
         do { result = try await runStoppable { try await run.fetch() } } catch {
@@ -103,9 +141,10 @@ struct AnomalyCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        for note in result.notes { printError("note: \(note)") }
-        let chart = try output.outputURL(defaultName: "anomaly")
-        let table = output.table.map { URL(fileURLWithPath: $0) }
+        if !runner.quiet { for note in result.notes { printError("note: \(note)") } }
+        if let outputDirectory { try AtomicFile.ensureDirectory(URL(fileURLWithPath: outputDirectory, isDirectory: true)) }
+        let chart = try output.outputURL(defaultName: "anomaly", directory: outputDirectory)
+        let table = output.tableURL(directory: outputDirectory)
         let preset = try output.preset()
         let style = preset.style
         let size = try output.size { AnomalyFigure.naturalHeightPixels(result.alerts, dpi: $0.dpi, style: style) }
@@ -121,8 +160,8 @@ struct AnomalyCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        if chart.path != "/dev/stdout" { printOut("wrote \(chart.path)") }
-        if let table, table.path != "/dev/stdout" { printOut("wrote \(table.path)") }
+        if !runner.quiet, chart.path != "/dev/stdout" { printError("wrote \(chart.path)") }
+        if !runner.quiet, let table, table.path != "/dev/stdout" { printError("wrote \(table.path)") }
         // The runner's progress writes to the file descriptor directly: flush so that a log shows
         // the chart before the objects.
         fflush(nil)
@@ -134,8 +173,9 @@ struct AnomalyCommand: AsyncParsableCommand {
         let job = try AnomalyRun.objectJob(kind, directory: dir, format: format, source: objects.source,
                                            look: (preset, preset.size(width: width, height: nil, dpi: output.dpi)),
                                            cutoutDPI: output.dpi ?? 150)
+        // The manifest records a directory the command line named, never the current folder unasked.
         let batch = BatchRunner(job: job, sources: objects.sources, configuration: runner.configuration(
-            manifestURL: dir.appendingPathComponent(Manifest.fileName(shard: nil))))
+            manifestURL: outputDirectory == nil ? nil : dir.appendingPathComponent(Manifest.fileName(shard: nil))))
         // The distinct objectIds as the alerts name them, malformed ones too: the manifest
         // accounts for every anomalous object.
         try await runBatch(batch, input: BatchInput(raw: result.objectList), quiet: runner.quiet)

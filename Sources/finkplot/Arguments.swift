@@ -33,6 +33,8 @@ extension Survey: ExpressibleByArgument {
         self = survey
     }
     public static var allValueStrings: [String] { Surveys.all.map(\.survey.name) }
+    // Not CaseIterable (surveys are an open set), so the shell is told the values here.
+    public static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }
 
 extension StatsPlot: ExpressibleByArgument {}

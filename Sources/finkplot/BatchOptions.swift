@@ -25,7 +25,7 @@ struct RunnerOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "Cache directory (default: $XDG_CACHE_HOME/finkplot, else ~/.cache/finkplot). Shareable between runs and machines.",
-        valueName: "dir"))
+        valueName: "dir"), completion: .directory)
     var cache: String?
 
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache.")
@@ -41,8 +41,11 @@ struct RunnerOptions: ParsableArguments {
     @Flag(help: "Redo objects that an earlier run's manifest records as rendered.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "No progress display (failures and the final counts are still printed).")
+    @Flag(name: .shortAndLong, help: "Print only errors and the final counts: no progress, 'wrote' lines or notes.")
     var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Also print every request sent to the API (method, URL, body, answer), on standard error.")
+    var verbose = false
 
     func validate() throws {
         guard (1...500).contains(chunkSize) else { throw ValidationError("--chunk-size must be between 1 and 500") }
@@ -51,10 +54,11 @@ struct RunnerOptions: ParsableArguments {
         guard (0...20).contains(retries) else { throw ValidationError("--retries must be between 0 and 20") }
         guard (1...65_536).contains(maxAnswerMB) else { throw ValidationError("--max-answer-mb must be between 1 and 65536") }
         if noCache && (cache != nil || offline) { throw ValidationError("--no-cache excludes --cache and --offline") }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
     }
 
     /// Puts the cache and fetching options into `settings`. `directoryName` is the directory's
-    /// option as the command names it (`--from`, `anomaly --objects-from`).
+    /// option as the command names it (`--from`, `anomaly --from DIR`).
     func apply(to settings: inout SourceSettings, directoryGiven: Bool, directoryName: String = "--from") throws {
         if offline && directoryGiven { throw ValidationError("--offline reads the cache only: it excludes \(directoryName)") }
         if directoryGiven && cache != nil { throw ValidationError("\(directoryName) reads saved files and uses no cache: drop --cache") }
@@ -64,6 +68,7 @@ struct RunnerOptions: ParsableArguments {
         settings.retries = retries
         settings.requestsPerSecond = rps
         settings.maxAnswerBytes = maxAnswerMB << 20
+        if verbose { settings.requestLog = requestLogger }
     }
 
     func configuration(manifestURL: URL?) -> BatchConfiguration {
@@ -104,8 +109,8 @@ struct MaxAgeOption: ParsableArguments {
 /// ids come from and which part of them this process takes.
 struct BatchOptions: ParsableArguments {
     @Option(name: .customLong("ids-file"), help: ArgumentHelp(
-        "Read objectIds from FILE ('-' for standard input): one per line, '#' comments and blank lines ignored.",
-        valueName: "file"))
+        "Read objectIds from FILE ('-' for standard input, also read when no id is given and it is a pipe): one per line, '#' comments and blank lines ignored.",
+        valueName: "file"), completion: .file())
     var idsFile: String?
 
     @OptionGroup var runner: RunnerOptions
@@ -122,6 +127,33 @@ struct BatchOptions: ParsableArguments {
         do { _ = try shard.map { try Shard(parsing: $0) } } catch { throw ValidationError("\(error)") }
     }
 
+    /// True when the ids are read from standard input without `--ids-file -`: none is given and
+    /// standard input is a pipe or a file (`grep ZTF list | finkplot lightcurve …`, `< ids.txt`),
+    /// never a terminal or /dev/null.
+    func idsFromStandardInput(arguments: [String]) -> Bool {
+        guard arguments.isEmpty, idsFile == nil else { return false }
+        var info = stat()
+        guard fstat(0, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFREG || type == S_IFSOCK
+    }
+
+    /// The ids, at least one: from the arguments and then the ids file, or from standard input
+    /// when it is a pipe and neither is given.
+    func ids(arguments: [String]) throws -> [String] {
+        if idsFromStandardInput(arguments: arguments) {
+            let listed: [String]
+            do { listed = try BatchInput.readList(path: "-") } catch { throw ValidationError("\(error)") }
+            guard !listed.isEmpty else {
+                throw ValidationError("no ids given, and standard input (a pipe) holds none: give objectIds, or --ids-file FILE")
+            }
+            return listed
+        }
+        let ids = try rawIds(arguments: arguments)
+        guard !ids.isEmpty else { throw ValidationError("give at least one objectId, or --ids-file, or pipe ids to standard input") }
+        return ids
+    }
+
     /// The ids from the arguments and then the ids file, in that order.
     func rawIds(arguments: [String]) throws -> [String] {
         var ids = arguments
@@ -136,8 +168,8 @@ struct BatchOptions: ParsableArguments {
         return ids
     }
 
-    func input(arguments: [String], survey: Survey?) throws -> BatchInput {
-        BatchInput(raw: try rawIds(arguments: arguments), shard: try shardValue(), survey: survey)
+    func input(ids: [String], survey: Survey?) throws -> BatchInput {
+        BatchInput(raw: ids, shard: try shardValue(), survey: survey)
     }
 
     func shardValue() throws -> Shard? {
@@ -167,8 +199,11 @@ func exitStatus(for summary: BatchSummary) throws {
     if !summary.allDone { throw ExitCode(1) }
 }
 
-/// Runs a batch with Ctrl-C handling and progress and prints its summary line.
-func runBatchSummary(_ runner: BatchRunner, input: BatchInput, quiet: Bool) async throws -> BatchSummary {
+/// Runs a batch with Ctrl-C handling and progress and prints its summary line. `finish` runs once
+/// the objects are done and before the summary, so that the counts stay the last line: it writes
+/// what all objects make together (a grid, a table); its failure is printed and ends in exit 1.
+func runBatchSummary(_ runner: BatchRunner, input: BatchInput, quiet: Bool,
+                     finish: (BatchSummary) throws -> Void = { _ in }) async throws -> BatchSummary {
     let observer = ConsoleProgress(mode: ConsoleProgress.automaticMode(quiet: quiet))
     let task = Task { try await runner.run(input, observer: observer) }
 
@@ -188,35 +223,58 @@ func runBatchSummary(_ runner: BatchRunner, input: BatchInput, quiet: Bool) asyn
         printError("error: \(error)")
         throw ExitCode(1)
     }
+    var finished = true
+    do { try finish(summary) } catch {
+        printError("error: \(error)")
+        finished = false
+    }
     if let url = runner.configuration.manifestURL, !quiet { printError("manifest: \(url.path)") }
+    // The counts are the batch's result: printed even with --quiet, for scripts to read.
     printError(summary.line)
     if summary.interrupted, stop.terminated { throw ExitCode(143) }
+    if !finished { throw ExitCode(1) }
     return summary
 }
 
 /// Writes the spec when asked, then makes its figures through the batch runner (chunked fetches,
-/// cache, retries, manifest in an output directory, progress).
-func runSpecBatch(_ spec: FigureSpec, source: SourceOptions, batch: BatchOptions, saveSpec: String?) async throws {
+/// cache, retries, manifest when `manifest` and the output is a directory, progress).
+func runSpecBatch(_ spec: FigureSpec, source: SourceOptions, batch: BatchOptions, saveSpec: String?, manifest: Bool) async throws {
     if let saveSpec {
         try AtomicFile.write(try spec.json(), to: URL(fileURLWithPath: saveSpec))
-        printError("wrote spec \(saveSpec)")
+        if !batch.quiet { printError("wrote spec \(saveSpec)") }
     }
-    try await runSpecBatch(spec, settings: try batch.settings(source), runner: batch.runner, shard: try batch.shardValue())
+    try await runSpecBatch(spec, settings: try batch.settings(source), runner: batch.runner, shard: try batch.shardValue(),
+                           manifest: manifest)
 }
 
 /// Makes a spec's figures through the batch runner, into `target` (default: the spec's output).
 /// The one path of `lightcurve`, `card` and `render`, so a spec remade by `render` goes through
-/// the same fetch, cache and drawing code as the run that wrote it.
+/// the same fetch, cache and drawing code as the run that wrote it. A manifest is kept in a
+/// directory target when `manifest` (a directory the command line or the spec named, never the
+/// current folder unasked); the spec's table, when it has one, gets every object's points.
 func runSpecBatch(_ spec: FigureSpec, target: OutputTarget? = nil, settings: SourceSettings, runner options: RunnerOptions,
-                  shard: Shard?) async throws {
+                  shard: Shard?, manifest: Bool = true) async throws {
     let target = target ?? spec.target
-    let manifestDirectory: URL? = if case let .directory(dir) = target { dir } else { nil }
+    let manifestDirectory: URL? = if manifest, case let .directory(dir) = target { dir } else { nil }
     let input = BatchInput(raw: spec.objectIds, shard: shard, survey: spec.survey)
     let sources: SourceSet
     do { sources = try settings.sources(for: input.validIds.map(\.survey)) } catch { throw ValidationError("\(error)") }
-    let runner = BatchRunner(job: try spec.batchJob(target: target), sources: sources, configuration: options.configuration(
-        manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: shard))))
-    try await runBatch(runner, input: input, quiet: options.quiet)
+    let points = spec.output?.table.map { PointTable(url: OutputTarget.fileURL($0)) }
+    var configuration = options.configuration(manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: shard)))
+    // The table holds every object of the list, so none is skipped as done by an earlier run.
+    if points != nil { configuration.force = true }
+    let runner = BatchRunner(job: try spec.batchJob(target: target, points: points), sources: sources, configuration: configuration)
+    let summary = try await runBatchSummary(runner, input: input, quiet: options.quiet) { summary in
+        if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: options.quiet) }
+    }
+    try exitStatus(for: summary)
+}
+
+/// Writes a batch's table once its objects are drawn (nothing when none was) and says so.
+func writeTable(_ table: PointTable, order: [ObjectKey], quiet: Bool) throws {
+    if let (objects, rows) = try table.write(order: order), !quiet, table.url.path != "/dev/stdout" {
+        printError("wrote \(table.url.path) (\(rows) row\(rows == 1 ? "" : "s") of \(objects) object\(objects == 1 ? "" : "s"))")
+    }
 }
 
 /// The source as the spec records it, for the surveys of `ids` (usage errors are exit 64).

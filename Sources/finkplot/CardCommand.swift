@@ -23,8 +23,12 @@ struct CardCommand: AsyncParsableCommand {
               finkplot card ZTF21aaxtctv -o ZTF21aaxtctv_card.pdf
               finkplot card ZTF18aabjigr ZTF25ackyyzk --from samples --output-dir cards
               finkplot card ZTF18aabjigr --alert peak --save-spec card.json
-              finkplot card ZTF18aabjigr --from samples --style dark --time since-first -o slide.png
-              finkplot card ZTF18aabjigr --from samples --style paper-wide --palette colorblind -o card.pdf
+              finkplot card ZTF18aabjigr --from samples --style dark --time since-first \\
+                -o slide.png
+              finkplot card ZTF18aabjigr --from samples --style paper-wide \\
+                --palette colorblind -o card.pdf
+              finkplot card ZTF18aabjigr ZTF18acefvuh --from samples --output-dir cards \\
+                --table cards/points.csv
               finkplot card --ids-file ids.txt --output-dir cards --shard 2/4
 
             Exit status: 0 when every id is rendered (now or by an earlier run), 1 when any is \
@@ -38,17 +42,23 @@ struct CardCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Data source") var source: SourceOptions
     @OptionGroup(title: "Batch") var batch: BatchOptions
-    @OptionGroup(title: "Style") var look: LookOptions
+    @OptionGroup(title: "Style") var look: LookOptions<CardPages>
     @OptionGroup(title: "Lightcurve panel") var axes: TimeAndYOptions
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
-        "Card file for a single object; its extension picks the format (default: <objectId>_card.<format>).",
-        valueName: "path"))
+        "Card file for a single object ('-': standard output); its extension picks the format (default: <objectId>_card.<format>).",
+        valueName: "path"), completion: .file(extensions: ["png", "svg", "pdf"]))
     var output: String?
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp(
-        "Directory for <id>_card.<format> cards (created if missing).", valueName: "dir"))
+        "Directory for <id>_card.<format> cards and the batch's manifest.jsonl (created if missing; default: the current directory, without a manifest).",
+        valueName: "dir"), completion: .directory)
     var outputDirectory: String?
+
+    @Option(help: ArgumentHelp(
+        "Also write the lightcurve panels' points as CSV ('-': standard output): one table of every card, a row per point with its objectId.",
+        valueName: "file.csv"), completion: .file(extensions: ["csv"]))
+    var table: String?
 
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
     var format: OutputFormat?
@@ -60,35 +70,41 @@ struct CardCommand: AsyncParsableCommand {
     var candid: Int64?
 
     @Option(name: .customLong("save-spec"), help: ArgumentHelp(
-        "Also write a figure spec that 'finkplot render' turns into the same card(s).", valueName: "file.json"))
+        "Also write a figure spec that 'finkplot render' turns into the same card(s).", valueName: "file.json"),
+            completion: .file(extensions: ["json"]))
     var saveSpec: String?
 
     /// Checked when the command runs, not in `validate()`: ArgumentParser reports an unknown option
     /// (`--styl paper`) only after `validate()`, which would first see its words as extra ids.
-    func checkArguments() throws {
-        guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
-        let several = objectIds.count > 1 || batch.idsFile != nil
+    func checkArguments(ids: [String]) throws {
+        let several = Set(ids).count > 1
         if candid != nil && several { throw ValidationError("--candid names an alert of one object") }
         if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
         if output != nil && several {
             throw ValidationError("-o names one file; with several objects use --output-dir")
         }
+        if table == "-" && output == "-" {
+            throw ValidationError("-o - and --table - would both go to standard output: send one of them to a file")
+        }
+        if let table, let output, output != "-",
+           URL(fileURLWithPath: table).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
+            throw ValidationError("--table \(table) is the card's own path: name another file")
+        }
         do { _ = try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output) } catch { throw ValidationError("\(error)") }
     }
 
     func run() async throws {
-        try checkArguments()
+        let objectIds = try batch.ids(arguments: objectIds)
+        try checkArguments(ids: objectIds)
         let format = try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output)
-        let objectIds = try batch.rawIds(arguments: objectIds)
         let out: FigureSpec.Output
         if let output {
             out = .init(file: output)
         } else if let outputDirectory {
             try AtomicFile.ensureDirectory(URL(fileURLWithPath: outputDirectory, isDirectory: true))
             out = .init(directory: outputDirectory)
-        } else if objectIds.count == 1 {
-            out = .init(file: "\(objectIds[0])_card.\(format.rawValue)")
         } else {
+            // <id>_card.<format> in the current folder, without a manifest.
             out = .init(directory: ".")
         }
         // The page follows the preset, so only a dpi given on the command line is recorded.
@@ -96,8 +112,9 @@ struct CardCommand: AsyncParsableCommand {
                                          candid: candid)
         look.record(in: &options)
         try axes.record(in: &options)
-        let spec = FigureSpec(command: .card, objectIds: objectIds, survey: source.survey,
+        var spec = FigureSpec(command: .card, objectIds: objectIds, survey: source.survey,
                               source: try specSource(source, batch: batch, ids: objectIds), options: options, output: out)
-        try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec)
+        spec.output?.table = table
+        try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec, manifest: outputDirectory != nil)
     }
 }

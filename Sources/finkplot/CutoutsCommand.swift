@@ -35,14 +35,21 @@ struct CutoutsCommand: AsyncParsableCommand {
             Stamps come from /api/v1/cutouts for the chosen alert only (Rubin: the three in one \
             kind=All request); saved Rubin stamps are read from FITS (HDU 0) or the array answer.
 
-            With --output-dir, one grid per object (<id>_cutouts.<format>) through the batch \
-            runner: chunked fetches, cache, retries, manifest.jsonl, resume, --shard. With -o, \
-            one grid holding every object.
+            Size: each stamp is its pixels times --scale; the labels' column, the column titles \
+            and the rows' spacing are in the type's size (the --style's, or --font-size) at \
+            --dpi, so a larger type or dpi makes a larger grid around the same stamps.
+
+            Without -o, one grid per object (<id>_cutouts.<format>) through the batch \
+            runner: chunked fetches, cache, retries, and with --output-dir DIR a \
+            DIR/manifest.jsonl, resume, --shard. With -o FILE, one grid holding every object. \
+            --table writes the drawn alerts as CSV.
 
             Examples:
               finkplot cutouts ZTF21aaxtctv -o ZTF21aaxtctv_cutouts.png
-              finkplot cutouts ZTF18acefvuh ZTF18aabjigr --from samples -o grid.pdf --colorbar
-              finkplot cutouts ZTF21aaxtctv --alert peak --interval zscale --stretch linear --cmap viridis
+              finkplot cutouts ZTF18acefvuh ZTF18aabjigr --from samples -o grid.pdf \\
+                --colorbar
+              finkplot cutouts ZTF21aaxtctv --alert peak --interval zscale \\
+                --stretch linear --cmap viridis
               finkplot cutouts --ids-file ids.txt --output-dir grids
 
             Exit status: 0 when every id is rendered (now or by an earlier run), 1 when any is \
@@ -51,7 +58,7 @@ struct CutoutsCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("ZTF objectIds, such as ZTF21aaxtctv.", valueName: "objectId"))
+    @Argument(help: ArgumentHelp("ZTF objectIds (ZTF21aaxtctv) and/or Rubin diaObjectIds (170028485706776685).", valueName: "id"))
     var objectIds: [String] = []
 
     @OptionGroup(title: "Data source") var source: SourceOptions
@@ -59,12 +66,12 @@ struct CutoutsCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp(
         "One grid per object, <id>_cutouts.<format>, in this directory (created if missing), with a manifest.",
-        valueName: "dir"))
+        valueName: "dir"), completion: .directory)
     var outputDirectory: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
-        "Grid file; its extension picks the format (default: <objectId>_cutouts.png, or cutouts.png for several).",
-        valueName: "path"))
+        "One grid of every object in this file ('-': standard output); its extension picks the format (default: a grid per object, <id>_cutouts.<format>).",
+        valueName: "path"), completion: .file(extensions: ["png", "svg", "pdf"]))
     var output: String?
 
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
@@ -83,13 +90,16 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Flag(name: .customLong("keep-sign"), help: "Draw difference stamps of negative alerts as sent (reference − science).")
     var keepSign = false
 
-    @Option(help: ArgumentHelp("minmax, zscale, percentile:LO,HI, symmetric:P or manual:VMIN,VMAX.", valueName: "interval"))
+    @Option(help: ArgumentHelp("minmax, zscale, percentile:LO,HI, symmetric:P or manual:VMIN,VMAX.", valueName: "interval"),
+            completion: .list(["minmax", "zscale", "percentile:0.5,99.5", "symmetric:99.5", "manual:"]))
     var interval: String?
 
-    @Option(help: ArgumentHelp("linear, sqrt, log[:a], asinh[:a], power:a or sigmoid.", valueName: "stretch"))
+    @Option(help: ArgumentHelp("linear, sqrt, log[:a], asinh[:a], power:a or sigmoid.", valueName: "stretch"),
+            completion: .list(["linear", "sqrt", "log", "asinh", "power:", "sigmoid"]))
     var stretch: String?
 
-    @Option(help: ArgumentHelp("Colour map for all stamps: \(StampRendering.colormapNames.joined(separator: ", ")).", valueName: "name"))
+    @Option(help: ArgumentHelp("Colour map for all stamps: \(StampRendering.colormapNames.joined(separator: ", ")).", valueName: "name"),
+            completion: .list(StampRendering.colormapNames))
     var cmap: String?
 
     @Option(name: .customLong("mask-color"), help: ArgumentHelp("Colour of missing pixels: #rrggbb[aa] or a name.", valueName: "color"))
@@ -98,11 +108,11 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Output pixels per stamp pixel, nearest-neighbour (default: 4 for 63-pixel ZTF stamps, more for smaller stamps such as Rubin's 30-pixel ones, so both print at about the same size).", valueName: "n"))
     var scale: Int?
 
-    @Option(help: ArgumentHelp("Pixels per inch (sets the size of the labels).", valueName: "dpi"))
+    @Option(help: ArgumentHelp("Pixels per inch: the labels' size in pixels (the stamps keep theirs).", valueName: "dpi"))
     var dpi: Double = 150
 
     @Option(help: ArgumentHelp(
-        "Colours and type of the labels: screen, paper, paper-wide, talk or dark (light text on a dark page, for slides). The stamps and the grid's size in pixels are the same in every style.",
+        "Colours and type of the labels: screen, paper, paper-wide, talk or dark (light text on a dark page, for slides). The stamps are drawn the same in every style; the grid grows with the style's type size (the labels' column and rows).",
         valueName: "name"))
     var style: StylePreset = .screen
 
@@ -112,15 +122,27 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Flag(help: "Draw a colour bar under each stamp.")
     var colorbar = false
 
-    @Option(help: ArgumentHelp("Also write each stamp as its own PNG, one pixel per stamp pixel.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Also write each stamp as its own PNG, one pixel per stamp pixel.", valueName: "dir"),
+            completion: .directory)
     var raw: String?
+
+    @Option(help: ArgumentHelp(
+        "Also write the drawn alerts as CSV ('-': standard output): one table of every grid, a row per alert with its objectId, band, time, magnitude and stamp sizes.",
+        valueName: "file.csv"), completion: .file(extensions: ["csv"]))
+    var table: String?
 
     /// Checked when the command runs, not in `validate()`: ArgumentParser reports an unknown option
     /// (`--styl paper`) only after `validate()`, which would first see its words as extra ids.
-    func checkArguments() throws {
-        guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
+    func checkArguments(ids: [String]) throws {
         if output != nil && outputDirectory != nil { throw ValidationError("-o and --output-dir exclude each other") }
-        if candid != nil && (objectIds.count > 1 || batch.idsFile != nil) { throw ValidationError("--candid names an alert of one object") }
+        if candid != nil && Set(ids).count > 1 { throw ValidationError("--candid names an alert of one object") }
+        if table == "-" && output == "-" {
+            throw ValidationError("-o - and --table - would both go to standard output: send one of them to a file")
+        }
+        if let table, let output, output != "-",
+           URL(fileURLWithPath: table).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
+            throw ValidationError("--table \(table) is the grid's own path: name another file")
+        }
         if let scale { guard (1...64).contains(scale) else { throw ValidationError("--scale must be between 1 and 64") } }
         guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400") }
         if let fontSize { guard fontSize >= 3, fontSize <= 72 else { throw ValidationError("--font-size must be between 3 and 72 points") } }
@@ -135,8 +157,8 @@ struct CutoutsCommand: AsyncParsableCommand {
                            colormap: cmap, maskColor: maskColor)
     }
 
-    /// The labels' type and the page's colours. Only the style's look is used: the grid is sized by
-    /// its stamps, `--scale` and `--dpi`, never by the preset's page.
+    /// The labels' type and the page's colours. The preset's page is not used: the grid is sized by
+    /// its stamps and `--scale`, plus the labels, whose size follows the type and `--dpi`.
     func gridStyle() throws -> FigureStyle { style.style(fontSize: fontSize) }
 
     /// The options that shape the grid, as one normalised command line for the file's metadata.
@@ -159,7 +181,8 @@ struct CutoutsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try checkArguments()
+        let ids = try batch.ids(arguments: objectIds)
+        try checkArguments(ids: ids)
         let format = try OutputFormat.resolve(explicit: format?.rawValue, outputPath: output)
         let choice: AlertChoice = candid.map { .candid($0) } ?? alert.choice
         var rawDirectory: URL?
@@ -168,7 +191,8 @@ struct CutoutsCommand: AsyncParsableCommand {
             try AtomicFile.ensureDirectory(dir)
             rawDirectory = dir
         }
-        let input = try batch.input(arguments: objectIds, survey: source.survey)
+        let input = try batch.input(ids: ids, survey: source.survey)
+        let points = table.map { PointTable(url: OutputTarget.fileURL($0)) }
         let settings = try batch.settings(source)
         let surveys = input.validIds.map(\.survey)
         let sources: SourceSet
@@ -178,42 +202,45 @@ struct CutoutsCommand: AsyncParsableCommand {
             recorded = try settings.specSource(for: surveys)
         } catch { throw ValidationError("\(error)") }
         let options = normalizedOptions(format: format)
-        if let outputDirectory {
-            let dir = URL(fileURLWithPath: outputDirectory, isDirectory: true)
+        // Without -o, one grid per object named <id>_cutouts.<format>, as every kind of figure is:
+        // into --output-dir with a manifest, else into the current folder without one.
+        guard let path = output else {
+            let dir = URL(fileURLWithPath: outputDirectory ?? ".", isDirectory: true)
             try AtomicFile.ensureDirectory(dir)
             let provenance = Provenance(source: recorded.description, surveys: Array(Set(surveys)).sorted(), objectIds: [],
                                         queryTime: Provenance.now(), options: options)
             let job = CutoutsJob(directory: dir, choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
                                  colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(),
-                                 identity: options, exactScale: scale != nil,
+                                 identity: options, exactScale: scale != nil, points: points,
                                  metadata: { key in
                                      var p = provenance.forObject(key.id)
                                      p.surveys = [key.survey]
                                      return p.metadata(title: "\(key.id) cutouts")
                                  })
-            let runner = BatchRunner(job: job, sources: sources, configuration: try batch.configuration(manifestDirectory: dir))
-            try await runBatch(runner, input: input, quiet: batch.quiet)
+            var configuration = try batch.configuration(manifestDirectory: outputDirectory == nil ? nil : dir)
+            // The table holds every object of the list, so none is skipped as done by an earlier run.
+            if points != nil { configuration.force = true }
+            let runner = BatchRunner(job: job, sources: sources, configuration: configuration)
+            let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet) { summary in
+                if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: batch.quiet) }
+            }
+            try exitStatus(for: summary)
             return
         }
-        // One grid for all objects, through the batch runner like every command (no manifest:
+        // -o: one grid for all objects, through the batch runner like every command (no manifest:
         // the grid is one file); the grid is written once every object is in.
-        let ids = input.items.map(\.key)
-        let path = output ?? (ids.count == 1 ? "\(ids[0])_cutouts.\(format.rawValue)" : "cutouts.\(format.rawValue)")
         let queryTime = Provenance.now()
         let job = CutoutGridJob(
             output: OutputTarget.fileURL(path), choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
             colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(), identity: options, exactScale: scale != nil,
-            metadata: { keys in
+            points: points, metadata: { keys in
                 Provenance(source: recorded.description, surveys: Array(Set(keys.map(\.survey))).sorted(),
                            objectIds: keys.map(\.id), queryTime: queryTime, options: options).metadata(title: "Fink cutouts")
             })
         let runner = BatchRunner(job: job, sources: sources, configuration: batch.runner.configuration(manifestURL: nil))
-        let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet)
-        do {
-            if try job.finish(order: input.validIds) { printError("wrote \(path)") }
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(1)
+        let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet) { summary in
+            if try job.finish(order: input.validIds), !batch.quiet, path != "-" { printError("wrote \(path)") }
+            if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: batch.quiet) }
         }
         try exitStatus(for: summary)
     }

@@ -11,6 +11,20 @@ struct FinkPlot: AsyncParsableCommand {
             or from saved responses with --from DIR. Ids say their survey: ZTF21aaxtctv is ZTF, \
             a number such as 170028485706776685 a Rubin diaObjectId. \
             Run 'finkplot help <subcommand>' for details.
+
+            A path of '-' (-o -, --table -) sends a figure or a table to standard output; \
+            messages always go to standard error.
+
+            Shell completion (options, their values, file names):
+              finkplot --generate-completion-script bash > ~/.finkplot-completion.bash
+              finkplot --generate-completion-script zsh > ~/.zfunc/_finkplot
+              finkplot --generate-completion-script fish \\
+                > ~/.config/fish/completions/finkplot.fish
+            then source the bash file from ~/.bashrc; for zsh, add ~/.zfunc to fpath \
+            before compinit.
+
+            Exit status: 0 on success, 1 when a figure or object failed, 64 for a usage \
+            error, 130 when interrupted, 143 when terminated.
             """,
         version: FinkPlotVersion.current,
         subcommands: [LightcurveCommand.self, CutoutsCommand.self, CardCommand.self, RenderCommand.self, AnomalyCommand.self, StatsCommand.self]
@@ -19,6 +33,7 @@ struct FinkPlot: AsyncParsableCommand {
     /// A closed pipe (`| head -1`) must end in EPIPE errors that the run survives, not SIGPIPE.
     static func main() async {
         Console.ignoreBrokenPipes()
+        Console.reserveStandardStreams()
         var command: ParsableCommand
         do { command = try parseAsRoot(nil) } catch {
             if let word = CommandLine.arguments.dropFirst().first, let message = unknownSubcommand(word) {

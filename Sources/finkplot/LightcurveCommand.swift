@@ -20,18 +20,30 @@ struct LightcurveCommand: AsyncParsableCommand {
             axis on top, --since/--until (MJD or YYYY-MM-DD) for a window. --y dcmag draws the \
             apparent magnitude where a reference source lies within 1.5 px (no upper limits, a \
             dashed reference line per band); --y flux the difference flux in mJy (negative when \
-            fainter than the template). --table FILE.csv writes the drawn points.
+            fainter than the template). --table FILE.csv writes the drawn points of every \
+            object in one table, a row per point with its objectId.
 
-            Many objects: ids as arguments and/or --ids-file. They are fetched in chunks \
-            (--chunk-size), cached, retried, and every id is recorded in manifest.jsonl in the \
-            output directory; a re-run skips what is done (--force redoes it).
+            Many objects: ids as arguments and/or --ids-file, or piped to standard input when \
+            none is given. Files are named <id>_lightcurve.<format>. They are fetched in chunks \
+            (--chunk-size), cached and retried; with --output-dir DIR every id is recorded in \
+            DIR/manifest.jsonl and a re-run skips what is done (--force redoes it).
+
+            Streams: -o - writes the figure to standard output (PNG unless --format says) and \
+            --table - the table, so a notebook can take the bytes; everything else (progress, \
+            'wrote' lines, notes, errors) goes to standard error. -q leaves only errors and the \
+            final counts; -v adds every request sent.
 
             Examples:
               finkplot lightcurve ZTF21aaxtctv -o ZTF21aaxtctv.png
-              finkplot lightcurve ZTF21aaxtctv --style paper --palette colorblind -o fig1.pdf
-              finkplot lightcurve ZTF21aaxtctv --style talk --time since-first --top-axis date -o slide.png
+              finkplot lightcurve ZTF21aaxtctv --style paper --palette colorblind \\
+                -o fig1.pdf
+              finkplot lightcurve ZTF21aaxtctv --style talk --time since-first \\
+                --top-axis date -o slide.png
               finkplot lightcurve ZTF21aaxtctv --y flux --table points.csv -o flux.svg
-              finkplot lightcurve ZTF18aabjigr ZTF19acihgng --output-dir figures --format pdf
+              finkplot lightcurve ZTF18aabjigr ZTF19acihgng --output-dir figures \\
+                --format pdf --table figures/points.csv
+              finkplot lightcurve ZTF18aabjigr --from samples -o - > lc.png
+              grep -h ZTF candidates.txt | finkplot lightcurve --output-dir figures
               finkplot lightcurve ZTF18aabjigr --from samples -o ZTF18aabjigr.svg
               finkplot lightcurve --ids-file ids.txt --output-dir figures --shard 3/8
 
@@ -50,35 +62,36 @@ struct LightcurveCommand: AsyncParsableCommand {
     @OptionGroup(title: "Axes") var axes: LightcurveAxisOptions
 
     @Option(name: .customLong("save-spec"), help: ArgumentHelp(
-        "Also write a figure spec that 'finkplot render' turns into the same figure(s).", valueName: "file.json"))
+        "Also write a figure spec that 'finkplot render' turns into the same figure(s).", valueName: "file.json"),
+            completion: .file(extensions: ["json"]))
     var saveSpec: String?
 
     @OptionGroup(title: "Batch") var batch: BatchOptions
 
     /// Checked when the command runs, not in `validate()`: ArgumentParser reports an unknown option
     /// (`--styl paper`) only after `validate()`, which would first see its words as extra ids.
-    func checkArguments() throws {
-        guard !objectIds.isEmpty || batch.idsFile != nil else { throw ValidationError("give at least one objectId, or --ids-file") }
-        if output.output != nil && (objectIds.count > 1 || batch.idsFile != nil) {
+    func checkArguments(ids: [String]) throws {
+        if output.output != nil && Set(ids).count > 1 {
             throw ValidationError("-o names one file; with several objects use --output-dir")
         }
         if let table = axes.table, let file = output.output, file != "-",
            URL(fileURLWithPath: table).standardizedFileURL == URL(fileURLWithPath: file).standardizedFileURL {
             throw ValidationError("--table \(table) is the figure's own path: name another file")
         }
-        if axes.table != nil && (objectIds.count > 1 || batch.idsFile != nil) {
-            throw ValidationError("--table writes one object's points; with several objects run once per object")
+        if axes.table == "-" && output.output == "-" {
+            throw ValidationError("-o - and --table - would both go to standard output: send one of them to a file")
         }
     }
 
     func run() async throws {
-        try checkArguments()
+        let ids = try batch.ids(arguments: objectIds)
+        try checkArguments(ids: ids)
         let format = try output.resolvedFormat()
-        let ids = try batch.rawIds(arguments: objectIds)
         let out: FigureSpec.Output
         if let file = output.output {
             out = .init(file: file)
         } else {
+            // Without --output-dir, <id>_lightcurve.<format> files in the current folder.
             let dir = output.outputDirectory ?? "."
             try AtomicFile.ensureDirectory(URL(fileURLWithPath: dir, isDirectory: true))
             out = .init(directory: dir)
@@ -91,6 +104,6 @@ struct LightcurveCommand: AsyncParsableCommand {
         var spec = FigureSpec(command: .lightcurve, objectIds: ids, survey: source.survey,
                               source: try specSource(source, batch: batch, ids: ids), options: options, output: out)
         spec.output?.table = axes.table
-        try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec)
+        try await runSpecBatch(spec, source: source, batch: batch, saveSpec: saveSpec, manifest: output.outputDirectory != nil)
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import FinkPlotKit
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where objects come from: each survey's API, or a directory of saved answers.
 struct SourceOptions: ParsableArguments {
@@ -14,7 +17,7 @@ struct SourceOptions: ParsableArguments {
 
     @Option(name: .customLong("from"), help: ArgumentHelp(
         "Read saved answers from DIR instead of asking the API: ZTF DIR/<objectId>.json (or .csv), Rubin DIR/sources_<id>.json, fp_<id>.json, object_<id>.json, cutouts/. Example: --from samples",
-        valueName: "dir"))
+        valueName: "dir"), completion: .directory)
     var directory: String?
 
     @Option(help: ArgumentHelp(
@@ -47,13 +50,13 @@ struct SourceOptions: ParsableArguments {
 /// Where and how figures are written.
 struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp(
-        "Output file for a single object; its extension picks the format. Example: -o ZTF21aaxtctv.pdf",
-        valueName: "path"))
+        "Output file for a single object; its extension picks the format ('-': standard output, PNG unless --format says). Example: -o ZTF21aaxtctv.pdf",
+        valueName: "path"), completion: .file(extensions: ["png", "svg", "pdf"]))
     var output: String?
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp(
-        "Directory for <id>.<format> files (created if missing; default: current directory).",
-        valueName: "dir"))
+        "Directory for <id>_lightcurve.<format> files and the batch's manifest.jsonl (created if missing; default: the current directory, without a manifest).",
+        valueName: "dir"), completion: .directory)
     var outputDirectory: String?
 
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
@@ -83,7 +86,7 @@ func printError(_ message: String) {
     Console.error(message + "\n")
 }
 
-/// A line on standard output, as safe as `printError`.
-func printOut(_ message: String) {
-    Console.output(message + "\n")
+/// `--verbose`: one line per request on standard error, clearing a progress bar's line first.
+let requestLogger: @Sendable (String) -> Void = { line in
+    Console.error((isatty(2) == 1 ? "\r\u{1B}[2K" : "") + "request: " + line + "\n")
 }

@@ -15,8 +15,10 @@ struct RenderCommand: AsyncParsableCommand {
             reads them. A spec asks for a snapshot, so a cached object is used whatever its age \
             (--max-age to fetch older ones again); only objects missing from the cache are \
             fetched, from the spec's source unless --from or --api-url says otherwise. \
-            --offline never asks the API: an object missing from the cache fails. Into a \
-            directory, a manifest.jsonl is kept and a re-run skips what is done (--force redoes it).
+            --offline never asks the API: an object missing from the cache fails. Into \
+            --output-dir DIR, or the spec's own directory when it names one other than the \
+            current folder, a manifest.jsonl is kept and a re-run skips what is done \
+            (--force redoes it). -o - writes the figure to standard output.
 
             Examples:
               finkplot lightcurve ZTF18aabjigr --from samples -o lc.pdf --save-spec lc.json
@@ -30,22 +32,27 @@ struct RenderCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A figure spec written by --save-spec.", valueName: "spec.json"))
+    @Argument(help: ArgumentHelp("A figure spec written by --save-spec.", valueName: "spec.json"), completion: .file(extensions: ["json"]))
     var spec: String
 
     @Option(name: .customLong("api-url"), help: ArgumentHelp("Ask this API instead of the spec's source (SURVEY=URL for one survey).", valueName: "url"))
     var apiURLs: [String] = []
 
-    @Option(name: .customLong("from"), help: ArgumentHelp("Read saved responses from DIR instead of the spec's source.", valueName: "dir"))
+    @Option(name: .customLong("from"), help: ArgumentHelp("Read saved responses from DIR instead of the spec's source.", valueName: "dir"),
+            completion: .directory)
     var directory: String?
 
     @Option(help: ArgumentHelp("Seconds to wait for the API before giving up.", valueName: "seconds"))
     var timeout: Double = 60
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of the spec's output (one object; its extension sets the format).", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Write here instead of the spec's output (one object; its extension sets the format; '-': standard output).", valueName: "path"),
+            completion: .file(extensions: ["png", "svg", "pdf"]))
     var output: String?
 
-    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Write the files here instead (<id>.<format>, <id>_card.<format>).", valueName: "dir"))
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp(
+        "Write the files here instead (<id>_lightcurve.<format>, <id>_card.<format>), with a manifest.jsonl.", valueName: "dir"),
+            completion: .directory)
     var outputDirectory: String?
 
     @OptionGroup(title: "Cache and fetching") var runner: RunnerOptions
@@ -111,6 +118,9 @@ struct RenderCommand: AsyncParsableCommand {
         settings.timeout = timeout
         try runner.apply(to: &settings, directoryGiven: settings.directory != nil)
         settings.maxAge = try maxAge.map { try MaxAgeOption.parseAge($0) }
-        try await runSpecBatch(spec, target: target, settings: settings, runner: runner, shard: nil)
+        // A manifest where a directory was named: --output-dir, or the spec's own directory unless
+        // that is the current folder (a run that named none).
+        let named = outputDirectory != nil || (output == nil && spec.output?.directory.map { $0 != "." } == true)
+        try await runSpecBatch(spec, target: target, settings: settings, runner: runner, shard: nil, manifest: named)
     }
 }

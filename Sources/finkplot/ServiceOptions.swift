@@ -4,52 +4,55 @@ import Foundation
 
 /// Where `/anomaly` and `/statistics` answers come from: the API, or one saved answer (a file,
 /// unlike `lightcurve --from DIR`: these services answer one table, not one file per object).
+/// Each command declares its own `--from`, worded for what it reads.
 struct ServiceSourceOptions: ParsableArguments {
     @Option(name: .customLong("api-url"), help: ArgumentHelp(
         "Fink API base URL (default: $\(FinkAPIConfig.environmentVariable), else \(FinkAPIConfig.defaultBaseURL)).",
         valueName: "url"))
     var apiURL: String?
 
-    @Option(name: .customLong("from"), help: ArgumentHelp(
-        "Read a saved JSON answer of this service instead of asking the API (filtered as the server would).",
-        valueName: "file"))
-    var file: String?
-
     @Option(help: ArgumentHelp("Seconds to wait for the API before giving up.", valueName: "seconds"))
     var timeout: Double = 60
 
     func validate() throws {
-        if file != nil && apiURL != nil {
-            throw ValidationError("--from and --api-url exclude each other: read a saved answer or ask the API, not both")
-        }
-        if let file {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-                throw ValidationError("--from \(file): no such file")
-            }
-            if isDirectory.boolValue { throw ValidationError("--from \(file) is a directory: this command reads one saved answer (a file)") }
-        }
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
-    func makeSource() throws -> any ServiceAnswers {
+    /// The saved answer `file` when given, else the API; `log` is told every request (`--verbose`).
+    func makeSource(file: String?, log: (@Sendable (String) -> Void)?) throws -> any ServiceAnswers {
         if let file { return SavedAnswerFile(URL(fileURLWithPath: file), shownAs: file) }
         var settings = SourceSettings()
         settings.apiURLs = apiURL.map { [$0] } ?? []
         settings.timeout = timeout
+        settings.requestLog = log
         return try settings.serviceAPI()
+    }
+}
+
+/// What a `--from PATH` names: a file, a directory, or nothing (a usage error).
+enum SavedAnswerPath {
+    case file, directory
+
+    init(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ValidationError("--from \(path): no such file or directory")
+        }
+        self = isDirectory.boolValue ? .directory : .file
     }
 }
 
 /// One figure and an optional table, with the looks of `--style` (the lightcurve's presets).
 struct FigureFileOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp("Figure file; its extension picks the format.", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Figure file; its extension picks the format ('-': standard output, PNG unless --format says).", valueName: "path"),
+            completion: .file(extensions: ["png", "svg", "pdf"]))
     var output: String?
 
     @Option(help: ArgumentHelp("png, svg or pdf (default: from -o's extension, else png).", valueName: "format"))
     var format: OutputFormat?
 
-    @Option(name: .customLong("table"), help: ArgumentHelp("Also write the data as CSV (RFC 4180) to this file.", valueName: "file.csv"))
+    @Option(name: .customLong("table"), help: ArgumentHelp("Also write the data as CSV (RFC 4180) to this file ('-': standard output).", valueName: "file.csv"),
+            completion: .file(extensions: ["csv"]))
     var table: String?
 
     @Option(help: ArgumentHelp("Preset: screen, paper, paper-wide, talk or dark (as for lightcurve).", valueName: "name"))
@@ -68,6 +71,9 @@ struct FigureFileOptions: ParsableArguments {
         if let table, let output, URL(fileURLWithPath: table).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL,
            output != "-" {
             throw ValidationError("--table \(table) is the figure's own path: name another file")
+        }
+        if table == "-" && output == "-" {
+            throw ValidationError("-o - and --table - would both go to standard output: send one of them to a file")
         }
         do {
             _ = try lengths()
@@ -96,8 +102,18 @@ struct FigureFileOptions: ParsableArguments {
         return size
     }
 
-    func outputURL(defaultName: String) throws -> URL {
-        if let output { return OutputTarget.fileURL(output) }
-        return URL(fileURLWithPath: "\(defaultName).\(try resolvedFormat().rawValue)")
+    /// The chart's file: `-o` (`-` for standard output), else `<defaultName>.<format>`; a bare
+    /// name (no directory part) goes into `directory` when one is given (`anomaly --output-dir`).
+    func outputURL(defaultName: String, directory: String? = nil) throws -> URL {
+        Self.place(try output ?? "\(defaultName).\(resolvedFormat().rawValue)", in: directory)
+    }
+
+    /// The table's file (`--table -` for standard output), placed as `outputURL`.
+    func tableURL(directory: String? = nil) -> URL? { table.map { Self.place($0, in: directory) } }
+
+    static func place(_ path: String, in directory: String?) -> URL {
+        if path == "-" { return OutputTarget.fileURL(path) }
+        guard let directory, !path.contains("/") else { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: directory, isDirectory: true).appendingPathComponent(path)
     }
 }

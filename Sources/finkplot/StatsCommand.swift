@@ -2,6 +2,14 @@ import ArgumentParser
 import FinkPlotKit
 import Foundation
 
+/// `stats --from FILE`, listed with the other data-source options.
+struct SavedStatistics: ParsableArguments {
+    @Option(name: .customLong("from"), help: ArgumentHelp(
+        "Read a saved JSON answer of /api/v1/statistics instead of asking the API (filtered as the server would).",
+        valueName: "file"), completion: .file(extensions: ["json"]))
+    var from: String?
+}
+
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
@@ -53,34 +61,49 @@ struct StatsCommand: AsyncParsableCommand {
     var classes: [String] = []
 
     @OptionGroup(title: "Data source") var source: ServiceSourceOptions
+    @OptionGroup(title: "Data source") var saved: SavedStatistics
+    var from: String? { saved.from }
+
     @OptionGroup(title: "Output") var output: FigureFileOptions
 
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "Also print every request sent to the API, on standard error.")
+    var verbose = false
+
     func validate() throws {
+        if let from {
+            if source.apiURL != nil {
+                throw ValidationError("--from and --api-url exclude each other: read a saved answer or ask the API, not both")
+            }
+            if try SavedAnswerPath(from) == .directory {
+                throw ValidationError("--from \(from) is a directory: stats reads one saved answer of /api/v1/statistics (a file)")
+            }
+        }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
         do { _ = try StatisticsDate(validating: date) } catch { throw ValidationError("\(error)") }
         guard (1...20).contains(top) else { throw ValidationError("--top must be between 1 and 20") }
     }
 
     func run() async throws {
-        let service = try source.makeSource()
+        let service = try source.makeSource(file: from, log: verbose ? requestLogger : nil)
         let run = StatsRun(source: service, date: try StatisticsDate(validating: date))
         let chart = try output.outputURL(defaultName: "stats")
-        let table = output.table.map { URL(fileURLWithPath: $0) }
+        let table = output.tableURL()
         let preset = try output.preset()
         // The preset's page per panel: three panels make a page two and a half times as tall.
         let size = try output.size { Int(($0.points.width * preset.page.height / preset.page.width * (plot == .all ? 2.5 : 1) * $0.dpi / 72).rounded()) }
         do {
             let (nights, notes) = try await runStoppable { try await run.fetch() }
-            for note in notes { printError("note: \(note)") }
+            if !quiet { for note in notes { printError("note: \(note)") } }
             let figure = StatsFigure.figure(nights, plot: plot, size: size, top: top, chosen: classes, style: preset.style,
                                             bin: bin.bin)
             let missing = classes.filter { name in
                 let column = name.hasPrefix("class:") ? name : "class:" + name
                 return !nights.contains { $0.counters[column] != nil }
             }
-            if !missing.isEmpty { printError("note: no such class column in these nights: \(missing.joined(separator: ", "))") }
+            if !missing.isEmpty, !quiet { printError("note: no such class column in these nights: \(missing.joined(separator: ", "))") }
             var options = ["stats", "--date", date, "--plot", plot.rawValue, "--top", "\(top)", "--bin", bin.rawValue]
             if !classes.isEmpty { options += ["--class", classes.joined(separator: ",")] }
             let metadata = FigureRenderer.serviceMetadata(title: "Fink statistics \(date)", service: service.location,
@@ -92,7 +115,7 @@ struct StatsCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        if !quiet, chart.path != "/dev/stdout" { printOut("wrote \(chart.path)") }
-        if !quiet, let table, table.path != "/dev/stdout" { printOut("wrote \(table.path)") }
+        if !quiet, chart.path != "/dev/stdout" { printError("wrote \(chart.path)") }
+        if !quiet, let table, table.path != "/dev/stdout" { printError("wrote \(table.path)") }
     }
 }

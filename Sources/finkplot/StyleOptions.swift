@@ -1,21 +1,36 @@
 import ArgumentParser
 import FinkPlotKit
 
+/// The pages a command's presets give, as its `--style` and `--dpi` help state them.
+protocol PresetPages {
+    static var styleHelp: String { get }
+    static var dpiHelp: String { get }
+}
+
+/// A lightcurve's pages (the presets' own).
+enum LightcurvePages: PresetPages {
+    static let styleHelp = "Preset: screen (8×4 in, 150 dpi), paper (one journal column, 3.4 in), paper-wide (two columns, 7.1 in), talk (16:9 slide, 1920×1080), dark (talk on a dark background)."
+    static let dpiHelp = "Pixels per inch of PNG and SVG (default: the preset's). Lengths in in/cm keep their size; PDF is always vector."
+}
+
+/// A card's pages (`CardPage`): a card needs more room than a lightcurve, so its own sizes.
+enum CardPages: PresetPages {
+    static let styleHelp = "Card page: screen 8×6 in at 150 dpi (1200×900 px); paper and paper-wide 7.1×5 in at 300 dpi (a two-column journal's text width); talk 16:9, 13.33×7.5 in at 144 dpi (1920×1080 px); dark as talk on a dark background."
+    static let dpiHelp = "Pixels per inch of PNG and SVG (default: the preset's): changes the pixels, not the page. PDF is always vector."
+}
+
 /// A preset and the overrides that keep its page: palette, resolution, type size. Shared by
-/// `lightcurve` (inside `StyleOptions`) and `card`, whose page follows the preset.
-struct LookOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Preset: screen (8×4 in, 150 dpi), paper (one journal column, 3.4 in), paper-wide (two columns, 7.1 in), talk (16:9 slide, 1920×1080), dark (talk on a dark background).",
-        valueName: "name"))
+/// `lightcurve` (inside `StyleOptions`) and `card`, whose page follows the preset; `Pages` words
+/// the help for the command's own pages.
+struct LookOptions<Pages: PresetPages>: ParsableArguments {
+    @Option(help: ArgumentHelp(Pages.styleHelp, valueName: "name"))
     var style: StylePreset = .screen
 
     @Option(help: ArgumentHelp("Band colours: default (Fink's Portals) or colorblind (colour-blind safe, with a marker shape per band).",
                                valueName: "name"))
     var palette: BandPalette = .fink
 
-    @Option(help: ArgumentHelp(
-        "Pixels per inch of PNG and SVG (default: the preset's). Lengths in in/cm keep their size; PDF is always vector.",
-        valueName: "dpi"))
+    @Option(help: ArgumentHelp(Pages.dpiHelp, valueName: "dpi"))
     var dpi: Double?
 
     @Option(name: .customLong("font-size"), help: ArgumentHelp(
@@ -47,7 +62,7 @@ struct LookOptions: ParsableArguments {
 
 /// The look of a figure: a preset and its overrides, including the page size.
 struct StyleOptions: ParsableArguments {
-    @OptionGroup var look: LookOptions
+    @OptionGroup var look: LookOptions<LightcurvePages>
 
     @Option(help: ArgumentHelp(
         "Figure width: 1200 or 1200px (pixels), 3.4in, 8.6cm, 245pt (default: the preset's; one side alone keeps its aspect).",
@@ -80,18 +95,22 @@ struct StyleOptions: ParsableArguments {
     }
 }
 
+/// The values `--time` and `--top-axis` take, for the shell's completion.
+let timeModes = ["mjd", "date", "since-first", "since-t0"]
+
 /// What a lightcurve's axes show, and which points: `lightcurve`, and a card's lightcurve panel.
 struct TimeAndYOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "x axis: mjd, date (calendar, UTC), since-first (days since the first valid alert) or since-t0 (days since --t0).",
-        valueName: "mode"))
+        valueName: "mode"), completion: .list(timeModes))
     var time: String?
 
     @Option(help: ArgumentHelp("The zero of since-t0, an MJD (giving it alone implies --time since-t0).", valueName: "mjd"))
     var t0: Double?
 
     @Option(name: .customLong("top-axis"), help: ArgumentHelp(
-        "A second time axis along the top: mjd, date, since-first, since-t0 or none.", valueName: "mode"))
+        "A second time axis along the top: mjd, date, since-first, since-t0 or none.", valueName: "mode"),
+            completion: .list(timeModes + ["none"]))
     var topAxis: String = "none"
 
     @Option(help: ArgumentHelp("Draw only rows from this MJD or UTC date (YYYY-MM-DD[THH:MM]) on.", valueName: "time"))
@@ -129,7 +148,9 @@ struct TimeAndYOptions: ParsableArguments {
 struct LightcurveAxisOptions: ParsableArguments {
     @OptionGroup var axes: TimeAndYOptions
 
-    @Option(help: ArgumentHelp("Also write the drawn points as CSV (one object only).", valueName: "file.csv"))
+    @Option(help: ArgumentHelp(
+        "Also write the drawn points as CSV ('-': standard output): one table of every object drawn, a row per point with its objectId.",
+        valueName: "file.csv"), completion: .file(extensions: ["csv"]))
     var table: String?
 
     /// Records the axes in a figure spec: names as given, times resolved to MJD.

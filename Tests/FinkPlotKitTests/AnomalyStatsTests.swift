@@ -232,7 +232,7 @@ import Testing
         let outcomes = try await BatchRunner(job: lightcurves, sources: SourceSet([client]))
             .entries(of: result.objectIds.prefix(2).map(\.rawValue))
         #expect(outcomes.map(\.status) == [.rendered, .empty], "ZTF25ackyyzk is served; the next object is unknown here")
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF25ackyyzk.png").path))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF25ackyyzk_lightcurve.png").path))
         // Cards need the alert's stamps from /cutouts: the fixtures have them for ZTF18acefvuh.
         _ = try await server.load(objectsFile: fixturesDirectory().appendingPathComponent("ZTF18acefvuh.json"))
         let stamps = fixturesDirectory().appendingPathComponent("cutouts/ZTF18acefvuh_1034527953215010006.json")

@@ -24,7 +24,7 @@ import Testing
         let manifest = Manifest.load(dir.appendingPathComponent("manifest.jsonl"))
         #expect(manifest.count == 3 && manifest["../../x"]?.status == .invalid)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(files == ["ZTF18aabjigr.png", "ZTF18acefvuh.png", "manifest.jsonl"])
+        #expect(files == ["ZTF18aabjigr_lightcurve.png", "ZTF18acefvuh_lightcurve.png", "manifest.jsonl"])
 
         // The same list, good ids only, as arguments: both done already, exit 0.
         let again = try await finkplot(["lightcurve", "ZTF18acefvuh", "ZTF18aabjigr", "--from", Self.samples.path,

@@ -266,13 +266,13 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
                                   sources: SourceSet([client]), configuration: BatchConfiguration(manifestURL: grids.appendingPathComponent("manifest.jsonl")))
         #expect(try await cutouts.run(BatchInput(raw: ids)).allDone)
         for id in ids {
-            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(id).png").path))
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(id)_lightcurve.png").path))
             // Per-object grids are `<id>_cutouts.<ext>` now, so they can share a directory with lightcurves.
             #expect(FileManager.default.fileExists(atPath: grids.appendingPathComponent("\(id)_cutouts.png").path))
         }
         let cutoutRequests = await server.requests.filter { $0.path == "/api/v1/cutouts" }
         #expect(cutoutRequests.count == 3)
-        let png = try Data(contentsOf: dir.appendingPathComponent("\(ids[0]).png"))
+        let png = try Data(contentsOf: dir.appendingPathComponent("\(ids[0])_lightcurve.png"))
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
     }
 
@@ -298,9 +298,9 @@ func objectsRequests(_ server: FixtureServer) async -> [[String]] {
                                       sources: SourceSet([CachedSource(fastClient(server), cache: cache, maxAge: 86_400)]))
         #expect(try await lightcurves.run(BatchInput(raw: ids)).allDone)
         #expect(await server.requests.isEmpty, "an every-column entry serves any job")
-        // Cards are `<id>_card.<ext>` now; the lightcurve beside it is `<id>.svg`.
+        // Every kind is `<id>_<kind>.<ext>`: the lightcurve beside the card is `<id>_lightcurve.svg`.
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[0])_card.png").path))
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[0]).svg").path))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(ids[0])_lightcurve.svg").path))
     }
 
     @Test func perObjectOutcomesComeInInputOrderFromOneChunkedRequest() async throws {

@@ -222,7 +222,7 @@ import Testing
 
 extension CommandLineTests {
     /// `card --style … --time …` as a user types it: the card's size, its spec, `render` of that
-    /// spec, and the lightcurve-only --table refused.
+    /// spec (--table, once a lightcurve's alone, is the card's too: CLIStreamsAndNamesTests).
     @Test func cardTakesStyleAndAxisOptionsAndRecordsThem() async throws {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -241,8 +241,6 @@ extension CommandLineTests {
         #expect(again.status == 0, "\(again.err)")
         #expect(try Data(contentsOf: dir.appendingPathComponent("again.png")) == png)
 
-        let table = try await run(["card", "ZTF18aabjigr", "--from", from, "--table", "t.csv"], in: dir)
-        #expect(table.status != 0 && table.err.contains("--table"))
         let style = try await run(["card", "ZTF18aabjigr", "--from", from, "--style", "poster"], in: dir)
         // Presets are parsed by the argument parser now (ExpressibleByArgument), which names the value and the option.
         #expect(style.status != 0 && style.err.contains("The value 'poster' is invalid for '--style <name>'"), "\(style.err)")

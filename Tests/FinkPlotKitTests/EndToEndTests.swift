@@ -37,8 +37,8 @@ import Testing
         #expect(reason.contains("'ZTF21'"))
 
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(files == ["ZTF18aabjigr.png", "ZTF18acefvuh.png"], "no file for failures, no temporary left")
-        let png = try PNGDecoder.decode(try Data(contentsOf: dir.appendingPathComponent("ZTF18aabjigr.png")))
+        #expect(files == ["ZTF18aabjigr_lightcurve.png", "ZTF18acefvuh_lightcurve.png"], "no file for failures, no temporary left")
+        let png = try PNGDecoder.decode(try Data(contentsOf: dir.appendingPathComponent("ZTF18aabjigr_lightcurve.png")))
         #expect(png.width == 1200 && png.height == 600)
 
         let requests = await server.requests

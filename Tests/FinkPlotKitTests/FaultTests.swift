@@ -61,7 +61,7 @@ import Testing
         #expect(piped.status == 0)
         for sub in ["a", "b", "c"] {
             for id in ids.split(separator: " ") {
-                #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(sub)/\(id).png").path), "\(sub)/\(id)")
+                #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(sub)/\(id)_lightcurve.png").path), "\(sub)/\(id)")
             }
             let manifest = try lines(dir.appendingPathComponent("\(sub)/manifest.jsonl"))
             #expect(manifest.count == 3 && manifest.allSatisfy { $0.contains("\"status\":\"rendered\"") }, "\(sub): \(manifest)")

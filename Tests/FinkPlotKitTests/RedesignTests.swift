@@ -74,7 +74,7 @@ func pointCounts(_ answers: [ObjectKey: Result<ObjectData, any Error>], _ keys: 
                                                           "--quiet"] + smallFigure)
         }
         func pixels(_ name: String, _ id: String) throws -> RGBAImage {
-            try PNGDecoder.decode(try Data(contentsOf: dir.appendingPathComponent("\(name)/\(id).png")))
+            try PNGDecoder.decode(try Data(contentsOf: dir.appendingPathComponent("\(name)/\(id)_lightcurve.png")))
         }
 
         let first = try await lightcurves(a, into: "a")
@@ -205,7 +205,7 @@ func pointCounts(_ answers: [ObjectKey: Result<ObjectData, any Error>], _ keys: 
         let card = try await cards()
         #expect(card.status == 0 && card.lastLine == done, "cards are not skipped for the lightcurves done: \(card.err)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: figures.path).sorted()
-            == ["ZTF18aabjigr.png", "ZTF18aabjigr_card.png", "ZTF18acefvuh.png", "ZTF18acefvuh_card.png", "manifest.jsonl"])
+            == ["ZTF18aabjigr_card.png", "ZTF18aabjigr_lightcurve.png", "ZTF18acefvuh_card.png", "ZTF18acefvuh_lightcurve.png", "manifest.jsonl"])
 
         // The same commands again: each finds its own entries.
         let lcAgain = try await lightcurves()
@@ -214,10 +214,10 @@ func pointCounts(_ answers: [ObjectKey: Result<ObjectData, any Error>], _ keys: 
         #expect(cardAgain.status == 0 && cardAgain.lastLine == skipped, "\(cardAgain.err)")
 
         // Other options are another job: drawn again, then skipped when repeated.
-        let before = try Data(contentsOf: figures.appendingPathComponent("ZTF18aabjigr.png"))
+        let before = try Data(contentsOf: figures.appendingPathComponent("ZTF18aabjigr_lightcurve.png"))
         let dark = try await lightcurves(["--style", "dark"])
         #expect(dark.status == 0 && dark.lastLine == done, "--style dark is not the default style's job: \(dark.err)")
-        #expect(try PNGDecoder.decode(Data(contentsOf: figures.appendingPathComponent("ZTF18aabjigr.png"))) != PNGDecoder.decode(before))
+        #expect(try PNGDecoder.decode(Data(contentsOf: figures.appendingPathComponent("ZTF18aabjigr_lightcurve.png"))) != PNGDecoder.decode(before))
         let darkAgain = try await lightcurves(["--style", "dark"])
         #expect(darkAgain.status == 0 && darkAgain.lastLine == skipped, "\(darkAgain.err)")
 

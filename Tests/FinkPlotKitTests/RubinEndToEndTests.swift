@@ -83,7 +83,7 @@ private let rubinFixtures = Result { try LSSTFixtures.read(fixturesDirectory().a
         await ztf.stop()
         #expect(r.status == 0, "\(r.err)")
         for name in ["ZTF18acefvuh", Self.fading, Self.cosmos] {
-            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figs/\(name).png").path), "\(name)")
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figs/\(name)_lightcurve.png").path), "\(name)")
         }
         #expect(ztfPaths == ["/api/v1/objects"])
         // One chunk: one request per route for both Rubin ids.

@@ -68,7 +68,9 @@ public struct BatchRendered: Sendable {
 /// Provenance per object: what each file of a batch records.
 public typealias ObjectMetadata = @Sendable (ObjectKey) -> DocumentMetadata?
 
-/// Lightcurves, one file per object (and the drawn points as CSV when `table` is set: one object).
+/// Lightcurves, one file per object (`<id>_lightcurve.<format>` in a directory), and the drawn
+/// points as CSV: written beside the figure when `table` is set (one object), or added to
+/// `points` (any number of objects, one table written by the caller).
 public struct LightcurveJob: BatchJob {
     public var target: OutputTarget
     public var format: OutputFormat
@@ -77,14 +79,16 @@ public struct LightcurveJob: BatchJob {
     /// Axes, palette and time window.
     public var options: LightcurveOptions
     public var table: URL?
+    public var points: PointTable?
     /// The metadata recorded in each object's file (provenance); nil for none.
     public var metadata: ObjectMetadata
     public var identity: String
 
     public init(target: OutputTarget, format: OutputFormat, size: FigureSize = FigureSize(), style: Style = .screen,
-                options: LightcurveOptions = LightcurveOptions(), table: URL? = nil, identity: String = "lightcurve",
-                metadata: @escaping ObjectMetadata = { _ in nil }) {
+                options: LightcurveOptions = LightcurveOptions(), table: URL? = nil, points: PointTable? = nil,
+                identity: String = "lightcurve", metadata: @escaping ObjectMetadata = { _ in nil }) {
         self.identity = identity
+        self.points = points
         self.target = target
         self.format = format
         self.size = size
@@ -96,7 +100,13 @@ public struct LightcurveJob: BatchJob {
 
     public var needs: DataNeeds { .lightcurve }
 
-    public func outputs(for id: ObjectKey) -> [URL] { [target.url(for: id, format: format)] + (table.map { [$0] } ?? []) }
+    /// Every kind of figure is named `<id>_<kind>.<format>` in a directory, so several commands
+    /// can share one.
+    public static let suffix = "_lightcurve"
+
+    public func outputs(for id: ObjectKey) -> [URL] {
+        [target.url(for: id, format: format, suffix: Self.suffix)] + (table.map { [$0] } ?? [])
+    }
 
     public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] { [] }
 
@@ -107,7 +117,8 @@ public struct LightcurveJob: BatchJob {
         let lightcurve = try LightcurveBuilder.build(object, style: style, options: options)
         let figure = Figure(size: size.points, style: style, chart: lightcurve.chart)
         let data = try FigureRenderer.render(figure, format: format, size: size, metadata: metadata(id))
-        let url = target.url(for: id, format: format)
+        let url = target.url(for: id, format: format, suffix: Self.suffix)
+        points?.add(id, header: LightcurveTable.header(lightcurve), rows: LightcurveTable.rows(lightcurve, objectId: id.id))
         // Both files are fully made before either is written, so a failure leaves neither half-done.
         let tableData = table.map { _ in Data(LightcurveTable.csv(lightcurve, objectId: id.id).utf8) }
         try AtomicFile.write(data, to: url)
@@ -134,12 +145,16 @@ public struct CardJob: BatchJob {
     public var rendering: StampRendering
     /// Page, type, colours and the lightcurve panel's axes.
     public var look: CardLook
+    /// Collects the lightcurve panel's points (`card --table`).
+    public var points: PointTable?
     public var metadata: ObjectMetadata
     public var identity: String
 
     public init(target: OutputTarget, format: OutputFormat, choice: AlertChoice = .latest, rendering: StampRendering,
-                look: CardLook = CardLook(), identity: String = "card", metadata: @escaping ObjectMetadata = { _ in nil }) {
+                look: CardLook = CardLook(), points: PointTable? = nil, identity: String = "card",
+                metadata: @escaping ObjectMetadata = { _ in nil }) {
         self.identity = identity
+        self.points = points
         self.target = target
         self.format = format
         self.choice = choice
@@ -162,8 +177,10 @@ public struct CardJob: BatchJob {
         let id = object.key
         let alert = try stampAlerts(of: object)[0]
         let set = alert.alertId.flatMap { stamps[$0] } ?? [:]
-        let (data, cardNotes) = try ObjectCard.render(object, alert: alert, choice: choice, stamps: set,
-                                                      rendering: rendering, look: look, format: format, metadata: metadata(id))
+        let (data, cardNotes, lightcurve) = try ObjectCard.renderCard(object, alert: alert, choice: choice, stamps: set,
+                                                                      rendering: rendering, look: look, format: format,
+                                                                      metadata: metadata(id))
+        points?.add(id, header: LightcurveTable.header(lightcurve), rows: LightcurveTable.rows(lightcurve, objectId: id.id))
         let url = outputs(for: id)[0]
         try AtomicFile.write(data, to: url)
         let notes = cardNotes + [CutoutFigure.missingStampsNote(alert, set, survey: id.survey)].compactMap { $0 }
@@ -185,12 +202,15 @@ public struct CutoutsJob: BatchJob {
     public var rawDirectory: URL?
     /// Colours and type of the labels (the grid's size comes from the stamps, scale and dpi).
     public var style: Style
+    /// Collects each grid's rows (`cutouts --table`).
+    public var points: PointTable?
     public var metadata: ObjectMetadata
     public var identity: String
 
     public init(directory: URL, choice: AlertChoice, rendering: StampRendering, scale: Int, dpi: Double,
                 colorbars: Bool, format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts", exactScale: Bool = false,
-                metadata: @escaping ObjectMetadata = { _ in nil }) {
+                points: PointTable? = nil, metadata: @escaping ObjectMetadata = { _ in nil }) {
+        self.points = points
         self.directory = directory; self.choice = choice; self.rendering = rendering; self.scale = scale
         self.dpi = dpi; self.colorbars = colorbars; self.format = format; self.rawDirectory = rawDirectory
         self.style = style; self.metadata = metadata; self.identity = identity; self.exactScale = exactScale
@@ -217,6 +237,7 @@ public struct CutoutsJob: BatchJob {
                                            style: style, format: format, metadata: metadata(id))
         let url = outputs(for: id)[0]
         try AtomicFile.write(data, to: url)
+        CutoutTable.add(gridRows, of: id, to: points)
         return BatchRendered(outputs: [url], notes: notes)
     }
 }

@@ -3,10 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-/// Progress and per-object messages on standard error (figures' paths on standard output).
+/// Progress and per-object messages, all on standard error: standard output carries data alone
+/// (a figure or table streamed with `-` as its path).
 ///
 /// - `.bar`: for a terminal: one line redrawn in place (`\r`): done/total, rate, ETA, failures.
-///   Failures are printed above it as they happen; "wrote" lines are left to the manifest.
+///   Failures are printed above it as they happen; so are "wrote" lines of a run of up to
+///   `namedFilesLimit` ids (a longer run leaves them to the manifest). A run of one id draws no bar:
+///   it would only appear once that id is done.
 /// - `.lines`: for logs (not a terminal, e.g. a Slurm job): a progress line every `interval` seconds,
 ///   and every failure and written file as its own line.
 /// - `.quiet`: failures only (the summary line is printed by the caller).
@@ -15,6 +18,8 @@ public final class ConsoleProgress: BatchObserver, @unchecked Sendable {
 
     public let mode: Mode
     public let interval: Double
+    /// On a terminal, runs of up to this many ids name every file they write.
+    public static let namedFilesLimit = 10
     // Guarded by `lock`: objects finish on several tasks.
     private let lock = NSLock()
     private var total = 0
@@ -59,8 +64,10 @@ public final class ConsoleProgress: BatchObserver, @unchecked Sendable {
             case .failed, .invalid, .empty:
                 emitLine("\(entry.status == .empty ? "empty" : "error"): \(entry.id): \(entry.reason ?? entry.status.rawValue)")
             case .rendered:
-                // A figure streamed to standard output must be the only thing written there.
-                if mode != .bar { for path in entry.outputs where path != "/dev/stdout" { emit("wrote \(path)\n", toError: false) } }
+                // A figure streamed to standard output is not a file to name.
+                if mode == .lines || (mode == .bar && total <= Self.namedFilesLimit) {
+                    for path in entry.outputs where path != "/dev/stdout" { emitLine("wrote \(path)") }
+                }
                 for note in entry.notes ?? [] where mode != .quiet { emitLine("note: \(entry.id): \(note)") }
             case .skipped:
                 break
@@ -69,7 +76,7 @@ public final class ConsoleProgress: BatchObserver, @unchecked Sendable {
             let last = summary.finished == total
             switch mode {
             case .bar:
-                if last || now.timeIntervalSince(lastDraw) >= 0.1 {
+                if total > 1, last || now.timeIntervalSince(lastDraw) >= 0.1 {
                     lastDraw = now
                     emit("\r\u{1B}[2K" + status(summary, now: now), toError: true)
                     barShown = true

@@ -25,6 +25,8 @@ public struct SourceSettings: Sendable {
     /// cannot exhaust memory.
     public var maxAnswerBytes: Int = URLSessionTransport.defaultMaxBodyBytes
     public var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// `--verbose`: told every request sent, one line each (retries included).
+    public var requestLog: (@Sendable (String) -> Void)?
 
     public init() {}
 
@@ -108,8 +110,9 @@ public struct SourceSettings: Sendable {
 
     /// One server's stack: bounded answers and timeout, retries, and a request budget of its own.
     func makeTransport() -> RetryingTransport {
-        RetryingTransport(
-            base: URLSessionTransport(timeout: timeout, maxBodyBytes: maxAnswerBytes),
+        let session = URLSessionTransport(timeout: timeout, maxBodyBytes: maxAnswerBytes)
+        return RetryingTransport(
+            base: requestLog.map { LoggingTransport(base: session, log: $0) } ?? session,
             policy: RetryPolicy(maxAttempts: retries + 1),
             limiter: RateLimiter(requestsPerSecond: requestsPerSecond, burst: max(1, requestsPerSecond)))
     }

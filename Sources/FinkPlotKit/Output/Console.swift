@@ -13,6 +13,17 @@ public enum Console {
         signal(SIGPIPE, SIG_IGN)
     }
 
+    /// Opens /dev/null on standard input, output and error where they are closed (`<&- >&- 2>&-`):
+    /// otherwise the next file opened (a manifest, a figure) would take descriptor 1 or 2, and
+    /// messages written "to standard error" would land in it.
+    public static func reserveStandardStreams() {
+        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            // open() returns the lowest free descriptor: this one.
+            let opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if opened != fd, opened >= 0 { _ = dup2(opened, fd); close(opened) }
+        }
+    }
+
     /// Writes `text` to standard error; false when it could not be written (the stream is closed
     /// or full), in which case the caller carries on.
     @discardableResult

@@ -17,7 +17,9 @@ extension FigureSpec {
     public var jobIdentity: String { normalizedOptions }
 
     /// The batch job making this spec's figures, each file recording its own one-object spec.
-    public func batchJob(target: OutputTarget? = nil) throws -> any BatchJob {
+    /// `points`: collects the drawn points of every object for one table (the caller writes it);
+    /// without it, a lightcurve's table is written beside each figure (one object).
+    public func batchJob(target: OutputTarget? = nil, points: PointTable? = nil) throws -> any BatchJob {
         let target = target ?? self.target
         // Fail now on a spec that cannot be recorded, rather than once per object.
         _ = try provenance()
@@ -26,12 +28,12 @@ extension FigureSpec {
         case .lightcurve:
             return LightcurveJob(
                 target: target, format: format, size: figureSize, style: lightcurveStyle(), options: try lightcurveOptions(),
-                table: output?.table.map { URL(fileURLWithPath: $0) }, identity: jobIdentity,
+                table: points == nil ? output?.table.map { OutputTarget.fileURL($0) } : nil, points: points, identity: jobIdentity,
                 metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.id) lightcurve") })
         case .card:
             return CardJob(
                 target: target, format: format, choice: alertChoice, rendering: try StampRendering(), look: try cardLook(),
-                identity: jobIdentity,
+                points: points, identity: jobIdentity,
                 metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.id) object card") })
         }
     }

@@ -63,7 +63,7 @@ public enum AnomalyObjectFigure: String, Sendable, CaseIterable {
 }
 
 extension AnomalyRun {
-    /// The batch job drawing each anomalous object as `kind`, one file per object (`<id>.<format>`, `<id>_card…`, `<id>_cutouts…`) in
+    /// The batch job drawing each anomalous object as `kind`, one file per object (`<id>_lightcurve.<format>`, `<id>_card…`, `<id>_cutouts…`) in
     /// `directory`: the second step of Fink's workflow, run by `BatchRunner` like any batch
     /// (chunked fetches, cache, retries, manifest). Lightcurves and cards record a one-object
     /// figure spec, so `finkplot render` of a file's spec remakes it; cutout grids (the latest

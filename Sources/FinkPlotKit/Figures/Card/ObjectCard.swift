@@ -138,6 +138,15 @@ public enum ObjectCard {
     static func make(_ data: ObjectData, alert: PhotometryPoint, choice: AlertChoice,
                      stamps: [StampKind: Stamp], rendering: StampRendering, look: CardLook,
                      measurer: any TextMeasurer) throws -> (figure: Figure, notes: [String]) {
+        let (figure, notes, _) = try makeCard(data, alert: alert, choice: choice, stamps: stamps, rendering: rendering,
+                                              look: look, measurer: measurer)
+        return (figure, notes)
+    }
+
+    /// `make`, and the lightcurve panel as built (its points are what `card --table` writes).
+    static func makeCard(_ data: ObjectData, alert: PhotometryPoint, choice: AlertChoice, stamps: [StampKind: Stamp],
+                         rendering: StampRendering, look: CardLook,
+                         measurer: any TextMeasurer) throws -> (figure: Figure, notes: [String], lightcurve: Lightcurve) {
         let objectId = data.key
         var style = look.style
         // The lightcurve gets the panel's width: its legend goes above it, in rows.
@@ -210,7 +219,7 @@ public enum ObjectCard {
             Panel(frame: blockFrame, content: .textBlock(block)),
             Panel(frame: gridFrame, content: .imageGrid(grid)),
         ])
-        return (figure, notes)
+        return (figure, notes, lightcurve)
     }
 
     /// The card's bytes and notes for the user: the per-object step a batch runner can call once
@@ -218,11 +227,21 @@ public enum ObjectCard {
     public static func render(_ object: ObjectData, alert: PhotometryPoint, choice: AlertChoice,
                               stamps: [StampKind: Stamp], rendering: StampRendering, look: CardLook = CardLook(),
                               format: OutputFormat, metadata: DocumentMetadata? = nil) throws -> (data: Data, notes: [String]) {
+        let (data, notes, _) = try renderCard(object, alert: alert, choice: choice, stamps: stamps, rendering: rendering,
+                                              look: look, format: format, metadata: metadata)
+        return (data, notes)
+    }
+
+    /// `render`, and the lightcurve panel as drawn.
+    public static func renderCard(_ object: ObjectData, alert: PhotometryPoint, choice: AlertChoice,
+                                  stamps: [StampKind: Stamp], rendering: StampRendering, look: CardLook = CardLook(),
+                                  format: OutputFormat, metadata: DocumentMetadata? = nil)
+        throws -> (data: Data, notes: [String], lightcurve: Lightcurve) {
         let measurer = try CairoTextMeasurer()
-        let (figure, notes) = try make(object, alert: alert, choice: choice, stamps: stamps,
-                                       rendering: rendering, look: look, measurer: measurer)
+        let (figure, notes, lightcurve) = try makeCard(object, alert: alert, choice: choice, stamps: stamps,
+                                                       rendering: rendering, look: look, measurer: measurer)
         let data = try Renderer.render(figure.displayList(measurer: measurer), format: format,
                                        pixelsPerPoint: look.page.size.pixelsPerPoint, metadata: metadata)
-        return (data, notes)
+        return (data, notes, lightcurve)
     }
 }

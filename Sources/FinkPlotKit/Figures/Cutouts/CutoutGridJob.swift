@@ -18,6 +18,8 @@ public final class CutoutGridJob: BatchJob, @unchecked Sendable {
     public let rawDirectory: URL?
     public let style: Style
     public let identity: String
+    /// Collects the grid's rows (`cutouts --table`), in the grid's order.
+    public let points: PointTable?
     /// The grid file's metadata, given the objects it shows.
     public let metadata: @Sendable ([ObjectKey]) -> DocumentMetadata?
     // Guarded by `lock`: objects finish on several tasks.
@@ -26,7 +28,8 @@ public final class CutoutGridJob: BatchJob, @unchecked Sendable {
 
     public init(output: URL, choice: AlertChoice, rendering: StampRendering, scale: Int, dpi: Double, colorbars: Bool,
                 format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts", exactScale: Bool = false,
-                metadata: @escaping @Sendable ([ObjectKey]) -> DocumentMetadata? = { _ in nil }) {
+                points: PointTable? = nil, metadata: @escaping @Sendable ([ObjectKey]) -> DocumentMetadata? = { _ in nil }) {
+        self.points = points
         self.output = output; self.choice = choice; self.rendering = rendering; self.scale = scale; self.dpi = dpi
         self.colorbars = colorbars; self.format = format; self.rawDirectory = rawDirectory; self.style = style
         self.identity = identity; self.metadata = metadata; self.exactScale = exactScale
@@ -45,6 +48,7 @@ public final class CutoutGridJob: BatchJob, @unchecked Sendable {
                                                   stamps: alerts.map { a in a.alertId.flatMap { stamps[$0] } ?? [:] },
                                                   rendering: rendering, rawDirectory: rawDirectory)
         lock.withLock { collected[data.key] = rows }
+        CutoutTable.add(rows, of: data.key, to: points)
         // Nothing is written yet: `finish` writes the grid once, and the command says so once
         // (as an output of every object, the progress printed "wrote" per object).
         return BatchRendered(outputs: [], notes: notes)

@@ -13,6 +13,15 @@ import Foundation
 /// time scale (TAI for Rubin); `x_utc` is UTC.
 public enum LightcurveTable {
     public static func csv(_ lightcurve: Lightcurve, objectId: String) -> String {
+        var out = header(lightcurve).joined(separator: ",") + "\n"
+        for fields in rows(lightcurve, objectId: objectId) {
+            out += fields.map(CSVWriter.field).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// The column names (plain names: no field needs quoting).
+    public static func header(_ lightcurve: Lightcurve) -> [String] {
         let profile = Surveys.profile(lightcurve.survey)
         let xName: String = switch lightcurve.options.time {
         case .mjd: "x_mjd"
@@ -27,15 +36,17 @@ public enum LightcurveTable {
         case .differenceFlux: lightcurve.fluxUnit == .microjansky ? "y_flux_ujy" : "y_flux_\(lightcurve.fluxUnit.rawValue.lowercased())"
         }
         let idName = profile?.idName ?? "objectId", alertName = profile?.alertIdName ?? "alertId"
-        var out = "\(idName),band,tag,\(alertName),mjd,\(xName),\(yName),y_err\n"
-        for p in lightcurve.points {
+        return [idName, "band", "tag", alertName, "mjd", xName, yName, "y_err"]
+    }
+
+    /// One row of unquoted fields per drawn point, in the order of `header`.
+    public static func rows(_ lightcurve: Lightcurve, objectId: String) -> [[String]] {
+        lightcurve.points.map { p in
             let x = lightcurve.options.time == .date
                 ? TimeParsing.utcString(mjd: lightcurve.timeScale.utcMJD(p.mjd), seconds: true) : number(p.x)
-            let fields = [objectId, p.band, p.tagName, p.alertId.map(String.init) ?? "", number(p.mjd), x,
-                          number(p.y), p.yError.map(number) ?? ""]
-            out += fields.map(CSVWriter.field).joined(separator: ",") + "\n"
+            return [objectId, p.band, p.tagName, p.alertId.map(String.init) ?? "", number(p.mjd), x,
+                    number(p.y), p.yError.map(number) ?? ""]
         }
-        return out
     }
 
     /// Shortest text that reads back as the same Double (Swift's description), never exponent
