@@ -58,6 +58,7 @@ public final class ConsoleProgress: BatchObserver, @unchecked Sendable {
             switch entry.status {
             case .failed, .invalid, .empty:
                 emitLine("\(entry.status == .empty ? "empty" : "error"): \(entry.id): \(entry.reason ?? entry.status.rawValue)")
+                for note in entry.notes ?? [] where mode != .quiet { emitLine("note: \(entry.id): \(note)") }
             case .rendered:
                 // A figure streamed to standard output must be the only thing written there.
                 if mode != .bar { for path in entry.outputs where path != "/dev/stdout" { emit("wrote \(path)\n", toError: false) } }

@@ -42,7 +42,9 @@ public enum CutoutError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum CutoutFigure {
     /// The detections of `data` chosen by `choice`, newest first.
     public static func choose(_ choice: AlertChoice, from data: ObjectData) throws -> [PhotometryPoint] {
-        let valid = data.detectionsNewestFirst
+        // An alert dated outside physical ranges (a JD of 1e308) is left out of the lightcurve,
+        // with a note naming it: it is not "the latest" either. A bare alert (no time) stays.
+        let valid = data.detectionsNewestFirst.filter { !$0.mjd.isFinite || LightcurveBuilder.plausibleMJD.contains($0.mjd) }
         let id = data.key.id
         guard !valid.isEmpty else { throw CutoutError.noAlerts(objectId: id) }
         switch choice {
@@ -72,7 +74,7 @@ public enum CutoutFigure {
         let mjdLabel = scale == .utc ? "MJD" : "MJD (\(scale.label))"
         var lines = [row.object.id, "\(profile?.alertIdName ?? "alert") \(a.alertId.map(String.init) ?? "–")"]
         // A bare alert (stamps asked by id alone) has no time to show.
-        if a.mjd.isFinite { lines += [utcDate(mjd: scale.utcMJD(a.mjd)), "\(mjdLabel) " + String(format: "%.5f", a.mjd)] }
+        if LightcurveBuilder.plausibleMJD.contains(a.mjd) { lines += [utcDate(mjd: scale.utcMJD(a.mjd)), "\(mjdLabel) " + String(format: "%.5f", a.mjd)] }
         if let m = a.magnitude ?? a.totalFlux?.asMagnitude {
             var mag = "\(a.band) = " + String(format: "%.2f", m.value)
             // A bright Rubin source has σ of a few mmag: "± 0.00" would read as no error.
