@@ -28,6 +28,16 @@ public enum CSVWriter {
     }
 }
 
+/// Where `--table` files go: into their folder, made if missing (as `--output-dir` makes its
+/// own), written atomically. Commands write the table before the figure, so a table that
+/// cannot be written fails the run before any figure exists.
+public enum TableFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        if url.path != "/dev/stdout" { try AtomicFile.ensureDirectory(url.deletingLastPathComponent()) }
+        try AtomicFile.write(data, to: url)
+    }
+}
+
 /// Counts as people read them.
 public enum CountFormat {
     /// `12 051`, `1 234 567`: thin spaces between thousands (SI style; no locale-dependent commas).
