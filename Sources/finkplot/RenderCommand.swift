@@ -64,8 +64,9 @@ struct RenderCommand: AsyncParsableCommand {
 
     /// The file name a spec's table path is written under; a path naming no file (`..`, `/`) is refused.
     static func tableName(_ table: String) throws -> String {
-        let name = URL(fileURLWithPath: table).lastPathComponent
-        guard !["", ".", "..", "/"].contains(name), !table.hasSuffix("/") else {
+        // Split as text: URL(fileURLWithPath:) would resolve `sub/..` against this folder's name.
+        let name = table.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        guard !["", ".", ".."].contains(name) else {
             throw ValidationError("the spec's output.table '\(table)' names no file: edit the spec")
         }
         return name
