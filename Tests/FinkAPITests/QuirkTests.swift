@@ -230,7 +230,7 @@ import Testing
         var rows = [original[0]]
         rows[0]["b:cutoutScience_stampData"] = "base64..."
         let stamp = try decode(rows).first?.stampProblems[.science]
-        #expect(stamp?.hasPrefix("row 0 (") == true && stamp?.contains("b:cutoutScience_stampData") == true)
+        #expect(stamp?.hasPrefix("row 0 at MJD") == true && stamp?.contains("b:cutoutScience_stampData") == true)
     }
 
     @Test func emptyAnswerIsNoRows() throws {

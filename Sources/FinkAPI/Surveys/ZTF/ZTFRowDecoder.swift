@@ -144,7 +144,7 @@ public enum RowDecoder {
         case .unusable(let why):
             // Only a valid alert needs its id (limits and bad-quality rows carry -1 anyway).
             if detection.tag == .valid {
-                detection.problems.append("\(place) (\(Self.rowLabel(detection))): i:candid \(raw[.candid].shown) \(why), "
+                detection.problems.append("\(place) at \(Self.rowLabel(detection)): i:candid \(raw[.candid].shown) \(why), "
                     + "so this alert is drawn without an id and has no stamps")
             }
         }
@@ -164,16 +164,16 @@ public enum RowDecoder {
             if stamp.width > 0 && stamp.height > 0 { detection.stamps[kind] = stamp }
         }
         for (kind, problem) in raw.stampProblems {
-            detection.stampProblems[kind] = "\(place) (\(Self.rowLabel(detection))), \(kind.column): \(problem); this stamp is left out"
+            detection.stampProblems[kind] = "\(place) at \(Self.rowLabel(detection)), \(kind.column): \(problem); this stamp is left out"
         }
         return detection
     }
 
-    /// How a note names a row besides its index: its date and band (`MJD 58788.5261, g`).
+    /// How a note names a row besides its index: its date and band (`MJD 58788.5261 (g)`).
     static func rowLabel(_ d: Detection) -> String {
         let mjd = d.mjd
         let shown = mjd.isFinite && abs(mjd) < 1e7 ? String(format: "%.4f", mjd) : "\(mjd)"
-        return "MJD \(shown), \(d.bandName)"
+        return "MJD \(shown) (\(d.bandName))"
     }
 
     /// A number, or nil for any placeholder. Values from −1000 to −900 are placeholders (Fink's
