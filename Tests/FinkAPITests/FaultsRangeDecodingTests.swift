@@ -56,6 +56,25 @@ import Testing
         #expect(decoded.detections.filter { $0.tag == .valid }.allSatisfy { $0.candid != nil })
     }
 
+    /// Rubin: a diaSourceId of zero or below is no alert id either, and is named (it used to be
+    /// kept, and its stamps asked for by a negative id).
+    @Test(arguments: ["-5", "0"])
+    func rubinNonPositiveDiaSourceIdIsNamed(cell: String) throws {
+        let data = answer([
+            ["r:diaObjectId": "170028485706776685", "r:diaSourceId": cell, "r:midpointMjdTai": "61105.25", "r:band": "\"g\""],
+            ["r:diaObjectId": "170028485706776685", "r:diaSourceId": "170094456272322681", "r:midpointMjdTai": "61105.5", "r:band": "\"r\""],
+        ])
+        let decoded = try LSSTDecoder.photometryRows(data, source: "s")
+        #expect(decoded.rows.map(\.diaSourceId) == [nil, 170_094_456_272_322_681])
+        let id: Int64 = 170_028_485_706_776_685
+        let routes = LSSTDecoder.routeRows(decoded, ids: [id], route: "/sources")
+        let object = LSSTDecoder.objectData(key: try lsstKey(String(id)), sources: try #require(routes[id]), forced: nil,
+                                            object: nil, summaryFetched: false)
+        let note = try #require(object.notes.first { $0.contains("r:diaSourceId") }, "\(object.notes)")
+        #expect(note.contains("/sources row 0") && note.contains("\(cell) is") && note.contains("MJD 61105.25000"), "\(note)")
+        #expect(object.points.count == 2, "the detection is still drawn")
+    }
+
     // MARK: Item 11: values far out are values, not placeholders
 
     @Test func hugeNegativeValuesAreKeptForTheRangeChecks() throws {
