@@ -72,6 +72,20 @@ import Testing
         #expect(result.err.contains("outside physical ranges"), "\(result.err)")
     }
 
+    /// A stamp's label printed a damaged magnitude in full (300 digits), and `--alert peak` took
+    /// a −1e300 for the brightest alert.
+    @Test func stampLabelsAndPeakIgnoreDamagedMagnitudes() throws {
+        let key = try ztfKey(Self.objectId)
+        var damaged = PhotometryPoint(mjd: 58788.5, band: "r", kind: .detection, alertId: 1)
+        damaged.magnitude = PhotometricValue(-1e300, unit: .abMagnitude)
+        var real = PhotometryPoint(mjd: 58787.5, band: "g", kind: .detection, alertId: 2)
+        real.magnitude = PhotometricValue(17.25, error: 0.05, unit: .abMagnitude)
+        let labels = CutoutFigure.labels(for: CutoutRow(object: key, timeScale: .utc, alert: damaged, stamps: [:]))
+        #expect(labels.allSatisfy { $0.count < 60 } && labels.last == "r: magnitude out of range", "\(labels)")
+        let data = ObjectData(key: key, points: [damaged, real], timeScale: .utc)
+        #expect(try CutoutFigure.choose(.peak, from: data).map(\.alertId) == [2])
+    }
+
     // MARK: Item 11: alert ids
 
     /// Valid alerts whose candid is no alert id: the card has no alert to show, and says why.
