@@ -69,6 +69,16 @@ struct RenderCommand: AsyncParsableCommand {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
+    /// The file name a spec's table path is written under; a path naming no file (`..`, `/`) is refused.
+    static func tableName(_ table: String) throws -> String {
+        // Split as text: URL(fileURLWithPath:) would resolve `sub/..` against this folder's name.
+        let name = table.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        guard !["", ".", ".."].contains(name) else {
+            throw ValidationError("the spec's output.table '\(table)' names no file: edit the spec")
+        }
+        return name
+    }
+
     func run() async throws {
         var spec: FigureSpec
         do { spec = try FigureSpec.load(from: URL(fileURLWithPath: self.spec)) } catch {
@@ -94,15 +104,27 @@ struct RenderCommand: AsyncParsableCommand {
             }
             target = .file(OutputTarget.fileURL(output))
             // A spec's table path is data: only its name is kept, in the current folder.
-            if let table = spec.output?.table { spec.output?.table = URL(fileURLWithPath: table).lastPathComponent }
+            if let table = spec.output?.table {
+                let name = try Self.tableName(table)
+                if output != "-", URL(fileURLWithPath: name).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
+                    throw ValidationError("the spec's output.table '\(table)' is the figure's own path: give another -o")
+                }
+                spec.output?.table = name
+            }
         } else if let outputDirectory {
             let dir = URL(fileURLWithPath: outputDirectory, isDirectory: true)
+            // The table follows the figures into the directory the command line names, by its
+            // name alone: nothing of the spec's path can lead it out.
+            if let table = spec.output?.table {
+                let name = try Self.tableName(table)
+                let figures = spec.objectIds.flatMap { ["\($0).\(spec.format.rawValue)", "\($0)_card.\(spec.format.rawValue)"] }
+                if figures.contains(name) || name == "manifest.jsonl" {
+                    throw ValidationError("the spec's output.table '\(table)' would replace \(name) in \(outputDirectory): edit the spec")
+                }
+                spec.output?.table = dir.appendingPathComponent(name).path
+            }
             try AtomicFile.ensureDirectory(dir)
             target = .directory(dir)
-            // The table follows the figures into the directory the command line names.
-            if let table = spec.output?.table {
-                spec.output?.table = dir.appendingPathComponent(URL(fileURLWithPath: table).lastPathComponent).path
-            }
         }
         // The spec's source unless overridden; --offline reads the cache entries of the spec's API.
         let surveys = BatchInput(raw: spec.objectIds, survey: spec.survey).validIds.map(\.survey)

@@ -108,8 +108,9 @@ struct StatsCommand: AsyncParsableCommand {
             if !classes.isEmpty { options += ["--class", classes.joined(separator: ",")] }
             let metadata = FigureRenderer.serviceMetadata(title: "Fink statistics \(date)", service: service.location,
                                                           options: options.joined(separator: " "))
+            // The table first: one that cannot be written fails before the figure exists.
+            if let table { try TableFile.write(StatsFigure.table(nights), to: table) }
             try FigureRenderer.write(figure, format: try output.resolvedFormat(), size: size, metadata: metadata, to: chart)
-            if let table { try AtomicFile.write(StatsFigure.table(nights), to: table) }
         } catch {
             if error is ExitCode { throw error }
             printError("error: \(error)")

@@ -110,10 +110,12 @@ import Testing
         #expect(rows[0].cdsxmatch == "a, \"quoted\"\nname")
         #expect(rows[0].stamps[.science]?.pixels.filter(\.isNaN).count == 3)
 
+        // A bad stamp cell costs only that stamp, with a note saying where (issue #12).
         let bad = header + "ZTF18acefvuh,2458789.5,1,x,\"[[1.0, oops]]\"\n"
-        #expect(throws: FinkError.decoding(
-            source: "mem.csv", message: "row 0 (line 2), b:cutoutScience_stampData: 'oops' at character 7 is not a number")
-        ) { try RowDecoder.decodeCSV(Data(bad.utf8), source: "mem.csv") }
+        let damaged = try RowDecoder.decodeCSV(Data(bad.utf8), source: "mem.csv").detections
+        #expect(damaged.count == 1 && damaged[0].stamps.isEmpty)
+        #expect(damaged[0].stampProblems[.science]
+            == "row 0 (line 2) at MJD 58789.0000 (g), b:cutoutScience_stampData: 'oops' at character 7 is not a number; this stamp is left out")
 
         let open = header + "ZTF18acefvuh,2458789.5,1,\"never closed\n"
         #expect(throws: FinkError.decoding(source: "mem.csv", message: "line 2: a quoted field is never closed")) {

@@ -226,10 +226,11 @@ import Testing
         let object = decodingMessage(Data(#"{"status": "error"}"#.utf8))
         #expect(object?.contains("expected a JSON array of rows, found an object") == true)
         #expect(decodingMessage(Data()) != nil)
-        // A stamp that is not a 2-D array: the message says where.
+        // A stamp that is not a 2-D array costs only that stamp, and its note says where (issue #12).
         var rows = [original[0]]
         rows[0]["b:cutoutScience_stampData"] = "base64..."
-        #expect(decodingMessage(jsonData(rows))?.hasPrefix("row 0, b:cutoutScience_stampData") == true)
+        let stamp = try decode(rows).first?.stampProblems[.science]
+        #expect(stamp?.hasPrefix("row 0 at MJD") == true && stamp?.contains("b:cutoutScience_stampData") == true)
     }
 
     @Test func emptyAnswerIsNoRows() throws {

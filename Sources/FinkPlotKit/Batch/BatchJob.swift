@@ -120,13 +120,16 @@ public struct LightcurveJob: BatchJob {
         let url = target.url(for: id, format: format, suffix: Self.suffix)
         points?.add(id, header: LightcurveTable.header(lightcurve), rows: LightcurveTable.rows(lightcurve, objectId: id.id))
         // Both files are fully made before either is written, so a failure leaves neither half-done.
+        // The table goes first, into its folder made if missing: a table that cannot be written
+        // fails the id before its figure exists, never after (a figure on disk is a rendered id).
         let tableData = table.map { _ in Data(LightcurveTable.csv(lightcurve, objectId: id.id).utf8) }
-        try AtomicFile.write(data, to: url)
-        var outputs = [url]
+        var outputs: [URL] = []
         if let table, let tableData {
-            try AtomicFile.write(tableData, to: table)
+            try TableFile.write(tableData, to: table)
             outputs.append(table)
         }
+        try AtomicFile.write(data, to: url)
+        outputs.insert(url, at: 0)
         var notes: [String] = []
         if lightcurve.skippedRows > 0 {
             notes.append("\(lightcurve.skippedRows) of \(object.points.count) rows had no magnitude or limit and were not drawn")

@@ -63,6 +63,7 @@ public final class ConsoleProgress: BatchObserver, @unchecked Sendable {
             switch entry.status {
             case .failed, .invalid, .empty:
                 emitLine("\(entry.status == .empty ? "empty" : "error"): \(entry.id): \(entry.reason ?? entry.status.rawValue)")
+                for note in entry.notes ?? [] where mode != .quiet { emitLine("note: \(entry.id): \(note)") }
             case .rendered:
                 // A figure streamed to standard output is not a file to name.
                 if mode == .lines || (mode == .bar && total <= Self.namedFilesLimit) {

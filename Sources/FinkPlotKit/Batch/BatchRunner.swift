@@ -208,8 +208,11 @@ public struct BatchRunner: Sendable {
                                      notes: notes.isEmpty ? nil : notes)
             } catch {
                 if error is CancellationError || Task.isCancelled { return nil }
+                // The data's notes say why, when a row's damage is the cause ("no valid alert"
+                // because its candid was no alert id).
                 return ManifestEntry(id: id.id, status: isEmpty(error) ? .empty : .failed, reason: "\(error)",
-                                     attempts: attempts + counter.attempts, seconds: elapsed())
+                                     attempts: attempts + counter.attempts, seconds: elapsed(),
+                                     notes: data.notes.isEmpty ? nil : data.notes)
             }
         }
     }

@@ -12,7 +12,8 @@ public protocol ServiceAnswers: Sendable {
     func anomalousAlerts(n: Int, since: CivilDate?, until: CivilDate?) async throws
         -> (alerts: [AnomalyAlert], skippedRows: [AnomalyAlert.SkippedRow])
 
-    func statistics(date: StatisticsDate) async throws -> [NightStatistics]
+    /// The nights, with notes on rows not counted as sent (a night sent twice, no night key).
+    func statisticsAnswer(date: StatisticsDate) async throws -> (nights: [NightStatistics], notes: [String])
 }
 
 extension FinkClient: ServiceAnswers {
@@ -21,8 +22,8 @@ extension FinkClient: ServiceAnswers {
         try await anomalyAnswer(n: n, since: since, until: until)
     }
 
-    public func statistics(date: StatisticsDate) async throws -> [NightStatistics] {
-        try await statistics(date: date, columns: nil)
+    public func statisticsAnswer(date: StatisticsDate) async throws -> (nights: [NightStatistics], notes: [String]) {
+        try await statisticsAnswer(date: date, columns: nil)
     }
 }
 
@@ -53,9 +54,9 @@ public struct SavedAnswerFile: ServiceAnswers {
         return (Array(kept.sorted { $0.jd > $1.jd }.prefix(n)), skipped)
     }
 
-    public func statistics(date: StatisticsDate) async throws -> [NightStatistics] {
-        let nights = try NightStatistics.decode(try Self.read(url), source: shownAs)
-        return nights.filter { $0.night.compact.hasPrefix(date.rawValue) }
+    public func statisticsAnswer(date: StatisticsDate) async throws -> (nights: [NightStatistics], notes: [String]) {
+        let (nights, notes) = try NightStatistics.decodeAnswer(try Self.read(url), source: shownAs)
+        return (nights.filter { $0.night.compact.hasPrefix(date.rawValue) }, notes)
     }
 
     static func read(_ url: URL) throws -> Data {

@@ -163,6 +163,10 @@ public struct FigureSpec: Codable, Sendable, Equatable {
         if let dpi = options.dpi, !(10...2400).contains(dpi) {
             throw Failure.invalid(path: path, reason: "options.dpi must be between 10 and 2400")
         }
+        // It becomes the files' creation time: a spec of words would write words into PDF dates.
+        guard Self.isDateTime(queryTime) else {
+            throw Failure.invalid(path: path, reason: "queryTime '\(queryTime.prefix(60))' is not a date and time (ISO 8601 UTC, like 2024-03-01T12:00:00Z)")
+        }
         if let m = options.markerSize, !(0.5...50).contains(m) {
             throw Failure.invalid(path: path, reason: "options.markerSize must be between 0.5 and 50 points")
         }
@@ -170,6 +174,16 @@ public struct FigureSpec: Codable, Sendable, Equatable {
             _ = try lightcurveOptions()
             for id in objectIds { _ = try Surveys.key(id, survey: survey) }
         } catch { throw Failure.invalid(path: path, reason: "\(error)") }
+    }
+
+    /// An ISO 8601 date and time with its zone, as `Provenance.now()` writes it (fractions of a
+    /// second accepted).
+    static func isDateTime(_ text: String) -> Bool {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        if f.date(from: text) != nil { return true }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: text) != nil
     }
 
     /// Refuses output paths that would write outside the current folder: a replay writes where

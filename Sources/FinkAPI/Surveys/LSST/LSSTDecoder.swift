@@ -30,7 +30,11 @@ public enum LSSTDecoder {
             if dto.row.midpointMjdTai == nil || dto.row.band == nil {
                 decoded.skippedRows.append(SkippedRow(index: index, diaObjectId: dto.row.diaObjectId))
             } else {
-                decoded.rows.append(dto.row)
+                var row = dto.row
+                // Each problem names its row: index and time, to find it again.
+                let mjd = row.midpointMjdTai.map { abs($0) < 1e7 ? String(format: "%.5f", $0) : "\($0)" } ?? "?"
+                row.problems = row.problems.map { "row \(index) at MJD \(mjd) TAI (\(row.band ?? "?")): \($0), so this alert is drawn without an id and has no stamps" }
+                decoded.rows.append(row)
             }
         }
         return decoded
@@ -144,6 +148,9 @@ public enum LSSTDecoder {
             if route.skipped > 0 {
                 notes.append("\(route.skipped) \(route.route) row\(route.skipped == 1 ? "" : "s") without a time or band skipped")
             }
+            let problems = route.rows.flatMap(\.problems)
+            notes += problems.prefix(3).map { "\(route.route) \($0)" }
+            if problems.count > 3 { notes.append("\(problems.count - 3) more \(route.route) rows like these") }
         }
         if summaryFetched && object == nil {
             notes.append("no /objects summary for this object")

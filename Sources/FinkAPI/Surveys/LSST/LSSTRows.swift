@@ -10,7 +10,9 @@ import Foundation
 /// - ids (`r:diaObjectId`, `r:diaSourceId`, `r:visit`) are exact Int64s from a JSON integer or an
 ///   integer string, never through Double (they exceed 2^53);
 /// - anything else (a word where a number belongs, a boolean) is an error naming row and column:
-///   the format changed, which must not be drawn as "no data".
+///   the format changed, which must not be drawn as "no data";
+/// - an `r:diaSourceId` of zero or below is no alert id: the row is left without one and says
+///   why in `problems`; the detection is still drawn, without stamps.
 public struct LSSTPhotometryRow: Sendable, Equatable {
     public var diaObjectId: Int64?
     /// The alert (diaSource); `/fp` rows have none.
@@ -26,6 +28,8 @@ public struct LSSTPhotometryRow: Sendable, Equatable {
     public var scienceFluxErr: Double?
     public var ra: Double?
     public var dec: Double?
+    /// What was wrong with the row's cells, for the object's notes (`LSSTDecoder` adds the row).
+    public var problems: [String] = []
 
     public init(diaObjectId: Int64? = nil, diaSourceId: Int64? = nil, visit: Int64? = nil, midpointMjdTai: Double? = nil,
                 band: String? = nil, psfFlux: Double? = nil, psfFluxErr: Double? = nil, scienceFlux: Double? = nil,
@@ -103,12 +107,15 @@ struct PhotometryRowDTO: Decodable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         let k = Self.keys
-        row = LSSTPhotometryRow(
-            diaObjectId: try c.lsstId(k.object), diaSourceId: try c.lsstId(k.source), visit: try c.lsstId(k.visit),
+        let (source, sourceProblem) = try c.lsstAlertId(k.source)
+        var row = LSSTPhotometryRow(
+            diaObjectId: try c.lsstId(k.object), diaSourceId: source, visit: try c.lsstId(k.visit),
             midpointMjdTai: try c.lsstNumber(k.mjd), band: try c.lsstText(k.band),
             psfFlux: try c.lsstNumber(k.psf), psfFluxErr: try c.lsstNumber(k.psfErr),
             scienceFlux: try c.lsstNumber(k.science), scienceFluxErr: try c.lsstNumber(k.scienceErr),
             ra: try c.lsstNumber(k.ra), dec: try c.lsstNumber(k.dec))
+        if let sourceProblem { row.problems.append("\(LSSTColumn.diaSourceId) \(sourceProblem)") }
+        self.row = row
     }
 }
 
@@ -159,6 +166,14 @@ extension KeyedDecodingContainer where Key == AnyKey {
             throw mismatch(key, "expected an integer id, found \"\(text.prefix(40))\"")
         }
         return v
+    }
+
+    /// An alert id (`r:diaSourceId`): an id's rules (so a fraction, a word or a value beyond
+    /// Int64 is an error naming the row), but zero or a negative id is no alert id: none, with
+    /// the reason, rather than a wrong id asked of `/cutouts`.
+    func lsstAlertId(_ key: AnyKey) throws -> (Int64?, String?) {
+        guard let v = try lsstId(key) else { return (nil, nil) }
+        return v > 0 ? (v, nil) : (nil, "\(v) is \(v == 0 ? "zero" : "negative"), not an alert id")
     }
 
     /// A count or class code: an id's rules, plus whole JSON floats (`100.0`), which a pandas

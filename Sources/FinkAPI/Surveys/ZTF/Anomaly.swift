@@ -76,6 +76,9 @@ public struct AnomalyAlert: Sendable, Equatable {
     public var cdsxmatch: String?
     public var featuresG: LightcurveFeatures.Parsed
     public var featuresR: LightcurveFeatures.Parsed
+    /// Cells of this alert that could not be read and were left empty, said in words
+    /// (`d:anomaly_score: cannot read "abc" as a number`).
+    public var problems: [String] = []
     /// Every cell of the row as it came.
     public var raw: FinkRow
 
@@ -88,43 +91,71 @@ public struct AnomalyAlert: Sendable, Equatable {
         label.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("fail")
     }
 
-    /// A row of the answer left out: which required column it lacked (`i:objectId` first when
-    /// both are), and its candid when it has one, to find it again.
+    /// A row of the answer left out: which required column it lacked or could not use
+    /// (`i:objectId` first when both are), why when the value was there but unusable, and its
+    /// candid when it has one, to find it again.
     public struct SkippedRow: Sendable, Equatable {
         public var index: Int
         public var missing: String
         public var candid: Int64?
-        public init(index: Int, missing: String, candid: Int64? = nil) {
-            self.index = index; self.missing = missing; self.candid = candid
+        /// Set when the column held a value that cannot be used (unreadable, or a date no alert has).
+        public var problem: String?
+        public init(index: Int, missing: String, candid: Int64? = nil, problem: String? = nil) {
+            self.index = index; self.missing = missing; self.candid = candid; self.problem = problem
         }
     }
 
+    /// Julian dates an alert can have: 1941 to 2132, as the lightcurves' range. A JD of ±1e308
+    /// is damage, and would overflow every date computed from it.
+    public static let plausibleJD = 2_430_000.5...2_500_000.5
+
     /// Reads the rows of an `/anomaly` answer. Rows without a usable `i:jd` or `i:objectId` are
-    /// skipped and reported (they can be neither dated nor plotted); malformed feature strings
-    /// leave empty features and a `problem`, never an error.
+    /// skipped and reported (they can be neither dated nor plotted), as are rows whose `i:jd` is
+    /// unreadable or no alert's date; an unreadable score is left empty with a note in `problems`,
+    /// malformed feature strings leave empty features and a `problem`: one bad cell never fails
+    /// the whole answer. An answer none of whose rows has an `i:objectId` column is not an
+    /// `/anomaly` answer (a saved `/statistics` one, say) and is refused.
     public static func decode(_ data: Data, source: String) throws -> (alerts: [AnomalyAlert], skippedRows: [SkippedRow]) {
         let rows = try TableRows.decode(data, source: source)
+        if !rows.isEmpty, !rows.contains(where: { $0["i:objectId"] != nil }) {
+            let looksLike = rows.contains { $0["key:key"] != nil } ? " (its rows have key:key: it looks like a /statistics answer)" : ""
+            throw FinkError.decoding(source: source, message: "not an /anomaly answer: no row has i:objectId\(looksLike)")
+        }
         var alerts: [AnomalyAlert] = []
         var skipped: [SkippedRow] = []
         for (index, row) in rows.enumerated() {
-            func number(_ column: String) throws -> Double? {
+            var problems: [String] = []
+            /// The number in `column`; nil, with the reason in `problem`, when it cannot be read.
+            func number(_ column: String, problem: inout String?) -> Double? {
                 guard let cell = row[column] else { return nil }
                 do { return try cell.number() } catch {
-                    throw FinkError.decoding(source: source, message: "row \(index), \(column): cannot read \(error.shown) as a number")
+                    problem = "cannot read \(error.shown) as a number"
+                    return nil
                 }
             }
             let candid = row["i:candid"]?.int64.flatMap { $0 > 0 ? $0 : nil }
-            guard let objectId = row["i:objectId"]?.text, let jd = try number("i:jd") else {
-                let missing = row["i:objectId"]?.text == nil ? "i:objectId" : "i:jd"
-                skipped.append(SkippedRow(index: index, missing: missing, candid: candid))
+            guard let objectId = row["i:objectId"]?.text else {
+                skipped.append(SkippedRow(index: index, missing: "i:objectId", candid: candid))
                 continue
             }
+            var jdProblem: String?
+            guard let jd = number("i:jd", problem: &jdProblem) else {
+                skipped.append(SkippedRow(index: index, missing: "i:jd", candid: candid, problem: jdProblem))
+                continue
+            }
+            guard plausibleJD.contains(jd) else {
+                skipped.append(SkippedRow(index: index, missing: "i:jd", candid: candid, problem: "\(jd) is no alert's date"))
+                continue
+            }
+            var scoreProblem: String?
+            let score = number("d:anomaly_score", problem: &scoreProblem)
+            if let scoreProblem { problems.append("d:anomaly_score: \(scoreProblem), left empty") }
             alerts.append(AnomalyAlert(
-                objectId: objectId, candid: candid, jd: jd, anomalyScore: try number("d:anomaly_score"),
+                objectId: objectId, candid: candid, jd: jd, anomalyScore: score,
                 cdsxmatch: row["d:cdsxmatch"]?.text,
                 featuresG: LightcurveFeatures.parse(row["d:lc_features_g"]),
                 featuresR: LightcurveFeatures.parse(row["d:lc_features_r"]),
-                raw: row))
+                problems: problems, raw: row))
         }
         return (alerts, skipped)
     }
@@ -133,8 +164,15 @@ public struct AnomalyAlert: Sendable, Equatable {
     /// count of alerts drawn is never silently short of what the server sent.
     public static func skipNotes(_ skipped: [SkippedRow]) -> [String] {
         var notes: [String] = []
+        // Unusable values are named one by one (up to five): each is damage worth finding again.
+        let unusable = skipped.filter { $0.problem != nil }
+        for row in unusable.prefix(5) {
+            let candid = row.candid.map { " (candid \($0))" } ?? ""
+            notes.append("anomaly row \(row.index)\(candid) was skipped: \(row.missing): \(row.problem ?? "")")
+        }
+        if unusable.count > 5 { notes.append("\(unusable.count - 5) more anomaly rows were skipped for unusable values") }
         for column in ["i:objectId", "i:jd"] {
-            let rows = skipped.filter { $0.missing == column }
+            let rows = skipped.filter { $0.missing == column && $0.problem == nil }
             guard !rows.isEmpty else { continue }
             let candids = rows.compactMap(\.candid).map(String.init)
             let shown = candids.isEmpty ? "" : " (candid " + candids.prefix(5).joined(separator: ", ") + (candids.count > 5 ? " …" : "") + ")"
@@ -169,17 +207,39 @@ public struct NightStatistics: Sendable, Equatable {
 
     /// Reads the rows of a `/statistics` answer (values as numbers or numeric strings), sorted by night.
     public static func decode(_ data: Data, source: String) throws -> [NightStatistics] {
+        try decodeAnswer(data, source: source).nights
+    }
+
+    /// Nights a `key:time` can mean: 1970 to 2132 (the epoch of Unix milliseconds to the end of
+    /// the lightcurves' range). A time of 1e308 ms is damage, and would overflow the calendar.
+    static let plausibleDays = 0.0...59_000.0
+
+    /// As `decode`, with notes on the rows that were not counted as they came: a `key:key` that
+    /// is no night key (`ztf_YYYYMMDD`) is dated by `key:time`, or left out when that cannot date
+    /// it either; a night sent twice is counted once, from its first row, as totals would
+    /// otherwise double. An answer none of whose rows can be dated is not a statistics answer
+    /// and is refused.
+    public static func decodeAnswer(_ data: Data, source: String) throws -> (nights: [NightStatistics], notes: [String]) {
         let rows = try TableRows.decode(data, source: source)
         var nights: [NightStatistics] = []
+        var notes: [String] = []
+        var undated: [String] = []
+        var rowsOfNight: [CivilDate: [Int]] = [:]
         for (index, row) in rows.enumerated() {
             let key = row["key:key"]?.text ?? ""
             var night = key.hasPrefix("ztf_") ? CivilDate(compact: key.dropFirst(4)) : nil
-            if night == nil, let ms = try? row["key:time"]?.number() {
+            var dating: String?
+            if night == nil, let ms = try? row["key:time"]?.number(), plausibleDays.contains(ms / 86_400_000) {
                 night = CivilDate(daysSinceUnixEpoch: ms / 86_400_000)
+                if !key.isEmpty { dating = "row \(index): key:key \(FinkValue.text(key).shown) is not a night key (ztf_YYYYMMDD): dated \(night!) by key:time" }
             }
             guard let night else {
-                throw FinkError.decoding(source: source, message: "row \(index): no night in key:key (\(row["key:key"]?.shown ?? "absent")) or key:time")
+                undated.append("row \(index) (key:key \(row["key:key"]?.shown ?? "absent"), key:time \(row["key:time"]?.shown ?? "absent"))")
+                continue
             }
+            if let dating { notes.append(dating) }
+            rowsOfNight[night, default: []].append(index)
+            guard rowsOfNight[night]!.count == 1 else { continue }
             var counters: [String: Double?] = [:]
             for (column, value) in row where !column.hasPrefix("key:") {
                 do { counters[column] = .some(try value.number()) } catch {
@@ -188,7 +248,17 @@ public struct NightStatistics: Sendable, Equatable {
             }
             nights.append(NightStatistics(night: night, key: key, counters: counters))
         }
-        return nights.sorted { $0.night < $1.night }
+        if nights.isEmpty, let first = undated.first {
+            throw FinkError.decoding(source: source, message: "\(first): no night in key:key or key:time; not a /statistics answer?")
+        }
+        if !undated.isEmpty {
+            notes.append("\(undated.count) row\(undated.count == 1 ? "" : "s") with no night in key:key or key:time left out: "
+                + undated.prefix(3).joined(separator: ", ") + (undated.count > 3 ? ", …" : ""))
+        }
+        for (night, indices) in rowsOfNight.sorted(by: { $0.key < $1.key }) where indices.count > 1 {
+            notes.append("night \(night) is sent \(indices.count) times (rows \(indices.map(String.init).joined(separator: ", "))): counted once, from row \(indices[0])")
+        }
+        return (nights.sorted { $0.night < $1.night }, notes)
     }
 }
 
@@ -219,10 +289,16 @@ extension FinkClient {
     /// The nightly statistics matching `date` (a prefix: a year, a month, a night, or all nights),
     /// oldest first. `columns` narrows the answer; `key:key` and `key:time` always come back.
     public func statistics(date: StatisticsDate, columns: [String]? = nil) async throws -> [NightStatistics] {
+        try await statisticsAnswer(date: date, columns: columns).nights
+    }
+
+    /// As `statistics`, with notes on nights sent twice and rows with no night key.
+    public func statisticsAnswer(date: StatisticsDate, columns: [String]? = nil) async throws
+        -> (nights: [NightStatistics], notes: [String]) {
         let body = StatisticsBody(date: date.rawValue, columns: Self.columnsArgument(columns, required: []))
         let url = statisticsURL
         let response = try await post(url, body: body)
-        return try NightStatistics.decode(response.body, source: url.absoluteString)
+        return try NightStatistics.decodeAnswer(response.body, source: url.absoluteString)
     }
 }
 

@@ -72,10 +72,13 @@ public struct DirectorySource: ObjectDataSource {
             guard row.objectId == id.rawValue else { return nil }
             if !options.withUpperLimits && row.tag != .valid { return nil }
             var row = row
+            // A stamp's problem goes with the stamp: a lightcurve, which asks for none, hears nothing of it.
             if !options.withCutouts {
                 row.stamps = [:]
+                row.stampProblems = [:]
             } else if let kind = options.cutoutKind {
                 row.stamps = row.stamps.filter { $0.key == kind }
+                row.stampProblems = row.stampProblems.filter { $0.key == kind }
             }
             return row
         }

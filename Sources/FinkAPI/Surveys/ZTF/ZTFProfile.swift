@@ -104,7 +104,18 @@ public enum ZTFPhotometry {
     /// classification, which the server computes only then, is as complete as it gets).
     public static func object(_ key: ObjectKey, rows: [Detection], full: Bool) -> ObjectData {
         ObjectData(key: key, points: rows.filter { $0.jd.isFinite }.map(point), timeScale: .utc,
-                   summary: summary(rows), hasFullSummary: full)
+                   summary: summary(rows), hasFullSummary: full, notes: notes(rows))
+    }
+
+    /// The rows' problems as notes: each named up to three times, then counted, so a damaged
+    /// answer of thousands of rows gives a readable note, not thousands.
+    static func notes(_ rows: [Detection]) -> [String] {
+        var notes: [String] = []
+        for list in [rows.flatMap(\.problems), rows.flatMap { $0.stampProblems.sorted { $0.key < $1.key }.map(\.value) }] {
+            notes += list.prefix(3)
+            if list.count > 3 { notes.append("\(list.count - 3) more rows like these") }
+        }
+        return notes
     }
 
     /// Mean position of the valid alerts, the latest alert's Fink class, the latest SIMBAD match.

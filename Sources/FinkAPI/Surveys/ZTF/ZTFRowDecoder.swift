@@ -8,6 +8,13 @@ import Foundation
 /// - `null`, the strings `""`, `"null"`, `"nan"`, `"None"` (any case), NaN/±Infinity, and numeric
 ///   values ≤ −900 (the `-999.0` placeholder) mean "no value";
 /// - `i:candid` is read as an exact Int64 (ids exceed 2^53, so never via Double); `-1` means none;
+///   any other value that is no alert id (negative, beyond Int64, a float past 2^53) leaves the
+///   row without one and says why in `Detection.problems`, naming the row: a valid alert drawn
+///   without its id has no stamps, and that must not look like "no valid alert";
+/// - numeric values from −1000 to −900 are Fink's `-999` placeholder; anything further out is a
+///   value, left to the figures' physical-range checks, which name the row rather than drop it unseen;
+/// - a stamp cell that is not a 2-D array of numbers is left out with a note in
+///   `Detection.stampProblems`: a lightcurve never draws it, so it must not fail one;
 /// - `i:isdiffpos` accepts `t`/`1`/`true` and `f`/`0`/`false`, as strings, numbers or booleans;
 /// - a row without `d:tag` is a valid alert; columns not listed in `Column` are ignored.
 ///
@@ -71,7 +78,7 @@ public enum RowDecoder {
                     let rows = try PythonList.parse2D(cell)
                     if !rows.isEmpty { raw.stamps[kind] = rows }
                 } catch {
-                    throw FinkError.decoding(source: source, message: "\(place), \(kind.column): \(error.message)")
+                    raw.stampProblems[kind] = error.message
                 }
             }
             if let detection = try detection(from: raw, at: place, source: source) {
@@ -130,8 +137,17 @@ public enum RowDecoder {
         guard let fid = Int(exactly: fidValue) else { throw fail(.fid, "\(raw[.fid].shown) is not a filter number") }
 
         var detection = Detection(objectId: objectId, jd: jd, fid: fid)
-        detection.candid = try candid(raw[.candid], fail)
         detection.tag = try tag(raw[.tag], fail)
+        switch try candid(raw[.candid], fail) {
+        case .id(let id): detection.candid = id
+        case .none: break
+        case .unusable(let why):
+            // Only a valid alert needs its id (limits and bad-quality rows carry -1 anyway).
+            if detection.tag == .valid {
+                detection.problems.append("\(place) at \(Self.rowLabel(detection)): i:candid \(raw[.candid].shown) \(why), "
+                    + "so this alert is drawn without an id and has no stamps")
+            }
+        }
         detection.magpsf = try number(raw[.magpsf], .magpsf, fail)
         detection.sigmapsf = try number(raw[.sigmapsf], .sigmapsf, fail)
         detection.diffmaglim = try number(raw[.diffmaglim], .diffmaglim, fail)
@@ -147,11 +163,23 @@ public enum RowDecoder {
             let stamp = Stamp(rows: rows)
             if stamp.width > 0 && stamp.height > 0 { detection.stamps[kind] = stamp }
         }
+        for (kind, problem) in raw.stampProblems {
+            detection.stampProblems[kind] = "\(place) at \(Self.rowLabel(detection)), \(kind.column): \(problem); this stamp is left out"
+        }
         return detection
     }
 
-    /// A number, or nil for any placeholder. Values ≤ −900 are placeholders: every numeric column
-    /// read here is a magnitude, error, distance, position, date or band, none legitimately that low.
+    /// How a note names a row besides its index: its date and band (`MJD 58788.5261 (g)`).
+    static func rowLabel(_ d: Detection) -> String {
+        let mjd = d.mjd
+        let shown = mjd.isFinite && abs(mjd) < 1e7 ? String(format: "%.4f", mjd) : "\(mjd)"
+        return "MJD \(shown) (\(d.bandName))"
+    }
+
+    /// A number, or nil for any placeholder. Values from −1000 to −900 are placeholders (Fink's
+    /// `-999`): every numeric column read here is a magnitude, error, distance, position, date or
+    /// band, none legitimately there. Further out (−1e300) is damage, not padding: it is kept for
+    /// the figures' range checks, which leave the row out with a note naming it.
     private static func number(
         _ cell: Cell, _ column: Column, _ fail: (Column, String) -> FinkError
     ) throws(FinkError) -> Double? {
@@ -169,29 +197,50 @@ public enum RowDecoder {
         case .bool:
             throw fail(column, "expected a number, found \(cell.shown)")
         }
-        return value.isFinite && value > -900 ? value : nil
+        return value.isFinite && !(-1000.0 ... -900.0).contains(value) ? value : nil
     }
 
-    /// The alert id, exact. `-1` (upper limits, bad quality) and placeholders give nil. A candid sent
-    /// as a float beyond 2^53 has lost its exact value and is also dropped rather than guessed.
-    private static func candid(_ cell: Cell, _ fail: (Column, String) -> FinkError) throws(FinkError) -> Int64? {
+    /// What an `i:candid` cell gives: an alert id, none (`-1`, placeholders), or a value that is
+    /// no alert id and why.
+    enum CandidCell: Equatable {
+        case id(Int64)
+        case none
+        case unusable(String)
+    }
+
+    /// The alert id, exact. `-1` (upper limits, bad quality) and placeholders are none. A candid
+    /// sent as a float beyond 2^53 has lost its exact value: unusable rather than guessed.
+    static func candid(_ cell: Cell, _ fail: (Column, String) -> FinkError) throws(FinkError) -> CandidCell {
         switch cell {
-        case .absent, .null: return nil
-        case .integer(let v): return v > 0 ? v : nil
-        case .number(let d): return exactPositiveInteger(d)
+        case .absent, .null: return .none
+        case .integer(let v): return integerCandid(v)
+        case .number(let d): return floatCandid(d)
         case .text(let text):
-            if Cell.isPlaceholder(text) { return nil }
+            if Cell.isPlaceholder(text) { return .none }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if let v = Int64(trimmed) { return v > 0 ? v : nil }
+            if let v = Int64(trimmed) { return integerCandid(v) }
             guard let d = Double(trimmed) else { throw fail(.candid, "\(cell.shown) is not an alert id") }
-            return exactPositiveInteger(d)
+            // An integer string too long for Int64 (`18446744073709551616`) lands here as a float.
+            return floatCandid(d)
         case .bool: throw fail(.candid, "expected an alert id, found \(cell.shown)")
         }
     }
 
-    private static func exactPositiveInteger(_ d: Double) -> Int64? {
-        guard d > 0, d < 9_007_199_254_740_992, d == d.rounded() else { return nil }
-        return Int64(d)
+    private static func integerCandid(_ v: Int64) -> CandidCell {
+        if v > 0 { return .id(v) }
+        if v == -1 { return .none }
+        return .unusable(v == 0 ? "is zero, not an alert id" : "is negative, not an alert id")
+    }
+
+    private static func floatCandid(_ d: Double) -> CandidCell {
+        guard d.isFinite else { return .none }
+        if d == -1 { return .none }
+        if d <= 0 { return .unusable(d == 0 ? "is zero, not an alert id" : "is negative, not an alert id") }
+        if d != d.rounded() { return .unusable("is not a whole number, not an alert id") }
+        if d >= 9_223_372_036_854_775_807 { return .unusable("is beyond the largest alert id (2^63 − 1)") }
+        // Past 2^53 a float has lost digits: the exact id is unknown.
+        guard d < 9_007_199_254_740_992 else { return .unusable("was sent as a floating-point number and has lost its exact digits") }
+        return .id(Int64(d))
     }
 
     private static func tag(_ cell: Cell, _ fail: (Column, String) -> FinkError) throws(FinkError) -> DetectionTag {
@@ -267,6 +316,8 @@ enum Column: Int, CaseIterable {
 struct RawRow {
     var cells = [Cell](repeating: .absent, count: Column.allCases.count)
     var stamps: [StampKind: [[Double?]]] = [:]
+    /// Stamp cells that could not be read, and why.
+    var stampProblems: [StampKind: String] = [:]
 
     subscript(column: Column) -> Cell { cells[column.rawValue] }
 }
@@ -312,8 +363,12 @@ private struct JSONRow: Decodable {
         for (k, kind) in StampKind.allCases.enumerated() {
             let key = Self.stampKeys[k]
             guard container.contains(key), try !container.decodeNil(forKey: key) else { continue }
-            let rows = try container.decode([[Double?]].self, forKey: key)
-            if !rows.isEmpty { raw.stamps[kind] = rows }
+            do {
+                let rows = try container.decode([[Double?]].self, forKey: key)
+                if !rows.isEmpty { raw.stamps[kind] = rows }
+            } catch {
+                raw.stampProblems[kind] = "not a 2-D array of numbers"
+            }
         }
     }
 }

@@ -78,6 +78,11 @@ public struct Detection: Sendable, Equatable {
     public var cdsxmatch: String?
     /// Stamps attached to this row (`withcutouts`), keyed by kind. Empty when none were asked or sent.
     public var stamps: [StampKind: Stamp]
+    /// What was wrong with this row's cells (an `i:candid` that is no alert id), naming the row:
+    /// said to the user with the object's notes.
+    public var problems: [String] = []
+    /// Stamp cells of this row that could not be read, and why (the stamp is absent from `stamps`).
+    public var stampProblems: [StampKind: String] = [:]
 
     public init(
         objectId: String, candid: Int64? = nil, jd: Double, fid: Int, tag: DetectionTag = .valid,

@@ -40,20 +40,22 @@ public struct AnomalyRun: Sendable {
         for a in alerts {
             if let p = a.featuresG.problem { notes.append("\(a.objectId) candid \(a.candid.map(String.init) ?? "?"): d:lc_features_g \(p)") }
             if let p = a.featuresR.problem { notes.append("\(a.objectId) candid \(a.candid.map(String.init) ?? "?"): d:lc_features_r \(p)") }
+            for p in a.problems { notes.append("\(a.objectId) candid \(a.candid.map(String.init) ?? "?"): \(p)") }
         }
         var seen = Set<String>()
         let list = alerts.sorted { $0.jd > $1.jd }.map(\.objectId).filter { seen.insert($0).inserted }
         return Result(alerts: alerts, objectIds: ids, objectList: list, notes: notes)
     }
 
-    /// Writes the chart (and the table, when asked) atomically.
+    /// Writes the table, when asked, then the chart, each atomically: a table that cannot be
+    /// written fails before the chart exists.
     public static func write(_ result: Result, chart: URL?, format: OutputFormat, size: FigureSize, style: Style = .screen,
                              table: URL?, metadata: DocumentMetadata? = nil) throws {
+        if let table { try TableFile.write(AnomalyFigure.table(result.alerts), to: table) }
         if let chart {
             try FigureRenderer.write(AnomalyFigure.figure(result.alerts, size: size, style: style), format: format, size: size,
                                      metadata: metadata, to: chart)
         }
-        if let table { try AtomicFile.write(AnomalyFigure.table(result.alerts), to: table) }
     }
 }
 

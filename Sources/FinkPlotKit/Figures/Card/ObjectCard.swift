@@ -45,7 +45,9 @@ public struct CardFacts: Sendable, Equatable {
         survey = data.key.survey
         timeScale = data.timeScale
         let look = SurveyLooks.of(data.key.survey)
-        let valid = data.points.filter { $0.kind == .detection && $0.mjd.isFinite }.sorted { $0.mjd < $1.mjd }
+        // Dates outside physical ranges are left out of the lightcurve (with a note): not "first" or "last" either.
+        let valid = data.points.filter { $0.kind == .detection && LightcurveBuilder.plausibleMJD.contains($0.mjd) }
+            .sorted { $0.mjd < $1.mjd }
         first = valid.first
         last = valid.last
         var perBand: [String: Int] = [:]

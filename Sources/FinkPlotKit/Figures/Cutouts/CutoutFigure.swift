@@ -42,7 +42,9 @@ public enum CutoutError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum CutoutFigure {
     /// The detections of `data` chosen by `choice`, newest first.
     public static func choose(_ choice: AlertChoice, from data: ObjectData) throws -> [PhotometryPoint] {
-        let valid = data.detectionsNewestFirst
+        // An alert dated outside physical ranges (a JD of 1e308) is left out of the lightcurve,
+        // with a note naming it: it is not "the latest" either. A bare alert (no time) stays.
+        let valid = data.detectionsNewestFirst.filter { !$0.mjd.isFinite || LightcurveBuilder.plausibleMJD.contains($0.mjd) }
         let id = data.key.id
         guard !valid.isEmpty else { throw CutoutError.noAlerts(objectId: id) }
         switch choice {
@@ -59,9 +61,11 @@ public enum CutoutFigure {
     }
 
     /// A magnitude to rank detections by brightness: the point's own (ZTF magpsf), else that of
-    /// its science flux, else of its difference flux; +∞ when there is none.
+    /// its science flux, else of its difference flux; +∞ when there is none, or when it is no
+    /// real magnitude (a damaged −1e300 is not the peak).
     static func brightness(_ p: PhotometryPoint) -> Double {
-        p.magnitude?.value ?? p.totalFlux?.asMagnitude?.value ?? p.differenceFlux?.asMagnitude?.value ?? .infinity
+        let m = p.magnitude?.value ?? p.totalFlux?.asMagnitude?.value ?? p.differenceFlux?.asMagnitude?.value ?? .infinity
+        return LightcurveBuilder.plausibleMagnitude.contains(m) ? m : .infinity
     }
 
     /// Labels for a row: id, alert id, UTC date and MJD, band and magnitude.
@@ -72,8 +76,13 @@ public enum CutoutFigure {
         let mjdLabel = scale == .utc ? "MJD" : "MJD (\(scale.label))"
         var lines = [row.object.id, "\(profile?.alertIdName ?? "alert") \(a.alertId.map(String.init) ?? "–")"]
         // A bare alert (stamps asked by id alone) has no time to show.
-        if a.mjd.isFinite { lines += [utcDate(mjd: scale.utcMJD(a.mjd)), "\(mjdLabel) " + String(format: "%.5f", a.mjd)] }
+        if LightcurveBuilder.plausibleMJD.contains(a.mjd) { lines += [utcDate(mjd: scale.utcMJD(a.mjd)), "\(mjdLabel) " + String(format: "%.5f", a.mjd)] }
         if let m = a.magnitude ?? a.totalFlux?.asMagnitude {
+            // A damaged value (1e300) would print 300 digits: the lightcurve's note names it.
+            guard LightcurveBuilder.plausibleMagnitude.contains(m.value) else {
+                lines.append("\(a.band): magnitude out of range")
+                return lines
+            }
             var mag = "\(a.band) = " + String(format: "%.2f", m.value)
             // A bright Rubin source has σ of a few mmag: "± 0.00" would read as no error.
             if let s = m.error { mag += " ± " + String(format: s < 0.005 ? "%.3f" : "%.2f", s) }

@@ -132,6 +132,8 @@ public enum TimeParsing {
 
     /// `2021-03-14T06:00` (UTC) for an MJD, or `2021-03-14T06:00:07` with `seconds`.
     public static func utcString(mjd: Double, seconds: Bool = false) -> String {
+        // Beyond a few million years the calendar means nothing (and Int would overflow): say the MJD.
+        guard mjd.isFinite, abs(mjd) < 1e9 else { return "MJD \(mjd)" }
         let unit = seconds ? 86_400.0 : 1440.0
         let total = Int(((mjd - unixEpochMJD) * unit).rounded())
         let days = Int((Double(total) / unit).rounded(.down))

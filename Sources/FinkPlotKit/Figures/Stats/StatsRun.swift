@@ -12,11 +12,11 @@ public struct StatsRun: Sendable {
 
     /// The nights, with notes on missing values. No nights is an error: there is nothing to draw.
     public func fetch() async throws -> (nights: [NightStatistics], notes: [String]) {
-        let nights = try await source.statistics(date: date)
+        let (nights, answerNotes) = try await source.statisticsAnswer(date: date)
         guard !nights.isEmpty else {
             throw FinkError.noData(objectId: "statistics for \(date)", source: source.location)
         }
-        var notes: [String] = []
+        var notes = answerNotes
         for column in [StatsFigure.rawColumn, StatsFigure.sciColumn] {
             let missing = nights.filter { $0[column] == nil }.map { "\($0.night)" }
             if !missing.isEmpty {
