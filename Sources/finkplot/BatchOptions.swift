@@ -259,7 +259,7 @@ func runSpecBatch(_ spec: FigureSpec, target: OutputTarget? = nil, settings: Sou
     let input = BatchInput(raw: spec.objectIds, shard: shard, survey: spec.survey)
     let sources: SourceSet
     do { sources = try settings.sources(for: input.validIds.map(\.survey)) } catch { throw ValidationError("\(error)") }
-    let points = spec.output?.table.map { PointTable(url: OutputTarget.fileURL($0)) }
+    let points = try spec.output?.table.map { try prepareTable(OutputTarget.fileURL($0)) }
     var configuration = options.configuration(manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: shard)))
     // The table holds every object of the list, so none is skipped as done by an earlier run.
     if points != nil { configuration.force = true }
@@ -268,6 +268,25 @@ func runSpecBatch(_ spec: FigureSpec, target: OutputTarget? = nil, settings: Sou
         if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: options.quiet) }
     }
     try exitStatus(for: summary)
+}
+
+/// A batch's table is written after its figures: its folder is made, and checked writable, before
+/// any figure is drawn, so a table that cannot be written never follows figures counted done.
+func prepareTable(_ url: URL) throws -> PointTable {
+    if url.path != "/dev/stdout" {
+        let folder = url.deletingLastPathComponent()
+        do {
+            try AtomicFile.ensureDirectory(folder)
+        } catch {
+            printError("error: cannot write the table \(url.path): \(error)")
+            throw ExitCode(1)
+        }
+        guard FileManager.default.isWritableFile(atPath: folder.path) else {
+            printError("error: cannot write the table \(url.path): the folder \(folder.path) is not writable")
+            throw ExitCode(1)
+        }
+    }
+    return PointTable(url: url)
 }
 
 /// Writes a batch's table once its objects are drawn (nothing when none was) and says so.

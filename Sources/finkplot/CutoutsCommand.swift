@@ -192,7 +192,7 @@ struct CutoutsCommand: AsyncParsableCommand {
             rawDirectory = dir
         }
         let input = try batch.input(ids: ids, survey: source.survey)
-        let points = table.map { PointTable(url: OutputTarget.fileURL($0)) }
+        let points = try table.map { try prepareTable(OutputTarget.fileURL($0)) }
         let settings = try batch.settings(source)
         let surveys = input.validIds.map(\.survey)
         let sources: SourceSet

@@ -152,3 +152,17 @@ import Testing
         }
     }
 }
+
+@Suite struct EmptyAnomalyAnswerTests {
+    /// No anomalous alerts is said, and is a failure (exit 1) with no figure: an empty 0–1 axis
+    /// would look like a result.
+    @Test func anEmptyAnswerIsAnErrorNotAnEmptyChart() async throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("[]".utf8).write(to: dir.appendingPathComponent("empty.json"))
+        let result = try await runFinkplot(["anomaly", "--from", dir.appendingPathComponent("empty.json").path, "-o", "a.png"], in: dir)
+        #expect(result.status == 1)
+        #expect(result.err.contains("no anomalous alerts in this range"), "\(result.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("a.png").path))
+    }
+}
