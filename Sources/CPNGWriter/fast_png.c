@@ -10,6 +10,7 @@
 // and matching.
 
 #include "png_writer.h"
+#include "pixel_rows.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -307,36 +308,6 @@ static uint32_t adler32_add(uint32_t adler, const uint8_t *p, size_t n) {
     return (b << 16) | a;
 }
 
-// One row of Cairo pixels (native-endian premultiplied ARGB) as PNG bytes after the filter
-// byte. Returns 0 if `opaque` was asked and a pixel is not.
-static int convert_row(const uint32_t *row, int width, int opaque, uint8_t *o) {
-    if (opaque) {
-        uint32_t all = 0xffffffffu;
-        for (int x = 0; x < width; x++) {
-            uint32_t p = row[x];
-            all &= p;
-            o[0] = (uint8_t)(p >> 16); o[1] = (uint8_t)(p >> 8); o[2] = (uint8_t)p;
-            o += 3;
-        }
-        return (all >> 24) == 0xff;
-    }
-    for (int x = 0; x < width; x++) {
-        uint32_t p = row[x];
-        uint32_t a = p >> 24, r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
-        if (a == 0) {
-            r = g = b = 0;
-        } else if (a != 0xff) {
-            // Cairo's own rounding when it un-premultiplies for PNG.
-            r = (r * 255 + a / 2) / a;
-            g = (g * 255 + a / 2) / a;
-            b = (b * 255 + a / 2) / a;
-        }
-        o[0] = (uint8_t)r; o[1] = (uint8_t)g; o[2] = (uint8_t)b; o[3] = (uint8_t)a;
-        o += 4;
-    }
-    return 1;
-}
-
 static int fail_fast(char *err, size_t errlen, const char *message) {
     if (err && errlen) { strncpy(err, message, errlen - 1); err[errlen - 1] = 0; }
     return -1;
@@ -403,7 +374,7 @@ static int encode(const uint8_t *argb, int width, int height, int stride, int op
     uint8_t *prev = rows, *cur = rows + rowbytes;
     for (int y = 0; y < height; y++) {
         cur[0] = 0;
-        if (!convert_row((const uint32_t *)(argb + (size_t)y * stride), width, opaque, cur + 1)) {
+        if (!fp_convert_row((const uint32_t *)(argb + (size_t)y * stride), width, opaque, cur + 1)) {
             free(png); free(rows); free(blk);
             return 1;
         }

@@ -1,4 +1,5 @@
 #include "png_writer.h"
+#include "pixel_rows.h"
 
 #include <png.h>
 #include <setjmp.h>
@@ -92,26 +93,7 @@ int fp_write_png(const uint8_t *argb, int width, int height, int stride, int lev
 
     for (int y = 0; y < height; y++) {
         const uint32_t *row = (const uint32_t *)(argb + (size_t)y * stride);
-        uint8_t *o = line;
-        for (int x = 0; x < width; x++) {
-            uint32_t p = row[x];
-            uint32_t a = p >> 24, r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
-            if (opaque) {
-                o[0] = (uint8_t)r; o[1] = (uint8_t)g; o[2] = (uint8_t)b;
-                o += 3;
-            } else {
-                if (a == 0) {
-                    r = g = b = 0;
-                } else if (a != 0xff) {
-                    // Cairo's own rounding when it un-premultiplies for PNG.
-                    r = (r * 255 + a / 2) / a;
-                    g = (g * 255 + a / 2) / a;
-                    b = (b * 255 + a / 2) / a;
-                }
-                o[0] = (uint8_t)r; o[1] = (uint8_t)g; o[2] = (uint8_t)b; o[3] = (uint8_t)a;
-                o += 4;
-            }
-        }
+        fp_convert_row(row, width, opaque, line);
         png_write_row(png, line);
     }
     png_write_end(png, info);

@@ -66,23 +66,7 @@ extension Renderer {
     /// The PNG of `image` (straight alpha), through `encoder`: as a figure's surface would be
     /// written, after premultiplying into an ARGB32 surface the way Cairo stores pixels.
     public static func encodePNG(_ image: RGBAImage, encoder: PNGEncoder) throws -> Data {
-        let surface = try Surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(image.width), Int32(image.height)),
-                                  "creating an image surface")
-        cairo_surface_flush(surface.pointer)
-        guard let base = cairo_image_surface_get_data(surface.pointer) else {
-            throw RenderError(context: "encoding PNG", message: "no pixel data")
-        }
-        let stride = Int(cairo_image_surface_get_stride(surface.pointer))
-        for y in 0..<image.height {
-            let row = UnsafeMutableRawPointer(base + y * stride).assumingMemoryBound(to: UInt32.self)
-            for x in 0..<image.width {
-                let i = (y * image.width + x) * 4
-                let a = UInt32(image.pixels[i + 3])
-                func pre(_ c: UInt8) -> UInt32 { (UInt32(c) * a + 127) / 255 }
-                row[x] = a << 24 | pre(image.pixels[i]) << 16 | pre(image.pixels[i + 1]) << 8 | pre(image.pixels[i + 2])
-            }
-        }
-        cairo_surface_mark_dirty(surface.pointer)
+        let surface = try makeSurface(image)
         return try encodePNG(surface, encoder: encoder)
     }
 }

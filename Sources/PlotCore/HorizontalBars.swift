@@ -72,8 +72,11 @@ public struct HorizontalBarLayout {
         let pad = 0.9 * em
         let text = style.text(style.fontSize)
         let bars = chart.groups.flatMap(\.bars)
-        let labels = bars.map(\.label) + chart.groups.compactMap(\.title)
-        labelColumn = min(0.4 * frame.width, labels.map { measurer.width(of: $0, style: text) }.max() ?? 0)
+        // Group headings are set in bold: measured so, or the widest one runs off the left edge.
+        let heading = style.text(style.fontSize, weight: .bold)
+        let widths = bars.map { measurer.width(of: $0.label, style: text) }
+            + chart.groups.compactMap(\.title).map { measurer.width(of: $0, style: heading) }
+        labelColumn = min(0.4 * frame.width, widths.max() ?? 0)
         let top = frame.minY + pad + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
         let bottom = frame.maxY - pad - TextMetrics.lineHeight(style.labelSize) - 0.7 * em
             - TextMetrics.lineHeight(style.fontSize) - 0.5 * em
@@ -144,9 +147,10 @@ public struct HorizontalBarLayout {
             case .gap:
                 y += 0.6 * rowHeight
             case .heading(let title):
+                let heading = style.text(style.fontSize, weight: .bold)
                 out.append(DisplayItem("group.title", .text(TextItem(
-                    fitted(title, style: text), at: Point(plotRect.minX - 0.6 * em, y + rowHeight / 2),
-                    horizontal: .end, vertical: .middle, style: style.text(style.fontSize, weight: .bold)))))
+                    fitted(title, style: heading), at: Point(plotRect.minX - 0.6 * em, y + rowHeight / 2),
+                    horizontal: .end, vertical: .middle, style: heading))))
                 y += rowHeight
             case let .bar(bar, group):
                 let cy = y + rowHeight / 2

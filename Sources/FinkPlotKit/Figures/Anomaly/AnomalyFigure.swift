@@ -62,7 +62,9 @@ public enum AnomalyFigure {
     /// caps them), so a chart of two classes is not a thin strip on an empty page. 200 to 1500 px.
     public static func naturalHeightPixels(_ alerts: [AnomalyAlert], dpi: Double, style: Style = .screen) -> Int {
         let (classes, failures) = classCounts(alerts)
-        let rows = Double(max(1, classes.count)) + (failures.isEmpty ? 0 : Double(failures.count) + 1.6)
+        // Classes, then the unclassified group's heading and bars (after a 0.6-row gap when below classes).
+        let unclassified = failures.isEmpty ? 0 : Double(failures.count) + 1 + (classes.isEmpty ? 0 : 0.6)
+        let rows = max(1, Double(classes.count) + unclassified)
         // Title and value axis take about 8 em; a little more keeps the page from feeling cramped.
         let points = 8.5 * style.fontSize + rows * 2.4 * style.fontSize
         return min(1500, max(200, Int((points * dpi / 72).rounded(.up))))

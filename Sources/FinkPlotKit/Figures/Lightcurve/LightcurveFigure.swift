@@ -315,17 +315,13 @@ public enum LightcurveBuilder {
             let look = appearance(.detection, band: neutralBand, style: style, negative: true)
             legend.append(LegendEntry("fainter than reference (\(negativeTotal))", symbol: .marker(look.marker, errorBar: look.bar)))
         }
-        for kind in [PointKind.forced, .upperLimit, .badQuality] {
+        // Detections are defined by the band entries; the other kinds get one neutral entry each.
+        for (kind, name) in [(PointKind.forced, "forced photometry"), (.upperLimit, flux ? "|flux| below 5σ" : "upper limit"),
+                             (.badQuality, "bad quality")] {
             let n = counts.values.reduce(0) { $0 + ($1[kind] ?? 0) }
             guard n > 0 else { continue }
             let look = appearance(kind, band: neutralBand, style: style, flux: flux, bandShape: shapesPerBand)
-            let label = switch kind {
-            case .detection: "detection"
-            case .forced: "forced photometry (\(n))"
-            case .upperLimit: flux ? "|flux| below 5σ (\(n))" : "upper limit (\(n))"
-            case .badQuality: "bad quality (\(n))"
-            }
-            legend.append(LegendEntry(label, symbol: .marker(look.marker, errorBar: look.bar, barCap: look.cap, downArrow: look.arrow)))
+            legend.append(LegendEntry("\(name) (\(n))", symbol: .marker(look.marker, errorBar: look.bar, barCap: look.cap, downArrow: look.arrow)))
         }
 
         var referenceLines: [ReferenceLine] = []
