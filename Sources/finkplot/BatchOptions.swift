@@ -252,8 +252,10 @@ func runSpecBatch(_ spec: FigureSpec, source: SourceOptions, batch: BatchOptions
 /// the same fetch, cache and drawing code as the run that wrote it. A manifest is kept in a
 /// directory target when `manifest` (a directory the command line or the spec named, never the
 /// current folder unasked); the spec's table, when it has one, gets every object's points.
+/// `dataTime`: figures record when their data were fetched (false for `render`, which keeps the
+/// spec's query time so the same spec gives the same bytes).
 func runSpecBatch(_ spec: FigureSpec, target: OutputTarget? = nil, settings: SourceSettings, runner options: RunnerOptions,
-                  shard: Shard?, manifest: Bool = true) async throws {
+                  shard: Shard?, manifest: Bool = true, dataTime: Bool = true) async throws {
     let target = target ?? spec.target
     let manifestDirectory: URL? = if manifest, case let .directory(dir) = target { dir } else { nil }
     let input = BatchInput(raw: spec.objectIds, shard: shard, survey: spec.survey)
@@ -263,7 +265,7 @@ func runSpecBatch(_ spec: FigureSpec, target: OutputTarget? = nil, settings: Sou
     var configuration = options.configuration(manifestURL: manifestDirectory?.appendingPathComponent(Manifest.fileName(shard: shard)))
     // The table holds every object of the list, so none is skipped as done by an earlier run.
     if points != nil { configuration.force = true }
-    let runner = BatchRunner(job: try spec.batchJob(target: target, points: points), sources: sources, configuration: configuration)
+    let runner = BatchRunner(job: try spec.batchJob(target: target, points: points, dataTime: dataTime), sources: sources, configuration: configuration)
     let summary = try await runBatchSummary(runner, input: input, quiet: options.quiet) { summary in
         if let points, !summary.interrupted { try writeTable(points, order: input.validIds, quiet: options.quiet) }
     }

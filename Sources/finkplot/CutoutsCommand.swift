@@ -212,8 +212,8 @@ struct CutoutsCommand: AsyncParsableCommand {
             let job = CutoutsJob(directory: dir, choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
                                  colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(),
                                  identity: options, exactScale: scale != nil, points: points,
-                                 metadata: { key in
-                                     var p = provenance.forObject(key.id)
+                                 metadata: { key, fetched in
+                                     var p = provenance.forObject(key.id, fetchedAt: fetched)
                                      p.surveys = [key.survey]
                                      return p.metadata(title: "\(key.id) cutouts")
                                  })
@@ -233,9 +233,11 @@ struct CutoutsCommand: AsyncParsableCommand {
         let job = CutoutGridJob(
             output: OutputTarget.fileURL(path), choice: choice, rendering: try rendering(), scale: scale ?? 4, dpi: dpi,
             colorbars: colorbar, format: format, rawDirectory: rawDirectory, style: try gridStyle(), identity: options, exactScale: scale != nil,
-            points: points, metadata: { keys in
+            points: points, metadata: { keys, fetched in
+                // From the cache, the time its oldest object was fetched, not when it was drawn.
                 Provenance(source: recorded.description, surveys: Array(Set(keys.map(\.survey))).sorted(),
-                           objectIds: keys.map(\.id), queryTime: queryTime, options: options).metadata(title: "Fink cutouts")
+                           objectIds: keys.map(\.id), queryTime: fetched.map(Provenance.iso8601) ?? queryTime,
+                           options: options).metadata(title: "Fink cutouts")
             })
         let runner = BatchRunner(job: job, sources: sources, configuration: batch.runner.configuration(manifestURL: nil))
         let summary = try await runBatchSummary(runner, input: input, quiet: batch.quiet) { summary in

@@ -143,6 +143,6 @@ struct RenderCommand: AsyncParsableCommand {
         // A manifest where a directory was named: --output-dir, or the spec's own directory unless
         // that is the current folder (a run that named none).
         let named = outputDirectory != nil || (output == nil && spec.output?.directory.map { $0 != "." } == true)
-        try await runSpecBatch(spec, target: target, settings: settings, runner: runner, shard: nil, manifest: named)
+        try await runSpecBatch(spec, target: target, settings: settings, runner: runner, shard: nil, manifest: named, dataTime: false)
     }
 }

@@ -30,14 +30,15 @@ struct LookOptions<Pages: PresetPages>: ParsableArguments {
                                valueName: "name"))
     var palette: BandPalette = .fink
 
-    @Option(help: ArgumentHelp(Pages.dpiHelp, valueName: "dpi"))
+    // `.unconditional`: a negative value (`--dpi -5`) is a value to refuse by name, not an unknown option.
+    @Option(parsing: .unconditional, help: ArgumentHelp(Pages.dpiHelp, valueName: "dpi"))
     var dpi: Double?
 
-    @Option(name: .customLong("font-size"), help: ArgumentHelp(
+    @Option(name: .customLong("font-size"), parsing: .unconditional, help: ArgumentHelp(
         "Tick-label and legend size in points; axis titles and the title scale with it.", valueName: "pt"))
     var fontSize: Double?
 
-    @Option(name: .customLong("marker-size"), help: ArgumentHelp(
+    @Option(name: .customLong("marker-size"), parsing: .unconditional, help: ArgumentHelp(
         "Marker size in points, fixed (default: the preset's, smaller for dense lightcurves so points stay apart).",
         valueName: "pt"))
     var markerSize: Double?
@@ -64,12 +65,13 @@ struct LookOptions<Pages: PresetPages>: ParsableArguments {
 struct StyleOptions: ParsableArguments {
     @OptionGroup var look: LookOptions<LightcurvePages>
 
-    @Option(help: ArgumentHelp(
+    // `--width -5` says "expected a positive length", not "Missing value for '--width'".
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Figure width: 1200 or 1200px (pixels), 3.4in, 8.6cm, 245pt (default: the preset's; one side alone keeps its aspect).",
         valueName: "length"))
     var width: String?
 
-    @Option(help: ArgumentHelp("Figure height, as --width.", valueName: "length"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Figure height, as --width.", valueName: "length"))
     var height: String?
 
     func validate() throws {
@@ -105,7 +107,7 @@ struct TimeAndYOptions: ParsableArguments {
         valueName: "mode"), completion: .list(timeModes))
     var time: String?
 
-    @Option(help: ArgumentHelp("The zero of since-t0, an MJD (giving it alone implies --time since-t0).", valueName: "mjd"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The zero of since-t0, an MJD (giving it alone implies --time since-t0).", valueName: "mjd"))
     var t0: Double?
 
     @Option(name: .customLong("top-axis"), help: ArgumentHelp(
@@ -113,10 +115,10 @@ struct TimeAndYOptions: ParsableArguments {
             completion: .list(timeModes + ["none"]))
     var topAxis: String = "none"
 
-    @Option(help: ArgumentHelp("Draw only rows from this MJD or UTC date (YYYY-MM-DD[THH:MM]) on.", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Draw only rows from this MJD or UTC date (YYYY-MM-DD[THH:MM]) on.", valueName: "time"))
     var since: String?
 
-    @Option(help: ArgumentHelp("Draw only rows up to this MJD or UTC date (a bare date includes that day).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Draw only rows up to this MJD or UTC date (a bare date includes that day).", valueName: "time"))
     var until: String?
 
     @Option(help: ArgumentHelp(
@@ -125,7 +127,6 @@ struct TimeAndYOptions: ParsableArguments {
     var y: YQuantity?
 
     func validate() throws {
-        if let t0, !t0.isFinite { throw ValidationError("--t0 must be a finite MJD") }
         do {
             var o = FigureSpec.Options(format: .png)
             try record(in: &o)

@@ -143,7 +143,7 @@ import Testing
                                     queryTime: "2024-03-01T12:00:00Z", options: "card --format png --alert latest")
         // Through the batch runner (CardRun is gone), one id per /objects request as CardRun asked.
         let job = CardJob(target: .directory(dir), format: .png, rendering: try StampRendering(),
-                          metadata: { provenance.forObject($0.id).metadata(title: "\($0.id) object card") })
+                          metadata: { key, _ in provenance.forObject(key.id).metadata(title: "\(key.id) object card") })
         let runner = BatchRunner(job: job, sources: SourceSet([FinkClient(baseURL: server.baseURL, transport: URLSessionTransport(timeout: 30))]),
                                  configuration: BatchConfiguration(chunkSize: 1))
         let outcomes = try await runner.entries(of: ["ZTF18acefvuh", "ZTF99zzzzzzz", "bad"])

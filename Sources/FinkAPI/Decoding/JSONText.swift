@@ -52,7 +52,14 @@ enum JSONText {
             throw .decoding(source: source, message: "the answer is empty (expected a JSON array of rows)")
         case UInt8(ascii: "{"):
             throw .decoding(source: source, message: "expected a JSON array of rows, found an object: \(excerpt(data))")
+        case UInt8(ascii: "["):
+            return data
         default:
+            // `null`, a bare string or number: said as such, not as the decoder's "unkeyed
+            // container"; text that is not JSON at all goes on to the decoder's syntax message.
+            if let kind = fragmentKind(of: data) {
+                throw .decoding(source: source, message: "expected a JSON array of rows, found \(kind)")
+            }
             return data
         }
     }
@@ -65,6 +72,20 @@ enum JSONText {
             throw .decoding(source: source, message: describe(error, in: data))
         } catch {
             throw .decoding(source: source, message: String(describing: error))
+        }
+    }
+
+    /// What a JSON answer that is a lone value holds, in words (`null`, `a string: "…"`); nil
+    /// when it is an array or object, or not valid JSON. Only run on the failure path.
+    static func fragmentKind(of data: Data) -> String? {
+        if let first = firstSignificantByte(of: data), first == UInt8(ascii: "[") || first == UInt8(ascii: "{") { return nil }
+        guard let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
+        let shown = excerpt(data).trimmingCharacters(in: .whitespacesAndNewlines)
+        switch value {
+        case is NSNull: return "null"
+        case is String: return "a string: \(shown)"
+        case is NSNumber: return shown.hasPrefix("t") || shown.hasPrefix("f") ? "a boolean: \(shown)" : "a number: \(shown)"
+        default: return "a lone value: \(shown)"
         }
     }
 
@@ -150,6 +171,12 @@ enum JSONText {
     static func describe(_ error: DecodingError, in data: Data) -> String {
         if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let syntax = syntaxProblem(in: data) {
             return syntax
+        }
+        // The whole answer is of the wrong kind (`null` for an array): said in words.
+        switch error {
+        case .valueNotFound(_, let context), .typeMismatch(_, let context):
+            if context.codingPath.isEmpty, let kind = fragmentKind(of: data) { return "the answer is \(kind), not the expected JSON" }
+        default: break
         }
         return describe(error)
     }

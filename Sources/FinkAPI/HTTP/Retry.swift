@@ -155,7 +155,8 @@ public struct RetryingTransport: Transport {
     /// in the transport (Content-Length), so a complete body that cannot be read would fail again.
     public static func isRetryable(_ error: FinkError) -> Bool {
         switch error {
-        case .timeout, .transport: true
+        // A broken answer (a cut chunk, a proxy's garbage) may be a passing fault, as a reset is.
+        case .timeout, .transport, .badAnswer: true
         case let .http(status, _, _): RetryPolicy.retryableStatuses.contains(status)
         default: false
         }

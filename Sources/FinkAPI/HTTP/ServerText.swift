@@ -59,6 +59,40 @@ public enum ServerText {
         return String(out)
     }
 
+    /// `text` with what a terminal would act on, or not show, written out instead: control
+    /// characters as `\x1B`, bidirectional overrides as `\u{202E}`, bytes that were not UTF-8
+    /// (U+FFFD) as `\u{FFFD}`. For echoing what a user typed (an id): unlike `sanitized`, which drops
+    /// them, the user sees what is there and why it is refused.
+    public static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x00...0x1F, 0x7F...0x9F:
+                out += "\\x" + hex(scalar.value, digits: 2)
+            case 0xFFFD, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+                out += "\\u{" + hex(scalar.value, digits: 4) + "}"
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// True when `text` holds something `visible` writes out.
+    public static func hasInvisibles(_ text: String) -> Bool {
+        text.unicodeScalars.contains {
+            switch $0.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0xFFFD, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+            default: false
+            }
+        }
+    }
+
+    private static func hex(_ value: UInt32, digits: Int) -> String {
+        let h = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - h.count)) + h
+    }
+
     // MARK: Pieces
 
     /// ESC already read: skips a CSI (`ESC [ … final`), a string sequence (OSC, DCS, APC, PM, SOS:

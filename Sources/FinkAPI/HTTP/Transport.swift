@@ -19,6 +19,19 @@ public struct HTTPRequest: Sendable {
 }
 
 /// Any answer the server gave, whatever its status: a 400 or 500 is a response, not an error.
+extension HTTPResponse {
+    /// A non-2xx answer as an error. A redirect that was not followed (its `Location` is not a
+    /// URL) says where it pointed, since its body is usually empty.
+    public func failure(url: String) -> FinkError {
+        var text = String(decoding: body, as: UTF8.self)
+        if (300..<400).contains(status), text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let location = headers["location"].map { URLRedaction.redacted($0) }
+            text = location.map { "a redirect to '\($0)', which could not be followed" } ?? "a redirect without a Location"
+        }
+        return .http(status: status, body: text, url: url)
+    }
+}
+
 public struct HTTPResponse: Sendable {
     public var status: Int
     /// Header names are lower-cased (HTTP names are case-insensitive).
@@ -116,11 +129,41 @@ public struct URLSessionTransport: Transport {
         return "Basic " + Data("\(user):\(components.password ?? "")".utf8).base64EncodedString()
     }
 
-    fileprivate static func failure(_ error: any Error, url: String, timeout: Double) -> any Error {
+    fileprivate static func failure(_ error: any Error, url: String, timeout: Double, redirectedTo: String? = nil) -> any Error {
         let code = (error as? URLError)?.code ?? URLError.Code(rawValue: (error as NSError).code) ?? .unknown
         if code == .timedOut { return FinkError.timeout(url: url, seconds: timeout) }
         if code == .cancelled { return CancellationError() }
+        if let problem = answerProblem(code, error, redirectedTo: redirectedTo.map { URLRedaction.redacted($0) }) {
+            return FinkError.badAnswer(url: url, message: URLRedaction.redacted(problem))
+        }
         return FinkError.transport(url: url, message: URLRedaction.redacted(describe(code, error)))
+    }
+
+    /// The failures where the server did answer, but with something that cannot be used, in
+    /// words (libcurl's own say "unsupported URL", "Out of memory", "NSURLErrorDomain -1000").
+    static func answerProblem(_ code: URLError.Code, _ error: any Error, redirectedTo: String?) -> String? {
+        switch code {
+        case .unsupportedURL:
+            if let redirectedTo { return "it redirects to \(redirectedTo), which is not an http or https URL" }
+            // libcurl refuses an answer without a status line (HTTP/0.9) as an unsupported protocol.
+            return "it is not HTTP (it does not start with a status line such as 'HTTP/1.1 200 OK')"
+        case .badURL:
+            if let redirectedTo { return "it redirects to '\(redirectedTo)', which is not a usable URL" }
+            return "the server gave an address that is not a usable URL"
+        case .httpTooManyRedirects, .redirectToNonExistentLocation:
+            return "it redirects again and again (a redirect loop, or to a place that does not exist)"
+        case .cannotParseResponse, .cannotDecodeContentData, .cannotDecodeRawData:
+            return "it is not valid HTTP (\(error.localizedDescription))"
+        case .unknown:
+            // libcurl's words, passed through by Foundation with no code of their own.
+            let text = error.localizedDescription
+            if text.lowercased().contains("out of memory") {
+                return "its headers are too large or malformed to be read"
+            }
+            return "it is not valid HTTP (\(text))"
+        default:
+            return nil
+        }
     }
 
     fileprivate static func response(_ http: HTTPURLResponse, body: Data) -> HTTPResponse {
@@ -199,6 +242,9 @@ private final class TaskRouter: NSObject, URLSessionDataDelegate, @unchecked Sen
     /// the URL are for its host only, as curl and browsers do).
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        // Kept so that a failure after a redirect (to ftp://, to a bad port) can say where it led.
+        // Not refused here: cancelling the task before the handler is called traps in Foundation.
+        if let to = request.url { exchange(task)?.redirected(to: to) }
         var request = request
         if let from = task.originalRequest?.url, let to = request.url, !Self.sameOrigin(from, to) {
             request.setValue(nil, forHTTPHeaderField: "Authorization")
@@ -229,6 +275,7 @@ private final class Exchange: @unchecked Sendable {
     private var done = false
     private var response: HTTPURLResponse?
     private var body = Data()
+    private var redirectTarget: String?
 
     init(url: String, timeout: Double, limit: Int, router: TaskRouter) {
         self.url = url
@@ -297,9 +344,14 @@ private final class Exchange: @unchecked Sendable {
         if overflow { finish(.failure(FinkError.tooLarge(url: url, limit: limit))) }
     }
 
+    func redirected(to target: URL) {
+        lock.withLock { redirectTarget = target.absoluteString }
+    }
+
     func complete(error: (any Error)?, response fallback: URLResponse?) {
         if let error {
-            finish(.failure(URLSessionTransport.failure(error, url: url, timeout: timeout)))
+            let target = lock.withLock { redirectTarget }
+            finish(.failure(URLSessionTransport.failure(error, url: url, timeout: timeout, redirectedTo: target)))
             return
         }
         let (http, body) = lock.withLock { (response ?? fallback as? HTTPURLResponse, self.body) }

@@ -12,6 +12,9 @@ public enum FinkError: Error, Sendable, Equatable, CustomStringConvertible {
     case timeout(url: String, seconds: Double)
     /// The connection failed (DNS, refused, reset...).
     case transport(url: String, message: String)
+    /// The server answered, but not in HTTP a client can read (garbage, broken headers or
+    /// encoding, a redirect that cannot be followed): said as such, not as "could not reach".
+    case badAnswer(url: String, message: String)
     /// The answer arrived but could not be read.
     case decoding(source: String, message: String)
     /// A saved response was not found or could not be read.
@@ -41,6 +44,8 @@ public enum FinkError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no answer from \(url) within \(FinkError.seconds(seconds)) s"
         case let .transport(url, message):
             return "could not reach \(url): \(message)"
+        case let .badAnswer(url, message):
+            return "unusable answer from \(url): \(message)"
         case let .decoding(source, message):
             return "could not read the answer from \(source): \(message)"
         case let .file(path, message):

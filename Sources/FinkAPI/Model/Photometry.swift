@@ -189,11 +189,15 @@ public struct ObjectData: Sendable, Equatable, Codable {
     /// narrower fetch.
     public var hasFullSummary: Bool
     public var notes: [String]
+    /// When these data were fetched, for data read from the cache (the entry knows): what a
+    /// figure records as its query time, rather than when it was drawn. nil for data fetched by
+    /// this run (its query time is the run's) and for saved answers.
+    public var fetchedAt: Date?
 
     public init(key: ObjectKey, points: [PhotometryPoint], timeScale: TimeScale, summary: ObjectSummary = ObjectSummary(),
-                hasFullSummary: Bool = false, notes: [String] = []) {
+                hasFullSummary: Bool = false, notes: [String] = [], fetchedAt: Date? = nil) {
         self.key = key; self.points = points; self.timeScale = timeScale; self.summary = summary
-        self.hasFullSummary = hasFullSummary; self.notes = notes
+        self.hasFullSummary = hasFullSummary; self.notes = notes; self.fetchedAt = fetchedAt
     }
 
     /// The detections, newest first (the alert a card or cutout shows by default is the first).

@@ -91,11 +91,29 @@ public struct BatchInput: Sendable {
             do {
                 items.append(.valid(try Surveys.key(trimmed, survey: survey)))
             } catch {
-                items.append(.invalid(trimmed, reason: error.description))
+                items.append(.invalid(trimmed, reason: Self.reason(trimmed, error)))
             }
         }
         self.items = items
         self.duplicates = duplicates
+    }
+
+    /// Why `text` is not an id, without repeating it (the line that reports it names it), and in
+    /// the user's terms: control characters and full-width letters are named as such.
+    static func reason(_ text: String, _ error: FinkError) -> String {
+        if ServerText.hasInvisibles(text) {
+            return "invalid objectId: it contains control characters or bytes that are not text (shown here as \\xHH)"
+        }
+        // Full-width forms (U+FF01–FF5E, typed by East Asian input methods) of ASCII letters and digits.
+        if text.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) }) {
+            let ascii = String(String.UnicodeScalarView(text.unicodeScalars.map { s in
+                (0xFF01...0xFF5E).contains(s.value) ? Unicode.Scalar(s.value - 0xFEE0)! : s
+            }))
+            let hint = (try? Surveys.key(ascii)) != nil ? ": did you mean \(ascii)?" : ""
+            return "invalid objectId: it is typed in full-width characters, not ASCII letters and digits\(hint)"
+        }
+        if case let .invalidObjectId(_, reason) = error { return "invalid objectId: \(reason)" }
+        return error.description
     }
 
     /// Ids from an ids file: one per line; `#` starts a comment; blank lines are ignored. Commas

@@ -65,8 +65,9 @@ public struct BatchRendered: Sendable {
     }
 }
 
-/// Provenance per object: what each file of a batch records.
-public typealias ObjectMetadata = @Sendable (ObjectKey) -> DocumentMetadata?
+/// Provenance per object: what each file of a batch records, given when its data were fetched
+/// (`ObjectData.fetchedAt`: from the cache, the entry's time; nil when unknown, e.g. saved answers).
+public typealias ObjectMetadata = @Sendable (ObjectKey, _ fetchedAt: Date?) -> DocumentMetadata?
 
 /// Lightcurves, one file per object (`<id>_lightcurve.<format>` in a directory), and the drawn
 /// points as CSV: written beside the figure when `table` is set (one object), or added to
@@ -86,7 +87,7 @@ public struct LightcurveJob: BatchJob {
 
     public init(target: OutputTarget, format: OutputFormat, size: FigureSize = FigureSize(), style: Style = .screen,
                 options: LightcurveOptions = LightcurveOptions(), table: URL? = nil, points: PointTable? = nil,
-                identity: String = "lightcurve", metadata: @escaping ObjectMetadata = { _ in nil }) {
+                identity: String = "lightcurve", metadata: @escaping ObjectMetadata = { _, _ in nil }) {
         self.identity = identity
         self.points = points
         self.target = target
@@ -116,7 +117,7 @@ public struct LightcurveJob: BatchJob {
         options.plotArea = size.points.width * size.points.height * 0.55
         let lightcurve = try LightcurveBuilder.build(object, style: style, options: options)
         let figure = Figure(size: size.points, style: style, chart: lightcurve.chart)
-        let data = try FigureRenderer.render(figure, format: format, size: size, metadata: metadata(id))
+        let data = try FigureRenderer.render(figure, format: format, size: size, metadata: metadata(id, object.fetchedAt))
         let url = target.url(for: id, format: format, suffix: Self.suffix)
         points?.add(id, header: LightcurveTable.header(lightcurve), rows: LightcurveTable.rows(lightcurve, objectId: id.id))
         // Both files are fully made before either is written, so a failure leaves neither half-done.
@@ -155,7 +156,7 @@ public struct CardJob: BatchJob {
 
     public init(target: OutputTarget, format: OutputFormat, choice: AlertChoice = .latest, rendering: StampRendering,
                 look: CardLook = CardLook(), points: PointTable? = nil, identity: String = "card",
-                metadata: @escaping ObjectMetadata = { _ in nil }) {
+                metadata: @escaping ObjectMetadata = { _, _ in nil }) {
         self.identity = identity
         self.points = points
         self.target = target
@@ -182,7 +183,7 @@ public struct CardJob: BatchJob {
         let set = alert.alertId.flatMap { stamps[$0] } ?? [:]
         let (data, cardNotes, lightcurve) = try ObjectCard.renderCard(object, alert: alert, choice: choice, stamps: set,
                                                                       rendering: rendering, look: look, format: format,
-                                                                      metadata: metadata(id))
+                                                                      metadata: metadata(id, object.fetchedAt))
         points?.add(id, header: LightcurveTable.header(lightcurve), rows: LightcurveTable.rows(lightcurve, objectId: id.id))
         let url = outputs(for: id)[0]
         try AtomicFile.write(data, to: url)
@@ -212,7 +213,7 @@ public struct CutoutsJob: BatchJob {
 
     public init(directory: URL, choice: AlertChoice, rendering: StampRendering, scale: Int, dpi: Double,
                 colorbars: Bool, format: OutputFormat, rawDirectory: URL?, style: Style = .screen, identity: String = "cutouts", exactScale: Bool = false,
-                points: PointTable? = nil, metadata: @escaping ObjectMetadata = { _ in nil }) {
+                points: PointTable? = nil, metadata: @escaping ObjectMetadata = { _, _ in nil }) {
         self.points = points
         self.directory = directory; self.choice = choice; self.rendering = rendering; self.scale = scale
         self.dpi = dpi; self.colorbars = colorbars; self.format = format; self.rawDirectory = rawDirectory
@@ -237,7 +238,7 @@ public struct CutoutsJob: BatchJob {
                                                       stamps: alerts.map { a in a.alertId.flatMap { stamps[$0] } ?? [:] },
                                                       rendering: rendering, rawDirectory: rawDirectory)
         let data = try CutoutFigure.render(gridRows, rendering: rendering, scale: scale, dpi: dpi, colorbars: colorbars, exactScale: exactScale,
-                                           style: style, format: format, metadata: metadata(id))
+                                           style: style, format: format, metadata: metadata(id, object.fetchedAt))
         let url = outputs(for: id)[0]
         try AtomicFile.write(data, to: url)
         CutoutTable.add(gridRows, of: id, to: points)

@@ -62,7 +62,7 @@ public final class ConsoleProgress: BatchObserver, @unchecked Sendable {
         lock.withLock {
             switch entry.status {
             case .failed, .invalid, .empty:
-                emitLine("\(entry.status == .empty ? "empty" : "error"): \(entry.id): \(entry.reason ?? entry.status.rawValue)")
+                emitLine("\(entry.status == .empty ? "empty" : "error"): \(ServerText.visible(entry.id)): \(entry.reason ?? entry.status.rawValue)")
                 for note in entry.notes ?? [] where mode != .quiet { emitLine("note: \(entry.id): \(note)") }
             case .rendered:
                 // A figure streamed to standard output is not a file to name.

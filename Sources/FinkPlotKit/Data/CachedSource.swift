@@ -14,14 +14,17 @@ public struct CachedSource: ObjectDataSource {
     public let cache: ObjectCache
     /// Seconds after which a cached object is fetched again; nil: never.
     public let maxAge: Double?
+    /// Told once per source when an entry cannot be stored (a full disk, a read-only cache).
+    private let storeFailure: StoreFailure?
 
-    /// The cache in front of `base`.
-    public init(_ base: any ObjectDataSource, cache: ObjectCache, maxAge: Double?) {
+    /// The cache in front of `base`; `warn` hears the first entry that cannot be stored.
+    public init(_ base: any ObjectDataSource, cache: ObjectCache, maxAge: Double?, warn: (@Sendable (String) -> Void)? = nil) {
         self.base = base
         survey = base.survey
         location = base.location
         self.cache = cache
         self.maxAge = maxAge
+        storeFailure = warn.map { StoreFailure($0) }
     }
 
     /// The cache alone: entries fetched earlier from `location`.
@@ -31,6 +34,7 @@ public struct CachedSource: ObjectDataSource {
         self.location = location
         self.cache = cache
         maxAge = nil
+        storeFailure = nil
     }
 
     public var isRemote: Bool { base?.isRemote ?? false }
@@ -40,8 +44,12 @@ public struct CachedSource: ObjectDataSource {
         var result: [ObjectKey: Result<ObjectData, any Error>] = [:]
         var misses: [ObjectKey] = []
         for key in keys {
-            if let entry = cache.entry(key, location: location, maxAge: base == nil ? nil : maxAge, needs: needs) {
-                result[key] = .success(entry.data)
+            // Online, an entry dated in the future is stale even when entries never expire (a
+            // clock set back, a copy from a machine ahead of ours); offline, it is all there is.
+            if let entry = cache.entry(key, location: location, maxAge: base == nil ? nil : (maxAge ?? .infinity), needs: needs) {
+                var data = entry.data
+                data.fetchedAt = entry.fetchedAt
+                result[key] = .success(data)
             } else {
                 misses.append(key)
             }
@@ -66,8 +74,11 @@ public struct CachedSource: ObjectDataSource {
         }
         for key in misses {
             let answer = fetched[key] ?? .failure(FinkError.noData(objectId: key.id, source: location))
-            // A cache that cannot be written costs a re-fetch later, not this figure.
-            if case let .success(data) = answer { try? cache.store(data, location: location) }
+            // Fetched now: `fetchedAt` stays nil, so the figure records the run's own query time.
+            if case let .success(data) = answer {
+                // A cache that cannot be written costs a re-fetch later, not this figure.
+                do { try cache.store(data, location: location) } catch { storeFailure?.tell(error, cache: cache) }
+            }
             result[key] = answer
         }
         return result
@@ -81,8 +92,28 @@ public struct CachedSource: ObjectDataSource {
         }
         let set = try await base.stamps(of: alert, object: object)
         // Only complete sets are kept: a kind the server could not fetch this time may come next time.
-        if set.count == StampKind.allCases.count { try? cache.store(set, alert: alert, object: object, location: location) }
+        if set.count == StampKind.allCases.count {
+            do { try cache.store(set, alert: alert, object: object, location: location) } catch { storeFailure?.tell(error, cache: cache) }
+        }
         return set
+    }
+}
+
+/// Says once that the cache cannot be written: 10,000 objects must not give 10,000 warnings.
+private final class StoreFailure: @unchecked Sendable {
+    private let warn: @Sendable (String) -> Void
+    // Guarded by `lock`: objects are stored from several tasks.
+    private let lock = NSLock()
+    private var told = false
+
+    init(_ warn: @escaping @Sendable (String) -> Void) { self.warn = warn }
+
+    func tell(_ error: any Error, cache: ObjectCache) {
+        let first = lock.withLock { () -> Bool in
+            defer { told = true }
+            return !told
+        }
+        if first { warn(ObjectCache.unwritable(cache.directory, because: "\(error)")) }
     }
 }
 

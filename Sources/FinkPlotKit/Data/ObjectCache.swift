@@ -1,5 +1,8 @@
 import FinkAPI
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Fetched data kept on disk, so a re-run, another command or another machine sharing the
 /// directory does not ask Fink again.
@@ -27,7 +30,8 @@ public struct ObjectCache: Sendable {
         self.directory = directory
     }
 
-    /// `$XDG_CACHE_HOME/finkplot`, else `~/.cache/finkplot` (the XDG base-directory default).
+    /// `$XDG_CACHE_HOME/finkplot`, else `~/.cache/finkplot` (the XDG base-directory default). A
+    /// relative `XDG_CACHE_HOME` is ignored, as the specification says (`defaultDirectoryWarning`).
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
             return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("finkplot", isDirectory: true)
@@ -35,6 +39,35 @@ public struct ObjectCache: Sendable {
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return URL(fileURLWithPath: home, isDirectory: true)
             .appendingPathComponent(".cache", isDirectory: true).appendingPathComponent("finkplot", isDirectory: true)
+    }
+
+    /// Why `XDG_CACHE_HOME` is not used, when it is set but relative; nil otherwise.
+    public static func defaultDirectoryWarning(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty, !xdg.hasPrefix("/") else { return nil }
+        return "XDG_CACHE_HOME '\(xdg)' is not an absolute path, so it is ignored (as the XDG base-directory "
+            + "specification says): the cache is \(defaultDirectory(environment: environment).path)"
+    }
+
+    /// Readies one source's folder for a run: removes the temporary files a killed run left in
+    /// `objects/` and `stamps/` (only our own `.NAME.PID.RAND.tmp` names, only stale ones), and,
+    /// when `writing`, creates the folder and checks it can be written. Returns why entries
+    /// cannot be kept, or nil: an unwritable cache costs re-fetches later, never this run.
+    public func open(survey: Survey, location: String, writing: Bool) -> String? {
+        let folder = folder(survey: survey, location: location)
+        for name in ["objects", "stamps"] {
+            AtomicFile.removeStaleTemporaries(in: folder.appendingPathComponent(name, isDirectory: true))
+        }
+        guard writing else { return nil }
+        do { try AtomicFile.ensureDirectory(folder) } catch let OutputError.unwritable(_, reason) {
+            return Self.unwritable(directory, because: reason)
+        } catch { return Self.unwritable(directory, because: "\(error)") }
+        // access(2): a read-only mount or a folder of another user (root passes the mode bits).
+        if access(folder.path, W_OK) != 0 { return Self.unwritable(directory, because: String(cString: strerror(errno))) }
+        return nil
+    }
+
+    static func unwritable(_ directory: URL, because reason: String) -> String {
+        "the cache \(directory.path) cannot be written (\(reason)); fetched data are not kept and will be fetched again next time"
     }
 
     /// The folder of one source's entries: readable (`api.ztf.fink-portal.org-…`) and unique
@@ -67,7 +100,7 @@ public struct ObjectCache: Sendable {
     }
 
     /// The entry for `key` from `location`, or nil when there is none, it is older than `maxAge`
-    /// seconds (or dated in the future), lacks what `needs` asks for, or cannot be read (a damaged
+    /// seconds (or, with a `maxAge`, dated more than a minute in the future), lacks what `needs` asks for, or cannot be read (a damaged
     /// entry is a miss: the next fetch replaces it).
     public func entry(_ key: ObjectKey, location: String, maxAge: Double?, needs: DataNeeds, now: Date = Date()) -> Entry? {
         guard let bytes = try? Data(contentsOf: objectURL(key, location: location)),

@@ -27,6 +27,8 @@ public struct SourceSettings: Sendable {
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     /// `--verbose`: told every request sent, one line each (retries included).
     public var requestLog: (@Sendable (String) -> Void)?
+    /// Where warnings about the cache go (one line each, without "warning: "): standard error.
+    public var warn: @Sendable (String) -> Void = { Console.error("warning: \($0)\n") }
 
     public init() {}
 
@@ -87,19 +89,40 @@ public struct SourceSettings: Sendable {
             }
             return SourceSet(built)
         }
+        try checkCacheDirectory()
+        var cacheWarned = false
         for survey in surveys {
             guard let profile = Surveys.profile(survey) else { throw BatchError.noSource(survey) }
             let url = try baseURL(survey, surveysInUse: surveys)
+            let location = URLRedaction.redacted(url).absoluteString
+            // A killed run's temporaries are cleared; an unwritable cache is said once, not silently.
+            if let problem = cache?.open(survey: survey, location: location, writing: !offline), !cacheWarned {
+                warn(problem)
+                cacheWarned = true
+            }
             if offline {
                 guard let cache else { throw FinkError.invalidSetting(name: "--offline", value: "", reason: "it reads the cache: drop --no-cache") }
-                built.append(CachedSource(offline: survey, location: URLRedaction.redacted(url).absoluteString, cache: cache))
+                built.append(CachedSource(offline: survey, location: location, cache: cache))
                 continue
             }
             // Each server gets its own request budget: the surveys' APIs are different machines.
             let api = profile.apiSource(baseURL: url, transport: makeTransport())
-            built.append(cache.map { CachedSource(api, cache: $0, maxAge: maxAge) } ?? api)
+            built.append(cache.map { CachedSource(api, cache: $0, maxAge: maxAge, warn: cacheWarned ? nil : warn) } ?? api)
         }
         return SourceSet(built)
+    }
+
+    /// `--cache` naming a file is a usage error; a relative `XDG_CACHE_HOME` is ignored, with a warning.
+    func checkCacheDirectory() throws {
+        guard !noCache else { return }
+        if let dir = cacheDirectory {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), !isDir.boolValue {
+                throw FinkError.invalidSetting(name: "--cache", value: dir, reason: "it is a file; --cache names a directory (created if missing)")
+            }
+        } else if let warning = ObjectCache.defaultDirectoryWarning(environment: environment) {
+            warn(warning)
+        }
     }
 
     /// Fink's ZTF API for `/anomaly` and `/statistics`, with the same retries and request budget

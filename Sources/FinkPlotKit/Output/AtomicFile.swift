@@ -89,7 +89,7 @@ public enum AtomicFile {
     }
 
     /// Removes temporary files a killed run left in `dir` (`.NAME.PID.RAND.tmp` whose process is
-    /// gone and untouched for an hour). Files of a live process, ours included, are left alone.
+    /// gone and untouched for ten minutes). Files of a live process, ours included, are left alone.
     public static func removeStaleTemporaries(in dir: URL) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
@@ -97,11 +97,13 @@ public enum AtomicFile {
             guard parts.count >= 4, let pid = Int32(parts[parts.count - 3]), UInt32(parts[parts.count - 2]) != nil else { continue }
             if pid == getpid() { continue }
             if kill(pid, 0) == 0 || errno == EPERM { continue }
-            // The pid may be another machine's (shards on a shared file system): only a file no
-            // one has touched for an hour is a leftover.
+            // The pid may be another machine's (shards on a shared file system): a temporary is
+            // written in one go and renamed at once, so one no one has touched for ten minutes
+            // is a leftover. lstat: a link of that name is not followed, only removed.
             let path = dir.appendingPathComponent(name).path
             var info = stat()
-            guard stat(path, &info) == 0, Double(time(nil) - info.st_mtim.tv_sec) > 3600 else { continue }
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFLNK,
+                  Double(time(nil) - info.st_mtim.tv_sec) > 600 else { continue }
             unlink(path)
         }
     }
@@ -120,15 +122,31 @@ public enum AtomicFile {
         }
     }
 
-    /// Creates `url` and its parents when missing, with a clear error when that is impossible.
+    /// Creates `url` and its parents when missing, with the real reason when that is impossible:
+    /// which component is a file, or what mkdir(2) said (permission denied, read-only file system).
     public static func ensureDirectory(_ url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            let reason = underlying.map { String(cString: strerror(Int32($0.code))) }
-                ?? (FileManager.default.fileExists(atPath: url.path) ? "a file of that name is in the way" : "permission denied or no such parent")
+        let path = url.standardizedFileURL.path
+        if let reason = makeDirectory(path) {
             throw OutputError.unwritable(path: url.path, reason: "cannot create the directory (\(reason))")
         }
+    }
+
+    /// mkdir -p, one component at a time; nil on success, else why (naming the component at fault).
+    private static func makeDirectory(_ path: String) -> String? {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            if info.st_mode & S_IFMT == S_IFDIR { return nil }
+            return "\(path) is a file, not a directory"
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if errno == ENOTDIR || errno == ENOENT, !parent.isEmpty, parent != path {
+            if let reason = makeDirectory(parent) { return reason }
+        }
+        if mkdir(path, 0o777) == 0 { return nil }
+        let code = errno
+        // Another process made it meanwhile (shards creating one output folder).
+        if code == EEXIST, stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { return nil }
+        let what = code == EACCES ? "no permission to create \(path)" : "\(path): \(String(cString: strerror(code)))"
+        return what
     }
 }

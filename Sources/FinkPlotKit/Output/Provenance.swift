@@ -43,10 +43,12 @@ public struct Provenance: Sendable, Equatable {
         return f.string(from: date)
     }
 
-    /// This provenance for one object of a run over several.
-    public func forObject(_ id: String) -> Provenance {
+    /// This provenance for one object of a run over several; `fetchedAt` (a cache entry's time)
+    /// replaces the query time, so a figure drawn from the cache says when its data were fetched.
+    public func forObject(_ id: String, fetchedAt: Date? = nil) -> Provenance {
         var p = self
         p.objectIds = [id]
+        if let fetchedAt { p.queryTime = Self.iso8601(fetchedAt) }
         return p
     }
 

@@ -5,10 +5,11 @@ extension FigureSpec {
     /// The spec narrowed to one object: what each file of a batch records, so `finkplot render`
     /// of the spec read back from one figure remakes that figure (and 5,000 files do not each
     /// carry a list of 5,000 ids).
-    public func forObject(_ key: ObjectKey) -> FigureSpec {
+    public func forObject(_ key: ObjectKey, fetchedAt: Date? = nil) -> FigureSpec {
         var spec = self
         spec.objectIds = [key.id]
         spec.surveys = [key.survey]
+        if let fetchedAt { spec.queryTime = Provenance.iso8601(fetchedAt) }
         return spec
     }
 
@@ -19,7 +20,9 @@ extension FigureSpec {
     /// The batch job making this spec's figures, each file recording its own one-object spec.
     /// `points`: collects the drawn points of every object for one table (the caller writes it);
     /// without it, a lightcurve's table is written beside each figure (one object).
-    public func batchJob(target: OutputTarget? = nil, points: PointTable? = nil) throws -> any BatchJob {
+    /// With `dataTime`, a figure records when its data were fetched (a cache entry's time) as
+    /// its query time; without, the spec's own (`render`: the same spec gives the same bytes).
+    public func batchJob(target: OutputTarget? = nil, points: PointTable? = nil, dataTime: Bool = true) throws -> any BatchJob {
         let target = target ?? self.target
         // Fail now on a spec that cannot be recorded, rather than once per object.
         _ = try provenance()
@@ -29,12 +32,12 @@ extension FigureSpec {
             return LightcurveJob(
                 target: target, format: format, size: figureSize, style: lightcurveStyle(), options: try lightcurveOptions(),
                 table: points == nil ? output?.table.map { OutputTarget.fileURL($0) } : nil, points: points, identity: jobIdentity,
-                metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.id) lightcurve") })
+                metadata: { id, fetched in try? spec.forObject(id, fetchedAt: dataTime ? fetched : nil).provenance().metadata(title: "\(id.id) lightcurve") })
         case .card:
             return CardJob(
                 target: target, format: format, choice: alertChoice, rendering: try StampRendering(), look: try cardLook(),
                 points: points, identity: jobIdentity,
-                metadata: { id in try? spec.forObject(id).provenance().metadata(title: "\(id.id) object card") })
+                metadata: { id, fetched in try? spec.forObject(id, fetchedAt: dataTime ? fetched : nil).provenance().metadata(title: "\(id.id) object card") })
         }
     }
 }

@@ -10,6 +10,11 @@ extension FigureSpec {
 
     public func lightcurveOptions() throws -> LightcurveOptions {
         let o = options
+        // An MJD far outside the calendar (--t0 1e308) leaves no room for an axis: say so here,
+        // not "invalid matrix" from the renderer.
+        for (name, value) in [("--t0", o.t0), ("--since", o.since), ("--until", o.until)] {
+            if let value { try TimeParsing.checkRange(value, option: name) }
+        }
         if let s = o.since, let u = o.until, s > u {
             throw LightcurveOptionError.conflict("--since (MJD \(Self.number(s))) is after --until (MJD \(Self.number(u)))")
         }

@@ -10,7 +10,21 @@ public struct FigureSpec: Codable, Sendable, Equatable {
     public static let currentVersion = 2
     public static let readableVersions = 1...2
 
-    public enum Command: String, Codable, Sendable { case lightcurve, card }
+    public enum Command: String, Codable, Sendable, CaseIterable {
+        case lightcurve, card
+
+        /// An unknown name is said as such ("unknown command 'histogram'"), not in the decoder's words.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            let name = try c.decode(String.self)
+            guard let command = Command(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(
+                    in: c, debugDescription: "unknown command '\(ServerText.sanitized(name))': a spec makes a "
+                        + Command.allCases.map(\.rawValue).joined(separator: " or "))
+            }
+            self = command
+        }
+    }
 
     public struct Source: Codable, Sendable, Equatable {
         /// The API base URL of the spec's survey (as resolved from the flag, the survey's

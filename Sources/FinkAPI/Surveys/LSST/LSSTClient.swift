@@ -127,7 +127,7 @@ public final class LSSTClient: ObjectDataSource {
         let response = try await transport.send(request)
         guard response.isSuccess else {
             // 400 bodies are Python dict reprs, 500s JSON or HTML: shown as text, never parsed.
-            throw FinkError.http(status: response.status, body: String(decoding: response.body, as: UTF8.self), url: url.absoluteString)
+            throw response.failure(url: url.absoluteString)
         }
         return response
     }

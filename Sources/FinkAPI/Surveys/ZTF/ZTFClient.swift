@@ -114,7 +114,7 @@ public final class FinkClient: Sendable {
         let response = try await transport.send(request)
         guard response.isSuccess else {
             // 400 bodies are Python dict reprs, 500s often HTML: show them as text, never parse.
-            throw FinkError.http(status: response.status, body: String(decoding: response.body, as: UTF8.self), url: url.absoluteString)
+            throw response.failure(url: url.absoluteString)
         }
         return response
     }

@@ -99,7 +99,7 @@ extension AnomalyRun {
             let provenance = Provenance(source: source.description, objectIds: objectIds, queryTime: queryTime, options: options)
             return CutoutsJob(directory: directory, choice: .latest, rendering: try StampRendering(), scale: 4, dpi: cutoutDPI,
                               colorbars: false, format: format, rawDirectory: nil, identity: options,
-                              metadata: { provenance.forObject($0.id).metadata(title: "\($0.id) cutouts") })
+                              metadata: { key, fetched in provenance.forObject(key.id, fetchedAt: fetched).metadata(title: "\(key.id) cutouts") })
         }
     }
 }

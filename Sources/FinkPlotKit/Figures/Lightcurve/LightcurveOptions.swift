@@ -103,6 +103,17 @@ public enum TimeParsing {
     /// MJD of 1970-01-01T00:00 UTC.
     public static let unixEpochMJD = 40_587.0
 
+    /// The MJDs of the years 1 to 9999 (0001-01-01 to 10000-01-01): what a time axis can label.
+    public static let mjdRange = -678_575.0...2_973_484.0
+
+    /// Refuses an MJD outside `mjdRange` (or not finite), naming the option.
+    public static func checkRange(_ mjd: Double, option: String) throws(LightcurveOptionError) {
+        guard mjdRange.contains(mjd) else {
+            throw .invalid(option: option, value: "\(mjd)",
+                           expected: "an MJD between -678575 and 2973484 (the years 1 to 9999), such as 59000.5")
+        }
+    }
+
     /// An MJD (`59000.5`) or a UTC date (`2021-03-14`, `2021-03-14T12:30`, `2021-03-14T12:30:15`).
     /// With `endOfDay`, a bare date means the end of that day, so `--until 2021-03-14` keeps it.
     public static func mjd(_ text: String, option: String, endOfDay: Bool = false) throws(LightcurveOptionError) -> Double {
