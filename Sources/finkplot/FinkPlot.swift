@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinkPlotKit
+import Foundation
 
 @main
 struct FinkPlot: AsyncParsableCommand {
@@ -39,7 +40,7 @@ struct FinkPlot: AsyncParsableCommand {
             if let word = CommandLine.arguments.dropFirst().first, let message = unknownSubcommand(word) {
                 usageError(message, of: FinkPlot.self)
             }
-            exit(withError: error)
+            exitSafely(error)
         }
         do {
             if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
@@ -49,14 +50,26 @@ struct FinkPlot: AsyncParsableCommand {
             // its default names only the root ("finkplot <subcommand>").
             usageError(error.message, of: type(of: command))
         } catch {
+            exitSafely(error)
+        }
+    }
+
+    /// `exit(withError:)`, except that a message echoing what was typed (`--style $'\e]0;…'`) has
+    /// its escape sequences and control characters written out, never sent to the terminal.
+    static func exitSafely(_ error: any Error) -> Never {
+        let message = fullMessage(for: error)
+        let code = exitCode(for: error)
+        guard code != .success, ServerText.hasInvisibles(message.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "\t", with: "")) else {
             exit(withError: error)
         }
+        _ = Console.error(ServerText.visible(message, keepNewlines: true) + "\n")
+        Foundation.exit(code.rawValue)
     }
 
     /// Prints a usage error as ArgumentParser words its own, with `command`'s usage, and exits 64.
     static func usageError(_ message: String, of command: ParsableCommand.Type) -> Never {
         let help = command == FinkPlot.self ? "finkplot --help" : "finkplot \(command._commandName) --help"
-        _ = Console.error("Error: \(message)\nUsage: \(usageString(for: command))\n  See '\(help)' for more information.\n")
+        _ = Console.error("Error: \(ServerText.visible(message, keepNewlines: true))\nUsage: \(usageString(for: command))\n  See '\(help)' for more information.\n")
         exit(withError: ExitCode.validationFailure)
     }
 

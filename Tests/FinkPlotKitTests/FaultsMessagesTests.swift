@@ -70,6 +70,24 @@ import Testing
         #expect(r.err.contains("error: ZTF21abc: invalid objectId: a ZTF objectId has 12 characters (like ZTF21aaxtctv), this one has 8"), "\(r.err)")
     }
 
+    /// ArgumentParser's own messages echo what was typed: an escape sequence there is written out too.
+    @Test func optionValuesAreEchoedSafely() async throws {
+        for (arguments, said) in [
+            (["--style", "\u{1B}]0;pwned\u{07}"], #"The value '\x1B]0;pwned\x07' is invalid for '--style"#),
+            (["--bogus\u{1B}[2J"], #"Unknown option '--bogus\x1B[2J'"#),
+            (["--width", "\u{1B}[2J"], #"--width '\x1B[2J'"#),
+        ] {
+            let r = try await runFinkplot(["lightcurve", "ZTF18aabjigr", "--from", fixtures] + arguments)
+            #expect(r.status == 64, "\(arguments): \(r.err)")
+            #expect(r.err.contains(said), "\(arguments): \(r.err)")
+            #expect(!r.err.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(arguments): \(r.err.debugDescription)")
+            #expect(r.err.contains("Usage: finkplot lightcurve"), "the usage still follows: \(r.err)")
+        }
+        // Help is untouched.
+        let help = try await runFinkplot(["lightcurve", "--help"])
+        #expect(help.status == 0 && help.out.contains("USAGE: finkplot lightcurve"), "\(help.out)")
+    }
+
     @Test func idsFilesThatAreNotFilesOrArePipes() async throws {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -63,10 +63,13 @@ public enum ServerText {
     /// characters as `\x1B`, bidirectional overrides as `\u{202E}`, bytes that were not UTF-8
     /// (U+FFFD) as `\u{FFFD}`. For echoing what a user typed (an id): unlike `sanitized`, which drops
     /// them, the user sees what is there and why it is refused.
-    public static func visible(_ text: String) -> String {
+    /// With `keepNewlines`, line feeds and tabs stay as they are (a multi-line message).
+    public static func visible(_ text: String, keepNewlines: Bool = false) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {
+            case 0x09, 0x0A where keepNewlines:
+                out.unicodeScalars.append(scalar)
             case 0x00...0x1F, 0x7F...0x9F:
                 out += "\\x" + hex(scalar.value, digits: 2)
             case 0xFFFD, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:

@@ -155,8 +155,10 @@ public struct URLSessionTransport: Transport {
         case .cannotParseResponse, .cannotDecodeContentData, .cannotDecodeRawData:
             return "it is not valid HTTP (\(error.localizedDescription))"
         case .unknown:
-            // libcurl's words, passed through by Foundation with no code of their own.
+            // libcurl's words, passed through by Foundation with no code of their own. A body cut
+            // short is the connection's fault (a transport error, retried), not the answer's form.
             let text = error.localizedDescription
+            if text.lowercased().contains("transfer closed") { return nil }
             if text.lowercased().contains("out of memory") {
                 return "its headers are too large or malformed to be read"
             }
@@ -185,7 +187,8 @@ public struct URLSessionTransport: Transport {
              .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
             return "the TLS connection failed (\(error.localizedDescription))"
         case .badServerResponse: return "the server closed the connection without a valid HTTP answer"
-        case .unsupportedURL: return "unsupported URL"
+        case .unknown where error.localizedDescription.lowercased().contains("transfer closed"):
+            return "the connection was closed before the answer was complete (\(error.localizedDescription))"
         default: return "\(error.localizedDescription) (URLError \(code.rawValue))"
         }
     }
