@@ -149,7 +149,7 @@ import Testing
         #expect(blocked.status == 0, "\(blocked.err)")
         #expect(blocked.err.components(separatedBy: "warning: the cache \(path("file/cache")) cannot be written").count == 2, "\(blocked.err)")
         #expect(blocked.err.contains("\(path("file")) is a file, not a directory"), "\(blocked.err)")
-        #expect(ids.allSatisfy { FileManager.default.fileExists(atPath: path("a/\($0).png")) }, "the figures are drawn all the same")
+        #expect(ids.allSatisfy { FileManager.default.fileExists(atPath: path("a/\($0)_lightcurve.png")) }, "the figures are drawn all the same")
 
         // The folder is there but its entries cannot be stored: said at the first, not 3 times.
         let cache = dir.appendingPathComponent("cache")
@@ -159,7 +159,7 @@ import Testing
         let storeFails = try await runFinkplot(["lightcurve"] + ids + ["--output-dir", path("b"), "--cache", cache.path] + api + small)
         #expect(storeFails.status == 0, "\(storeFails.err)")
         #expect(storeFails.err.components(separatedBy: "cannot be written").count == 2, "\(storeFails.err)")
-        #expect(ids.allSatisfy { FileManager.default.fileExists(atPath: path("b/\($0).png")) })
+        #expect(ids.allSatisfy { FileManager.default.fileExists(atPath: path("b/\($0)_lightcurve.png")) })
     }
 
     @Test func cacheNamingAFileIsAUsageError() async throws {

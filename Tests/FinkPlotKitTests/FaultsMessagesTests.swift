@@ -98,7 +98,7 @@ import Testing
         let piped = try await bash(#"$BIN lightcurve --ids-file <(echo ZTF18aabjigr) --from "$FIX" --output-dir out --width 400 --height 200 --dpi 50"#, in: dir)
         #expect(piped.status == 0, "\(piped.err)")
         #expect(!piped.err.contains("permission"), "\(piped.err)")
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/ZTF18aabjigr.png").path))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/ZTF18aabjigr_lightcurve.png").path))
     }
 
     // MARK: Options
