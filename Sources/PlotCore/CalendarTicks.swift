@@ -35,11 +35,27 @@ extension Ticks {
             return TickSet(major: [day + epoch], minor: [], labels: [CivilDate(days: Int(day)).dayLabel], step: 1)
         }
         let span = hi - lo
-        let step = CalendarStep.choose(span: span, maxCount: maxCount)
+        let step = CalendarStep.choose(lo: lo, hi: hi, maxCount: maxCount)
         let major = step.ticks(from: lo, to: hi)
         let minor = step.minorStep.ticks(from: lo, to: hi).filter { m in !major.contains { abs($0 - m) < 1e-9 } }
         return TickSet(major: major.map { $0 + epoch }, minor: minor.map { $0 + epoch },
                        labels: major.map { step.label(for: $0) }, step: step.nominalDays)
+    }
+}
+
+extension Ticks {
+    /// For calendar ticks of month or year steps, the middle of the month or year each label
+    /// names: (its first day + its last day) / 2, as a night's bar is centred on its date. Nil
+    /// for finer steps, whose labels name the instant of their tick.
+    static func centredCalendarLabelPositions(_ ticks: TickSet, unixEpochAt epoch: Double) -> [Double]? {
+        guard ticks.step >= 28 else { return nil }
+        let years = ticks.step >= 365
+        return ticks.major.map { tick in
+            let date = CivilDate(days: Int((tick - epoch + 1e-9).rounded(.down)))
+            let next = years ? CivilDate(year: date.year + 1, month: 1, day: 1)
+                : date.month == 12 ? CivilDate(year: date.year + 1, month: 1, day: 1) : CivilDate(year: date.year, month: date.month + 1, day: 1)
+            return (Double(date.days) + Double(next.days - 1)) / 2 + epoch
+        }
     }
 }
 
@@ -104,6 +120,20 @@ enum CalendarStep: Equatable {
 
     static func choose(span: Double, maxCount: Int) -> CalendarStep {
         for c in candidates where span / c.nominalDays <= Double(maxCount) { return c }
+        return choosePastCandidates(span: span, maxCount: maxCount)
+    }
+
+    /// As `choose`, counting the intervals between the ticks that fall inside `lo...hi`: a year
+    /// padded by a few days holds two 6-month intervals, though it spans a little more than two.
+    static func choose(lo: Double, hi: Double, maxCount: Int) -> CalendarStep {
+        let span = hi - lo
+        for c in candidates + [.years(1)] where span / c.nominalDays <= 2 * Double(maxCount) + 2 {
+            if c.ticks(from: lo, to: hi).count - 1 <= maxCount { return c }
+        }
+        return choose(span: span, maxCount: maxCount)
+    }
+
+    static func choosePastCandidates(span: Double, maxCount: Int) -> CalendarStep {
         // Years: 1, 2, 5 × 10^k.
         var k = 1
         while true {

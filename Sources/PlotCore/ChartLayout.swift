@@ -35,8 +35,10 @@ public struct ChartLayout {
     /// Ticks of `chart.secondaryX`, in its own units.
     public let secondaryTicks: TickSet?
 
-    /// `plotSpan` fixes the plot area's left and right edges (aligning panels stacked in a column).
-    public init(chart: Chart, frame: Rect, style: Style, measurer: any TextMeasurer, plotSpan: ClosedRange<Double>? = nil) {
+    /// `plotSpan` fixes the plot area's left and right edges (aligning panels stacked in a column),
+    /// `plotRows` its top and bottom (aligning panels side by side in a row).
+    public init(chart: Chart, frame: Rect, style: Style, measurer: any TextMeasurer, plotSpan: ClosedRange<Double>? = nil,
+                plotRows: ClosedRange<Double>? = nil) {
         var chart = chart
         self.frame = frame
         self.style = style
@@ -84,10 +86,12 @@ public struct ChartLayout {
         let topLegendHeight = legendRows.isEmpty ? 0 : Double(legendRows.count) * 1.5 * em + 0.4 * em
         let secondaryHeight = chart.secondaryX == nil ? 0
             : TextMetrics.lineHeight(style.labelSize) + 0.6 * em + TextMetrics.lineHeight(style.fontSize) + 0.5 * em
-        let top = frame.minY + pad + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
+        let top = plotRows?.lowerBound ?? frame.minY + pad + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
             + topLegendHeight + secondaryHeight
-        let bottom = frame.maxY - pad - TextMetrics.lineHeight(style.labelSize) - 0.7 * em
-            - TextMetrics.lineHeight(style.fontSize) - 0.5 * em
+        // An unlabelled x axis (a panel above another sharing its axis) needs only a margin.
+        let bottom = plotRows?.upperBound ?? (chart.xAxis.showsLabels
+            ? frame.maxY - pad - TextMetrics.lineHeight(style.labelSize) - 0.7 * em - TextMetrics.lineHeight(style.fontSize) - 0.5 * em
+            : frame.maxY - 0.5 * em)
         let plotHeight = max(10, bottom - top)
         // Limit arrows are in points below their markers: the axis reaches far enough past the
         // lowest one (on the page) to hold it. Solving end = y + r·(end − start), r = reach / height.
@@ -116,9 +120,10 @@ public struct ChartLayout {
                                   maxCount: max(2, Int(plotWidth0 / (5 * em))))
         var maxCount = xTicks.major.count
         while maxCount > 1 {
+            guard chart.xAxis.showsLabels else { break }
             let widest = xTicks.labels.map { measurer.width(of: $0, style: tickText) }.max() ?? 0
             // The closest pair counts: calendar ticks are not evenly spaced (months differ in length).
-            let gaps = zip(xTicks.major.dropFirst(), xTicks.major).map { $0 - $1 }
+            let gaps = zip(xTicks.labelAt.dropFirst(), xTicks.labelAt).map { $0 - $1 }
             let closest = gaps.min() ?? xTicks.step
             let spacing = closest / (xDomain.upperBound - xDomain.lowerBound) * plotWidth0
             if widest + em <= spacing { break }
@@ -131,7 +136,8 @@ public struct ChartLayout {
                                                         measurer: measurer, style: tickText)
         }
         // A label centred on the right edge must not run off the figure.
-        if plotSpan == nil, legendWidth == 0, let last = xTicks.labels.last {
+        if plotSpan == nil, legendWidth == 0, chart.xAxis.showsLabels,
+           let last = Array(zip(xTicks.labelAt, xTicks.labels)).last(where: { xDomain.contains($0.0) })?.1 {
             right = min(right, frame.maxX - max(pad, measurer.width(of: last, style: tickText) / 2 + 2))
         }
         if plotSpan == nil, legendWidth == 0, let last = secondaryTicks?.labels.last {
@@ -156,6 +162,19 @@ public struct ChartLayout {
     }
 
     static func symbolWidth(_ em: Double) -> Double { 1.8 * em }
+
+    /// A title centred under (or over) the plot, moved sideways to stay inside the frame when the
+    /// plot is off-centre (a wide label column), and set smaller when wider than the frame.
+    static func centredTitle(_ role: String, _ text: String, centre: Double, y: Double, vertical: VerticalAnchor,
+                             frame: Rect, style: TextStyle, measurer: any TextMeasurer, em: Double) -> DisplayItem {
+        var style = style
+        let room = frame.width - 1.8 * em
+        let width = measurer.width(of: text, style: style)
+        if width > room, width > 0 { style.size *= room / width }
+        let half = min(width, room) / 2
+        let x = min(max(centre, frame.minX + 0.9 * em + half), frame.maxX - 0.9 * em - half)
+        return DisplayItem(role, .text(TextItem(text, at: Point(x, y), horizontal: .middle, vertical: vertical, style: style)))
+    }
 
     /// An arrow pointing down the page from just below a marker at `c`: a shaft of `length`
     /// points and a head of two strokes.
@@ -313,7 +332,8 @@ public struct ChartLayout {
         out.append(DisplayItem("axis.y.tick", .segments(yticks(yTicks.major, length: style.majorTickLength), stroke: tickStroke)))
         out.append(DisplayItem("axis.frame", .rect(plotRect, fill: nil, stroke: axisStroke)))
 
-        for (v, label) in zip(xTicks.major, xTicks.labels) {
+        // Centred calendar labels may fall outside the axis (the month of the last tick).
+        for (v, label) in zip(xTicks.labelAt, xTicks.labels) where chart.xAxis.showsLabels && xScale.domain.contains(v) {
             out.append(DisplayItem("axis.x.ticklabel", .text(TextItem(
                 label, at: Point(xScale(v), plotRect.maxY + 0.5 * em), horizontal: .middle, vertical: .top, style: tickText))))
         }
@@ -322,9 +342,10 @@ public struct ChartLayout {
                 label, at: Point(plotRect.minX - 0.5 * em, yScale(v)), horizontal: .end, vertical: .middle, style: tickText))))
         }
         let labelText = style.text(style.labelSize)
-        out.append(DisplayItem("axis.x.title", .text(TextItem(
-            chart.xAxis.title, at: Point(plotRect.midX, frame.maxY - 0.9 * em), horizontal: .middle, vertical: .bottom,
-            style: labelText))))
+        if chart.xAxis.showsLabels {
+            out.append(Self.centredTitle("axis.x.title", chart.xAxis.title, centre: plotRect.midX, y: frame.maxY - 0.9 * em,
+                                         vertical: .bottom, frame: frame, style: labelText, measurer: measurer, em: em))
+        }
         out.append(DisplayItem("axis.y.title", .text(TextItem(
             chart.yAxis.title, at: Point(frame.minX + 0.9 * em, plotRect.midY), horizontal: .middle, vertical: .top,
             style: labelText, rotation: 90))))
@@ -339,9 +360,9 @@ public struct ChartLayout {
                 horizontal: .middle, vertical: .bottom, style: labelText))))
         }
         if let title = chart.title {
-            out.append(DisplayItem("title", .text(TextItem(
-                title, at: Point(plotRect.midX, frame.minY + 0.9 * em), horizontal: .middle, vertical: .top,
-                style: style.text(style.titleSize, weight: .bold)))))
+            // Panels side by side are narrow: a long title is moved in and set smaller, never cut.
+            out.append(Self.centredTitle("title", title, centre: plotRect.midX, y: frame.minY + 0.9 * em, vertical: .top,
+                                         frame: frame, style: style.text(style.titleSize, weight: .bold), measurer: measurer, em: em))
         }
         if !chart.legend.isEmpty {
             out += legendPlacement == .top ? topLegendItems(textStyle: tickText) : legendItems(textStyle: tickText)
@@ -448,9 +469,12 @@ extension ChartLayout {
         let rowHeight = 1.5 * em
         let secondaryHeight = chart.secondaryX == nil ? 0
             : TextMetrics.lineHeight(style.labelSize) + 0.6 * em + TextMetrics.lineHeight(style.fontSize) + 0.5 * em
-        let firstRowTop = plotRect.minY - secondaryHeight - Double(legendRows.count) * rowHeight - 0.4 * em
-        var out: [DisplayItem] = []
         let pad = 0.9 * em
+        // Under the title, where the plot's top was measured from; a plot aligned lower with its
+        // row's neighbours leaves the gap between legend and plot.
+        let firstRowTop = min(plotRect.minY - secondaryHeight - Double(legendRows.count) * rowHeight - 0.4 * em,
+                              frame.minY + pad + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0))
+        var out: [DisplayItem] = []
         for (r, row) in legendRows.enumerated() {
             let widths = row.map { ChartLayout.entryWidth(chart.legend[$0], em: em, measurer: measurer, style: textStyle) }
             let total = widths.reduce(0, +) + Double(row.count - 1) * 1.2 * em

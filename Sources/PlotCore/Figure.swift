@@ -62,6 +62,13 @@ public struct Axis: Sendable, Equatable {
     public var labeling: AxisLabeling
     /// Numeric ticks never step by 2.5 (counts of days: 0, 5, 10, not 0.0, 2.5, 5.0).
     public var wholeNumberSteps: Bool = false
+    /// For an x axis: its tick labels and title are drawn. Off for every panel of a stack but the
+    /// bottom one when the stack shares one time axis (the ticks stay, so the panels still read).
+    public var showsLabels: Bool = true
+    /// Calendar labels of month and year steps sit under the middle of the month or year they
+    /// name, not on its first day (ticks stay on the boundaries): under monthly bars a label
+    /// then names the bar above it.
+    public var centresCalendarLabels: Bool = false
 
     public init(title: String, inverted: Bool = false, limits: ClosedRange<Double>? = nil,
                 padding: Double = 0.05, minimumSpan: Double = 1, labeling: AxisLabeling = .numeric) {
@@ -186,6 +193,12 @@ public struct Figure: Sendable, Equatable {
     /// Chart panels stacked in one column share their plot areas' left and right edges (the
     /// innermost of each), so their x axes line up.
     public var alignsPlotAreas = false
+    /// Chart panels stacked in one column share the page's height so their plot areas are equally
+    /// tall: a panel whose legend or labels take more room gets a taller frame, not a shorter plot.
+    public var equalPlotHeights = false
+    /// Chart panels side by side in one row share their plot areas' top and bottom edges (the
+    /// innermost of each), so their value axes line up.
+    public var alignsPlotRows = false
 
     public init(size: Size, style: Style = .screen, panels: [Panel]) {
         self.size = size; self.style = style; self.panels = panels
@@ -197,21 +210,48 @@ public struct Figure: Sendable, Equatable {
                   panels: [Panel(frame: Rect(x: 0, y: 0, width: size.width, height: size.height), content: .chart(chart))])
     }
 
+    /// The chart panels' frames redivided so their plot areas are equally tall (`equalPlotHeights`):
+    /// each keeps what its title, legend and labels take (which does not depend on its height),
+    /// and the rest of the column is shared equally. Unchanged if the plots would vanish.
+    public func equalizingPlotHeights(measurer: any TextMeasurer) -> Figure {
+        let charts = panels.indices.filter { if case .chart = panels[$0].content { true } else { false } }
+            .sorted { panels[$0].frame.minY < panels[$1].frame.minY }
+        guard charts.count > 1, let first = charts.first, let last = charts.last else { return self }
+        let chrome = charts.map { i -> Double in
+            guard case let .chart(chart) = panels[i].content else { return 0 }
+            return panels[i].frame.height - ChartLayout(chart: chart, frame: panels[i].frame, style: style, measurer: measurer).plotRect.height
+        }
+        let top = panels[first].frame.minY, total = panels[last].frame.maxY - top
+        let plot = (total - chrome.reduce(0, +)) / Double(charts.count)
+        guard plot > 10 else { return self }
+        var figure = self
+        var y = top
+        for (i, extra) in zip(charts, chrome) {
+            figure.panels[i].frame.y = y
+            figure.panels[i].frame.height = extra + plot
+            y += extra + plot
+        }
+        return figure
+    }
+
     /// Lays the figure out into the primitives a renderer draws.
     public func displayList(measurer: any TextMeasurer) -> DisplayList {
+        let panels = equalPlotHeights ? equalizingPlotHeights(measurer: measurer).panels : self.panels
         var list = DisplayList(size: size, background: style.background)
-        var span: ClosedRange<Double>?
-        if alignsPlotAreas {
+        var span: ClosedRange<Double>?, rows: ClosedRange<Double>?
+        if alignsPlotAreas || alignsPlotRows {
             let rects = panels.compactMap { panel -> Rect? in
                 guard case let .chart(chart) = panel.content else { return nil }
                 return ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).plotRect
             }
-            if let left = rects.map(\.minX).max(), let right = rects.map(\.maxX).min(), right > left { span = left...right }
+            if alignsPlotAreas, let left = rects.map(\.minX).max(), let right = rects.map(\.maxX).min(), right > left { span = left...right }
+            if alignsPlotRows, let top = rects.map(\.minY).max(), let bottom = rects.map(\.maxY).min(), bottom > top { rows = top...bottom }
         }
         for panel in panels {
             switch panel.content {
             case let .chart(chart):
-                list.items += ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer, plotSpan: span).items()
+                list.items += ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer, plotSpan: span,
+                                          plotRows: rows).items()
             case let .imageGrid(grid):
                 list.items += ImageGridLayout(grid: grid, style: style, measurer: measurer)
                     .items(origin: Point(panel.frame.x, panel.frame.y))

@@ -63,6 +63,22 @@ public struct HorizontalBarLayout {
         return rows
     }
 
+    /// The page height in points that holds `chart` with rows of `rowHeight` em (the most the
+    /// layout gives them) and nothing to spare: title, rows, value axis and its title.
+    public static func naturalHeight(of chart: HorizontalBarChart, style: Style, rowHeight: Double = 2.4) -> Double {
+        let em = style.fontSize
+        var rowCount = 0.0
+        var previous = false
+        for group in chart.groups where !group.bars.isEmpty {
+            if previous { rowCount += 0.6 }
+            rowCount += Double(group.bars.count) + (group.title != nil ? 1 : 0)
+            previous = true
+        }
+        let top = 0.9 * em + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
+        let bottom = 0.9 * em + TextMetrics.lineHeight(style.labelSize) + 0.7 * em + TextMetrics.lineHeight(style.fontSize) + 0.5 * em
+        return top + max(1, rowCount) * rowHeight * em + bottom
+    }
+
     public init(chart: HorizontalBarChart, frame: Rect, style: Style, measurer: any TextMeasurer) {
         self.chart = chart
         self.frame = frame
@@ -126,8 +142,10 @@ public struct HorizontalBarLayout {
         }
         let available = max(10, bottom - top)
         rowHeight = rowCount > 0 ? min(2.4 * em, available / rowCount) : 2.4 * em
-        // The plot hugs its rows: the value axis sits right under the last bar.
-        let plotRect = Rect(x: left, y: top, width: max(10, right - left), height: max(rowHeight, rowHeight * rowCount))
+        // The plot hugs its rows: the value axis sits right under the last bar. A page taller than
+        // the rows need (a 16:9 slide of two classes) centres them in the room below the title.
+        let height = max(rowHeight, rowHeight * rowCount)
+        let plotRect = Rect(x: left, y: top + max(0, available - height) / 2, width: max(10, right - left), height: height)
         self.plotRect = plotRect
         self.scale = LinearScale(domain: domain, from: plotRect.minX, to: plotRect.maxX)
     }
@@ -185,8 +203,8 @@ public struct HorizontalBarLayout {
                 label, at: Point(scale(v), plotRect.maxY + style.majorTickLength + 0.3 * em), horizontal: .middle, vertical: .top, style: text))))
         }
         let titleY = plotRect.maxY + style.majorTickLength + 0.3 * em + TextMetrics.lineHeight(style.fontSize) + 0.5 * em
-        out.append(DisplayItem("axis.x.title", .text(TextItem(
-            chart.valueAxis.title, at: Point(plotRect.midX, titleY), horizontal: .middle, vertical: .top, style: style.text(style.labelSize)))))
+        out.append(ChartLayout.centredTitle("axis.x.title", chart.valueAxis.title, centre: plotRect.midX, y: titleY, vertical: .top,
+                                            frame: frame, style: style.text(style.labelSize), measurer: measurer, em: em))
         if let title = chart.title {
             // A title wider than the page (a journal column) is set smaller rather than cut.
             var titleStyle = style.text(style.titleSize, weight: .bold)

@@ -28,7 +28,11 @@ public struct SecondaryAxis: Sendable, Equatable {
 extension Axis {
     /// This axis's ticks: its labeling, and whole-number steps when asked.
     func ticks(lower: Double, upper: Double, maxCount: Int) -> TickSet {
-        Ticks.make(labeling, lower: lower, upper: upper, maxCount: maxCount, wholeNumberSteps: wholeNumberSteps)
+        var t = Ticks.make(labeling, lower: lower, upper: upper, maxCount: maxCount, wholeNumberSteps: wholeNumberSteps)
+        if centresCalendarLabels, case let .calendar(epoch) = labeling {
+            t.labelPositions = Ticks.centredCalendarLabelPositions(t, unixEpochAt: epoch)
+        }
+        return t
     }
 }
 

@@ -6,6 +6,11 @@ public struct TickSet: Sendable, Equatable {
     public var minor: [Double]
     public var labels: [String]
     public var step: Double
+    /// Where each label is drawn, when not at its tick (`Axis.centresCalendarLabels`).
+    public var labelPositions: [Double]? = nil
+
+    /// Where the labels are drawn.
+    public var labelAt: [Double] { labelPositions ?? major }
 }
 
 public enum Ticks {

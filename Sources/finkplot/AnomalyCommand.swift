@@ -147,7 +147,7 @@ struct AnomalyCommand: AsyncParsableCommand {
         let table = output.tableURL(directory: outputDirectory)
         let preset = try output.preset()
         let style = preset.style
-        let size = try output.size { AnomalyFigure.naturalHeightPixels(result.alerts, dpi: $0.dpi, style: style) }
+        let size = try output.size { AnomalyFigure.pageHeightPixels(result.alerts, size: $0, preset: preset) }
         let format = try output.resolvedFormat()
         do {
             var options = ["anomaly", "--count", "\(count)"]

@@ -92,13 +92,12 @@ struct StatsCommand: AsyncParsableCommand {
         let chart = try output.outputURL(defaultName: "stats")
         let table = output.tableURL()
         let preset = try output.preset()
-        // The preset's page per panel: three panels make a page two and a half times as tall.
-        let size = try output.size { Int(($0.points.width * preset.page.height / preset.page.width * (plot == .all ? 2.5 : 1) * $0.dpi / 72).rounded()) }
+        let size = try output.size { StatsFigure.pageHeightPixels(plot: plot, size: $0, preset: preset) }
         do {
             let (nights, notes) = try await runStoppable { try await run.fetch() }
             if !quiet { for note in notes { printError("note: \(note)") } }
             let figure = StatsFigure.figure(nights, plot: plot, size: size, top: top, chosen: classes, style: preset.style,
-                                            bin: bin.bin)
+                                            bin: bin.bin, arrangement: .init(preset))
             let missing = classes.filter { name in
                 let column = name.hasPrefix("class:") ? name : "class:" + name
                 return !nights.contains { $0.counters[column] != nil }

@@ -30,7 +30,9 @@ import Testing
         let t = Ticks.calendar(lower: lo, upper: hi, maxCount: 8, unixEpochAt: 0)
         #expect(t.labels == ["2021-02", "2021-03", "2021-04", "2021-05", "2021-06", "2021-07"])
         let threeMonthly = Ticks.calendar(lower: lo, upper: hi, maxCount: 3, unixEpochAt: 0)
-        #expect(threeMonthly.labels == ["2021-04", "2021-07"])
+        // Counted between the ticks that fall inside: 2-month steps give 2 intervals, within 3.
+        #expect(threeMonthly.labels == ["2021-03", "2021-05", "2021-07"])
+        #expect(Ticks.calendar(lower: lo, upper: hi, maxCount: 1, unixEpochAt: 0).labels == ["2021-04", "2021-07"])
     }
 
     @Test func weeksOfDataTickOnDaysOfTheMonthWithoutCrowdingMonthEnds() {

@@ -49,6 +49,9 @@ public enum StylePreset: String, Sendable, CaseIterable {
         }
     }
 
+    /// A 16:9 slide: every figure keeps the slide's page rather than growing to fit its content.
+    public var isSlide: Bool { self == .talk || self == .dark }
+
     /// Page width and height in inches, and the resolution of raster output.
     public var page: (width: Double, height: Double, dpi: Double) {
         switch self {

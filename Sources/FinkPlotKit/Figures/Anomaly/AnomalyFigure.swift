@@ -59,15 +59,13 @@ public enum AnomalyFigure {
     }
 
     /// A page height that fits the bars at their natural thickness (2.4 em rows, as the layout
-    /// caps them), so a chart of two classes is not a thin strip on an empty page. 200 to 1500 px.
-    public static func naturalHeightPixels(_ alerts: [AnomalyAlert], dpi: Double, style: Style = .screen) -> Int {
-        let (classes, failures) = classCounts(alerts)
-        // Classes, then the unclassified group's heading and bars (after a 0.6-row gap when below classes).
-        let unclassified = failures.isEmpty ? 0 : Double(failures.count) + 1 + (classes.isEmpty ? 0 : 0.6)
-        let rows = max(1, Double(classes.count) + unclassified)
-        // Title and value axis take about 8 em; a little more keeps the page from feeling cramped.
-        let points = 8.5 * style.fontSize + rows * 2.4 * style.fontSize
-        return min(1500, max(200, Int((points * dpi / 72).rounded(.up))))
+    /// caps them), so a chart of two classes is not a thin strip on an empty page: title, rows,
+    /// value axis and nothing to spare. 200 to 1500 px. A slide (`talk`, `dark`) keeps its 16:9
+    /// page, the rows centred on it: slides are all one size.
+    public static func pageHeightPixels(_ alerts: [AnomalyAlert], size: FigureSize, preset: StylePreset) -> Int {
+        if preset.isSlide { return size.heightPixels }
+        let points = HorizontalBarLayout.naturalHeight(of: chart(alerts), style: preset.style)
+        return min(1500, max(200, Int((points * size.dpi / 72).rounded(.up))))
     }
 
     /// Bars that fit a page of `height` points with readable rows.

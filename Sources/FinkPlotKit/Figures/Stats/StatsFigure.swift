@@ -208,17 +208,42 @@ public enum StatsFigure {
                      legend: legend.reversed(), bars: series)
     }
 
-    /// One page; with several panels they share the width and split the height, x axes aligned.
+    /// How several panels share the page.
+    public enum Arrangement: Sendable, Equatable {
+        /// In one column sharing one time axis, labelled under the bottom panel only; every
+        /// plot area equally tall (a page, a journal column).
+        case stacked
+        /// Side by side in one row, each with its axis, plot areas level (a 16:9 slide, whose
+        /// height cannot hold three panels one above the other at slide type sizes).
+        case row
+
+        /// Slides put their panels in a row; every other page stacks them.
+        public init(_ preset: StylePreset) { self = preset.isSlide ? .row : .stacked }
+    }
+
+    /// The page height in pixels for `plot` at `size`'s width: the preset's own page for one
+    /// panel or a slide (16:9 whatever it holds), and for three stacked panels 2.1 times the
+    /// preset's aspect, which keeps each plot area as tall as a single panel's less the x labels
+    /// and title that only the bottom panel carries (paper: 3.4 × 5.5 in, a journal column).
+    public static func pageHeightPixels(plot: StatsPlot, size: FigureSize, preset: StylePreset) -> Int {
+        let aspect = preset.page.height / preset.page.width
+        let factor = plot.panels.count > 1 && !preset.isSlide ? 2.1 : 1
+        return Int((Double(size.widthPixels) * aspect * factor).rounded())
+    }
+
+    /// One page; with several panels they share the width and split the height, x axes aligned
+    /// (`stacked`), or share the height in one row (`row`).
     /// `bin` groups the nights of the bar panels; nil picks it (`autoBin`).
     public static func figure(_ nights: [NightStatistics], plot: StatsPlot, size: FigureSize, top: Int = 6,
-                              chosen: [String] = [], style: Style = .screen, bin: StatsBin? = nil) -> Figure {
-        let plotPixels = plotWidthPixels(nights, plot: plot, size: size, top: top, chosen: chosen, style: style)
+                              chosen: [String] = [], style: Style = .screen, bin: StatsBin? = nil,
+                              arrangement: Arrangement = .stacked) -> Figure {
+        let plotPixels = plotWidthPixels(nights, plot: plot, size: size, top: top, chosen: chosen, style: style, arrangement: arrangement)
         let bin = bin ?? autoBin(nights, plotPixels: plotPixels)
         // Weeks and months wide enough to see a gap get one, so neighbours read as separate bars;
         // narrower ones fill their span (a sub-pixel gap would only pale the colour).
         let binPixels = plotPixels / max(1, axisDays(nights)) * (bin == .week ? 7 : 30.4)
         return layout(nights, plot: plot, size: size, top: top, chosen: chosen, style: style, bin: bin,
-                      fill: bin != .night && binPixels >= 8 ? 0.85 : 1)
+                      fill: bin != .night && binPixels >= 8 ? 0.85 : 1, arrangement: arrangement)
     }
 
     /// The bin `auto` gives: nights while a night is at least 3 device pixels wide in the plot,
@@ -233,58 +258,97 @@ public enum StatsFigure {
         return limits.upperBound - limits.lowerBound
     }
 
-    /// The width of the (aligned) plot areas in device pixels, from a layout with per-night bars
+    /// The width of the (narrowest) plot area in device pixels, from a layout with per-night bars
     /// and approximate text widths: close enough for a threshold of a few pixels, and free of Cairo.
     public static func plotWidthPixels(_ nights: [NightStatistics], plot: StatsPlot, size: FigureSize, top: Int = 6,
-                                       chosen: [String] = [], style: Style = .screen) -> Double {
-        let figure = layout(nights, plot: plot, size: size, top: top, chosen: chosen, style: style, bin: .night, fill: 1)
+                                       chosen: [String] = [], style: Style = .screen, arrangement: Arrangement = .stacked) -> Double {
+        let figure = layout(nights, plot: plot, size: size, top: top, chosen: chosen, style: style, bin: .night, fill: 1,
+                            arrangement: arrangement)
         let measurer = ApproximateTextMeasurer()
-        var left = -Double.infinity, right = Double.infinity
+        var width = Double.infinity
         for panel in figure.panels {
             guard case let .chart(chart) = panel.content else { continue }
-            let rect = ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).plotRect
-            left = max(left, rect.minX)
-            right = min(right, rect.maxX)
+            width = min(width, ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).plotRect.width)
         }
-        return right > left ? (right - left) * size.pixelsPerPoint : size.points.width * size.pixelsPerPoint
+        return width.isFinite ? width * size.pixelsPerPoint : size.points.width * size.pixelsPerPoint
     }
 
     /// "alerts per month (thousands)" is taller than a panel of a journal column (`paper`, three
     /// panels): there it reads "alerts/month (10³)", as short as the panel title allows (the
-    /// title says the bin in full). Measured with approximate widths, which err on the long side.
-    static func fittingYTitle(_ chart: Chart, frame: Rect, style: Style) -> Chart {
-        let full = chart.yAxis.title
-        guard full.hasPrefix("alerts per ") else { return chart }
-        let plot = ChartLayout(chart: chart, frame: frame, style: style, measurer: ApproximateTextMeasurer()).plotRect
-        let room = 2 * min(plot.midY - frame.minY, frame.maxY - plot.midY) - style.fontSize
+    /// title says the bin in full). When one panel needs it, every panel is written so, so a page
+    /// never mixes "(10³)" with "(millions)". Measured with approximate widths, which err long.
+    static func fittingYTitles(_ figure: Figure) -> Figure {
+        let style = figure.style
+        let measurer = ApproximateTextMeasurer()
         let text = TextStyle(family: style.fontFamily, size: style.labelSize)
-        guard ApproximateTextMeasurer().width(of: full, style: text) > room else { return chart }
-        var fitted = chart
-        fitted.yAxis.title = full.replacingOccurrences(of: "alerts per ", with: "alerts/")
-            .replacingOccurrences(of: " (thousands)", with: " (10³)")
-            .replacingOccurrences(of: " (millions)", with: " (10⁶)")
+        let arranged = figure.equalPlotHeights ? figure.equalizingPlotHeights(measurer: measurer) : figure
+        let tooLong = arranged.panels.contains { panel in
+            guard case let .chart(chart) = panel.content else { return false }
+            let plot = ChartLayout(chart: chart, frame: panel.frame, style: style, measurer: measurer).plotRect
+            let room = 2 * min(plot.midY - panel.frame.minY, panel.frame.maxY - plot.midY) - style.fontSize
+            return measurer.width(of: chart.yAxis.title, style: text) > room
+        }
+        guard tooLong else { return figure }
+        var fitted = figure
+        for i in fitted.panels.indices {
+            guard case var .chart(chart) = fitted.panels[i].content else { continue }
+            chart.yAxis.title = chart.yAxis.title.replacingOccurrences(of: "alerts per ", with: "alerts/")
+                .replacingOccurrences(of: " (thousands)", with: " (10³)")
+                .replacingOccurrences(of: " (millions)", with: " (10⁶)")
+                .replacingOccurrences(of: " (billions)", with: " (10⁹)")
+            fitted.panels[i].content = .chart(chart)
+        }
         return fitted
     }
 
+    /// The title of the time axis under a stack of panels, which holds bars and the per-night
+    /// cumulative line alike: the date, and how the bars are binned.
+    static func sharedXTitle(_ bin: StatsBin) -> String {
+        switch bin {
+        case .night: "night (UTC)"
+        case .week: "date (UTC); bars: weeks from Monday"
+        case .month: "date (UTC); bars: calendar months"
+        }
+    }
+
     static func layout(_ nights: [NightStatistics], plot: StatsPlot, size: FigureSize, top: Int, chosen: [String],
-                       style: Style, bin: StatsBin, fill: Double) -> Figure {
+                       style: Style, bin: StatsBin, fill: Double, arrangement: Arrangement = .stacked) -> Figure {
         let page = size.points
-        let charts: [Chart] = plot.panels.map { kind in
+        var charts: [Chart] = plot.panels.map { kind in
             switch kind {
             case .nightly, .all: nightly(nights, bin: bin, fill: fill, style: style)
             case .cumulative: cumulativeChart(nights, bin: bin, style: style)
             case .classes: classesChart(nights, top: top, chosen: chosen, bin: bin, fill: fill)
             }
         }
-        let height = page.height / Double(charts.count)
-        let panels = charts.enumerated().map { i, chart in
-            let frame = Rect(x: 0, y: Double(i) * height, width: page.width, height: height)
-            return Panel(frame: frame, content: .chart(fittingYTitle(chart, frame: frame, style: style)))
+        let stacked = charts.count > 1 && arrangement == .stacked
+        for i in charts.indices {
+            // Under monthly bars a month's label names the bar above it.
+            charts[i].xAxis.centresCalendarLabels = bin == .month
+            if stacked {
+                charts[i].xAxis.showsLabels = i == charts.count - 1
+                charts[i].xAxis.title = sharedXTitle(bin)
+            }
+        }
+        let panels: [Panel]
+        if stacked || charts.count == 1 {
+            let height = page.height / Double(charts.count)
+            panels = charts.enumerated().map { i, chart in
+                Panel(frame: Rect(x: 0, y: Double(i) * height, width: page.width, height: height), content: .chart(chart))
+            }
+        } else {
+            let width = page.width / Double(charts.count)
+            panels = charts.enumerated().map { i, chart in
+                Panel(frame: Rect(x: Double(i) * width, y: 0, width: width, height: page.height), content: .chart(chart))
+            }
         }
         var figure = Figure(size: page, style: style, panels: panels)
-        // Stacked panels read as one figure only if their time axes line up.
-        figure.alignsPlotAreas = true
-        return figure
+        // Stacked panels read as one figure only if their time axes line up, and as equals only
+        // if their plots are equally tall; panels in a row, if their bottoms are level.
+        figure.alignsPlotAreas = stacked
+        figure.equalPlotHeights = stacked
+        figure.alignsPlotRows = !stacked && charts.count > 1
+        return fittingYTitles(figure)
     }
 
     /// One row per night: the date, its key, `basic:` counters in the server's order, then every
