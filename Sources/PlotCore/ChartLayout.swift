@@ -118,17 +118,10 @@ public struct ChartLayout {
         // Fewer x ticks until neighbouring labels keep at least one em between them.
         var xTicks = chart.xAxis.ticks(lower: xDomain.lowerBound, upper: xDomain.upperBound,
                                   maxCount: max(2, Int(plotWidth0 / (5 * em))))
-        var maxCount = xTicks.major.count
-        while maxCount > 1 {
-            guard chart.xAxis.showsLabels else { break }
-            let widest = xTicks.labels.map { measurer.width(of: $0, style: tickText) }.max() ?? 0
-            // The closest pair counts: calendar ticks are not evenly spaced (months differ in length).
-            let gaps = zip(xTicks.labelAt.dropFirst(), xTicks.labelAt).map { $0 - $1 }
-            let closest = gaps.min() ?? xTicks.step
-            let spacing = closest / (xDomain.upperBound - xDomain.lowerBound) * plotWidth0
-            if widest + em <= spacing { break }
-            maxCount -= 1
-            xTicks = chart.xAxis.ticks(lower: xDomain.lowerBound, upper: xDomain.upperBound, maxCount: maxCount)
+        if chart.xAxis.showsLabels {
+            xTicks = Self.spacedTicks(xTicks, domain: xDomain, width: plotWidth0, em: em, measurer: measurer, style: tickText) {
+                chart.xAxis.ticks(lower: xDomain.lowerBound, upper: xDomain.upperBound, maxCount: $0)
+            }
         }
         var secondaryTicks: TickSet?
         if let secondary = chart.secondaryX {
@@ -137,11 +130,28 @@ public struct ChartLayout {
         }
         // A label centred on the right edge must not run off the figure.
         if plotSpan == nil, legendWidth == 0, chart.xAxis.showsLabels,
-           let last = Array(zip(xTicks.labelAt, xTicks.labels)).last(where: { xDomain.contains($0.0) })?.1 {
+           let last = Array(zip(xTicks.labelAt, xTicks.labels)).last(where: { xDomain.contains($0.0) && !$0.1.isEmpty })?.1 {
             right = min(right, frame.maxX - max(pad, measurer.width(of: last, style: tickText) / 2 + 2))
         }
-        if plotSpan == nil, legendWidth == 0, let last = secondaryTicks?.labels.last {
+        if plotSpan == nil, legendWidth == 0, let last = secondaryTicks?.labels.last(where: { !$0.isEmpty }) {
             right = min(right, frame.maxX - max(pad, measurer.width(of: last, style: tickText) / 2 + 2))
+        }
+        // Room kept for the last label narrows the plot: labels spaced for the wider one may now
+        // touch, so they are spaced again (starting from these ticks) on the final width.
+        if right - left < plotWidth0 - 0.01 {
+            let width = max(10, right - left)
+            if chart.xAxis.showsLabels {
+                let chosen = xTicks
+                xTicks = Self.spacedTicks(chosen, domain: xDomain, width: width, em: em, measurer: measurer, style: tickText) {
+                    chart.xAxis.ticks(lower: xDomain.lowerBound, upper: xDomain.upperBound, maxCount: min($0, max(1, chosen.major.count - 1)))
+                }
+            }
+            if let secondary = chart.secondaryX, let chosen = secondaryTicks {
+                secondaryTicks = Self.spacedTicks(chosen, domain: xDomain, width: width, em: em, measurer: measurer, style: tickText,
+                                                  position: secondary.primary(value:)) {
+                    secondary.ticks(domain: xDomain, maxCount: min($0, max(1, chosen.major.count - 1)))
+                }
+            }
         }
         let plotRect = Rect(x: left, y: top, width: max(10, right - left), height: plotHeight)
 
@@ -333,7 +343,7 @@ public struct ChartLayout {
         out.append(DisplayItem("axis.frame", .rect(plotRect, fill: nil, stroke: axisStroke)))
 
         // Centred calendar labels may fall outside the axis (the month of the last tick).
-        for (v, label) in zip(xTicks.labelAt, xTicks.labels) where chart.xAxis.showsLabels && xScale.domain.contains(v) {
+        for (v, label) in zip(xTicks.labelAt, xTicks.labels) where chart.xAxis.showsLabels && !label.isEmpty && xScale.domain.contains(v) {
             out.append(DisplayItem("axis.x.ticklabel", .text(TextItem(
                 label, at: Point(xScale(v), plotRect.maxY + 0.5 * em), horizontal: .middle, vertical: .top, style: tickText))))
         }
@@ -350,7 +360,7 @@ public struct ChartLayout {
             chart.yAxis.title, at: Point(frame.minX + 0.9 * em, plotRect.midY), horizontal: .middle, vertical: .top,
             style: labelText, rotation: 90))))
         if let secondary = chart.secondaryX, let t = secondaryTicks {
-            for (v, label) in zip(t.major, t.labels) where xScale.domain.contains(secondary.primary(value: v)) {
+            for (v, label) in zip(t.major, t.labels) where !label.isEmpty && xScale.domain.contains(secondary.primary(value: v)) {
                 out.append(DisplayItem("axis.x2.ticklabel", .text(TextItem(
                     label, at: Point(xScale(secondary.primary(value: v)), plotRect.minY - 0.5 * em), horizontal: .middle,
                     vertical: .bottom, style: tickText))))
@@ -445,20 +455,49 @@ extension ChartLayout {
         return rows
     }
 
-    /// Secondary-axis ticks, fewer until neighbouring labels keep an em between them. Spacing is
-    /// measured between actual ticks, as calendar ticks have no constant step.
+    /// Secondary-axis ticks, spaced as the primary's (`spacedTicks`), in the primary's coordinates.
     static func secondaryTicks(_ axis: SecondaryAxis, domain: ClosedRange<Double>, width: Double, em: Double,
                                measurer: any TextMeasurer, style: TextStyle) -> TickSet {
-        var maxCount = max(2, Int(width / (5 * em)))
-        var ticks = axis.ticks(domain: domain, maxCount: maxCount)
+        spacedTicks(axis.ticks(domain: domain, maxCount: max(2, Int(width / (5 * em)))), domain: domain, width: width, em: em,
+                    measurer: measurer, style: style, position: axis.primary(value:)) { axis.ticks(domain: domain, maxCount: $0) }
+    }
+
+    /// Ticks whose neighbouring labels keep at least an em (more than a character) between their
+    /// edges: fewer ticks (`make(maxCount)`) while that still leaves two labels on the axis, then
+    /// the same ticks with every second (third …) label left blank, the ticks kept. Spacing is
+    /// measured between actual labels, as calendar ticks have no constant step. `position` maps
+    /// a tick value onto the axis's coordinates (a secondary axis's offset).
+    static func spacedTicks(_ start: TickSet, domain: ClosedRange<Double>, width: Double, em: Double,
+                            measurer: any TextMeasurer, style: TextStyle, position: (Double) -> Double = { $0 },
+                            make: (Int) -> TickSet) -> TickSet {
         let span = domain.upperBound - domain.lowerBound
-        while maxCount > 1 {
-            let positions = ticks.major.map { axis.primary(value: $0) }.sorted()
-            let gaps = zip(positions.dropFirst(), positions).map { ($0 - $1) / span * width }
-            let widest = ticks.labels.map { measurer.width(of: $0, style: style) }.max() ?? 0
-            if widest + em <= (gaps.min() ?? .infinity) { break }
+        guard span > 0 else { return start }
+        func placed(_ t: TickSet) -> [(x: Double, half: Double)] {
+            zip(t.labelAt, t.labels).compactMap { v, label in
+                let x = position(v)
+                guard !label.isEmpty, domain.contains(x) else { return nil }
+                return ((x - domain.lowerBound) / span * width, measurer.width(of: label, style: style) / 2)
+            }.sorted { $0.x < $1.x }
+        }
+        func fits(_ t: TickSet) -> Bool {
+            let p = placed(t)
+            return zip(p, p.dropFirst()).allSatisfy { a, b in b.x - b.half - (a.x + a.half) >= em }
+        }
+        var ticks = start
+        var maxCount = max(1, start.major.count)
+        while !fits(ticks) && maxCount > 1 {
+            let fewer = make(maxCount - 1)
             maxCount -= 1
-            ticks = axis.ticks(domain: domain, maxCount: maxCount)
+            if placed(fewer).count < 2 && placed(ticks).count >= 2 { break }
+            ticks = fewer
+        }
+        var stride = 2
+        let full = ticks
+        while !fits(ticks) && placed(ticks).count > 1 {
+            ticks = full
+            ticks.labels = full.labels.enumerated().map { $0.offset % stride == 0 ? $0.element : "" }
+            stride += 1
+            if stride > full.labels.count { break }
         }
         return ticks
     }

@@ -391,7 +391,9 @@ public enum LightcurveBuilder {
     }
 
     static func xAxis(_ mode: TimeAxisMode, t0: Double?, scale: TimeScale = .utc) -> Axis {
-        var axis = Axis(title: timeTitle(mode, t0: t0, scale: scale), padding: 0.04, minimumSpan: 2)
+        // Six hours at least: a single point gets a readable axis, and two visits of one night
+        // (g then r, an hour apart) spread across it in hours rather than sit together mid-axis.
+        var axis = Axis(title: timeTitle(mode, t0: t0, scale: scale), padding: 0.04, minimumSpan: 0.25)
         if mode == .date { axis.labeling = .calendar(unixEpochAt: TimeParsing.unixEpochMJD) }
         // Days: 2.5-day steps would print MJD 58762.5.
         axis.wholeNumberSteps = true
