@@ -108,8 +108,17 @@ public struct ChartLayout {
                 if end < yDomain.lowerBound { yDomain = end...yDomain.upperBound }
             }
         }
-        let yTicks = chart.yAxis.ticks(lower: yDomain.lowerBound, upper: yDomain.upperBound,
+        var yTicks = chart.yAxis.ticks(lower: yDomain.lowerBound, upper: yDomain.upperBound,
                                        maxCount: max(2, Int(plotHeight / (2.8 * em))))
+        // One labelled value gives no scale: a finer step, while labels keep 1.8 em apart, until two are.
+        var yCount = max(2, Int(plotHeight / (2.8 * em)))
+        let ySpan = yDomain.upperBound - yDomain.lowerBound
+        while yTicks.major.count < 2, yCount < 40, ySpan > 0 {
+            yCount += 1
+            let finer = chart.yAxis.ticks(lower: yDomain.lowerBound, upper: yDomain.upperBound, maxCount: yCount)
+            guard finer.step / ySpan * plotHeight >= 1.8 * em else { break }
+            yTicks = finer
+        }
         let yLabelWidth = yTicks.labels.map { measurer.width(of: $0, style: tickText) }.max() ?? 0
         let left = plotSpan?.lowerBound ?? frame.minX + pad + TextMetrics.lineHeight(style.labelSize) + 0.7 * em + yLabelWidth + 0.5 * em
         var right = plotSpan?.upperBound ?? frame.maxX - pad - (legendWidth > 0 ? legendWidth + 1.2 * em : 0)

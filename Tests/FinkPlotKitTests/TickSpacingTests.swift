@@ -65,4 +65,20 @@ import Testing
         let ticks = labels(layout.items(), "axis.x.ticklabel").map(\.string)
         #expect(ticks.count >= 2 && ticks.allSatisfy { $0.contains(":") }, "hour ticks: \(ticks)")
     }
+
+    @Test func aShortMagnitudeAxisStillLabelsTwoValues() throws {
+        // Two magnitudes over a plot about 95 pt tall (a `paper` figure with a top axis): a step
+        // of 2 would label only "18".
+        var rows = detections([2_458_790.5, 2_458_800.5, 2_458_812.5])
+        rows[0].magpsf = 17.3; rows[1].magpsf = 18.0; rows[2].magpsf = 18.9
+        let lc = try LightcurveBuilder.build(objectId: id, detections: rows, options: LightcurveOptions())
+        let style = StylePreset.paper.style
+        for height in [120.0, 150, 187] {
+            let items = ChartLayout(chart: lc.chart, frame: Rect(x: 0, y: 0, width: 245, height: height), style: style, measurer: measurer).items()
+            let labels = items.filter { $0.role == "axis.y.ticklabel" }.compactMap(\.text)
+            #expect(labels.count >= 2, "\(height) pt: \(labels.map(\.string))")
+            let ys = labels.map(\.position.y).sorted()
+            #expect(zip(ys, ys.dropFirst()).allSatisfy { $1 - $0 >= 1.8 * style.fontSize - 1e-6 }, "labels apart: \(ys)")
+        }
+    }
 }
