@@ -81,4 +81,29 @@ import Testing
             #expect(zip(ys, ys.dropFirst()).allSatisfy { $1 - $0 >= 1.8 * style.fontSize - 1e-6 }, "labels apart: \(ys)")
         }
     }
+
+    @Test func aNarrowWidthAloneKeepsThePlotOverHalfThePage() throws {
+        var rows = detections([2_458_760.5, 2_458_765.5, 2_458_770.5, 2_458_775.5, 2_458_780.5, 2_458_788.5])
+        rows[2].isdiffpos = false
+        rows.append(Detection(objectId: id, jd: 2_458_778.5, fid: 1, tag: .upperLimit, diffmaglim: 20.1))
+        rows.append(Detection(objectId: id, jd: 2_458_779.5, fid: 2, tag: .badQuality, magpsf: 19.0, sigmapsf: 0.3, isdiffpos: true))
+        let lc = try LightcurveBuilder.build(objectId: id, detections: rows, options: LightcurveOptions())
+        // The case: `screen` at a journal column's width, whose page kept at 2:1 left a
+        // plot 30 pt tall under three legend rows. Every preset at that width keeps the plot
+        // over half the width (the legend goes above it).
+        for preset in StylePreset.allCases {
+            for width in ["3.4in", "600px"] {
+                let size = preset.size(width: try Length(parsing: width))
+                let frame = Rect(x: 0, y: 0, width: size.points.width, height: size.points.height)
+                let layout = ChartLayout(chart: lc.chart, frame: frame, style: preset.style, measurer: measurer)
+                #expect(layout.plotRect.width >= frame.width / 2, "\(preset) at \(width)")
+                if preset == .screen {
+                    #expect(layout.plotRect.height >= frame.height / 2, "\(preset) at \(width): plot \(layout.plotRect.height) of \(frame.height) pt")
+                }
+            }
+        }
+        // At its own width a preset keeps its page.
+        #expect(StylePreset.paper.size(width: .inches(3.4)).heightPixels == 780)
+        #expect(StylePreset.screen.size(width: .inches(8)).heightPixels == 600)
+    }
 }

@@ -63,7 +63,8 @@ public enum StylePreset: String, Sendable, CaseIterable {
     }
 
     /// The figure size from this preset's page, overridden by any of `width`, `height`, `dpi`.
-    /// Giving one side only keeps the preset's aspect ratio. Physical lengths (in, cm) stay the
+    /// Giving one side only keeps the preset's aspect ratio (a width alone: never less tall than
+    /// 26 em of the preset's type or 0.9 of its own page height). Physical lengths (in, cm) stay the
     /// same size at any dpi; pixel lengths are pixels.
     public func size(width: Length? = nil, height: Length? = nil, dpi: Double? = nil) -> FigureSize {
         let page = self.page
@@ -72,7 +73,12 @@ public enum StylePreset: String, Sendable, CaseIterable {
         let w: Double, h: Double
         switch (width, height) {
         case let (w0?, h0?): w = w0.pixels(dpi: dpi); h = h0.pixels(dpi: dpi)
-        case let (w0?, nil): w = w0.pixels(dpi: dpi); h = w * aspect
+        case let (w0?, nil):
+            // Narrower than the preset, the type stays its size: a page kept at the aspect would
+            // leave the plot a sliver under title, legend rows and labels. At least 26 em tall
+            // (or 0.9 of the preset's own height, if less) keeps the plot over half the page.
+            w = w0.pixels(dpi: dpi)
+            h = max(w * aspect, min(26 * style.fontSize, 0.9 * page.height * 72) / 72 * dpi)
         case let (nil, h0?): h = h0.pixels(dpi: dpi); w = h / aspect
         case (nil, nil): w = page.width * dpi; h = page.height * dpi
         }
