@@ -321,7 +321,11 @@ public enum LightcurveBuilder {
             let n = counts.values.reduce(0) { $0 + ($1[kind] ?? 0) }
             guard n > 0 else { continue }
             let look = appearance(kind, band: neutralBand, style: style, flux: flux, bandShape: shapesPerBand)
-            legend.append(LegendEntry("\(name) (\(n))", symbol: .marker(look.marker, errorBar: look.bar, barCap: look.cap, downArrow: look.arrow)))
+            // With a shape per band the data are open squares, triangles …, not the neutral circle
+            // shown: the entry says what marks the kind (open, with an arrow), not which shape.
+            let how = !shapesPerBand || kind == .badQuality || (kind == .upperLimit && flux) ? ""
+                : kind == .forced ? ": open" : ": open + arrow"
+            legend.append(LegendEntry("\(name)\(how) (\(n))", symbol: .marker(look.marker, errorBar: look.bar, barCap: look.cap, downArrow: look.arrow)))
         }
 
         var referenceLines: [ReferenceLine] = []
