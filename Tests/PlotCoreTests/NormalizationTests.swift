@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import PlotCore
 
 // Expected values: astropy 8.0.2 `ImageNormalize(data, interval=…, stretch=…, clip=True)(data)`
@@ -31,12 +32,54 @@ struct NormalizationTests {
         #expect(zip(data, out).allSatisfy { $0.isNaN == $1.isNaN }, sourceLocation: sourceLocation)
     }
 
-    @Test func scienceDefault() {
-        #expect(Normalization.scienceDefault == Normalization(
+    /// The former science default (the Portal's percentile + asinh), still checked against astropy.
+    @Test func portalScience() {
+        #expect(Normalization.portalScience == Normalization(
             interval: .asymmetricPercentile(lower: 0.5, upper: 99.5), stretch: .asinh(a: 0.1)))
-        check(.scienceDefault, on: TestStamps.stamp,
+        check(.portalScience, on: TestStamps.stamp,
               [1, .nan, .nan, 1, 0, 1, 1, 0, 0.51986147551488782, 0.57183612513814386, 1, 0.94103257574146337],
               sum: 2114.6780935594543)
+    }
+
+    /// 50 pixels at −1, one at 0, 50 at +1: median 0, MAD 1, so σ = 1.4826 and the 99.5th
+    /// percentile (1) is below the 10σ floor.
+    static let noise: [Float] = Array(repeating: -1, count: 50) + [0] + Array(repeating: 1, count: 50)
+
+    @Test func skyIntervalRunsFromTwoSigmaBelowTheMedianToTheFloorOrThePercentile() throws {
+        #expect(Normalization.scienceDefault == Normalization(interval: .sky(below: 2, upper: 99.5), stretch: .lupton(sigmas: 3)))
+        let sigma = 1.4826
+        let (median, s) = try #require(skyNoise(Self.noise + [.nan, .infinity]))
+        #expect(median == 0 && close(s, sigma))
+        let floor = try #require(Interval.sky().limits(Self.noise))
+        #expect(close(floor.vmin, -2 * sigma) && close(floor.vmax, 10 * sigma), "\(floor)")
+        // Bright pixels above 10σ: the 99.5th percentile is the top (numpy's linear percentile).
+        let bright = Self.noise + Array(repeating: 100, count: 10)
+        let (bm, bs) = try #require(skyNoise(bright))
+        let top = try #require(Interval.sky().limits(bright))
+        #expect(close(top.vmin, bm - 2 * bs) && top.vmax == numpyPercentile(sorted: bright.sorted(), 99.5) && top.vmax == 100)
+        #expect(try Interval(parsing: "sky:3,99") == .sky(below: 3, upper: 99))
+        #expect(throws: ImagingError.self) { try Interval(parsing: "sky:-1,99") }
+        // No noise (σ = 0): the minimum to the percentile.
+        let flat = try #require(Interval.sky().limits([5, 5, 5, 5, 9]))
+        #expect(flat.vmin == 5 && flat.vmax == numpyPercentile(sorted: [5, 5, 5, 5, 9], 99.5))
+    }
+
+    @Test func luptonStretchIsAnAsinhSoftenedAtThreeSigma() throws {
+        let norm = Normalization.scienceDefault
+        let limits = try #require(norm.limits(Self.noise))
+        // 3σ over a span of 12σ.
+        guard case let .asinh(a) = Stretch.lupton().resolved(values: Self.noise, limits: limits) else {
+            Issue.record("lupton resolves to an asinh"); return
+        }
+        #expect(close(a, 0.25))
+        // The median (2σ above vmin: x = 1/6) by hand.
+        let out = norm.apply(Self.noise)
+        #expect(close(Double(out[50]), Foundation.asinh((1.0 / 6) / 0.25) / Foundation.asinh(4), 1e-6))
+        #expect(close(Double(out[0]), Foundation.asinh((1.0 / 12 * (2 - 1 / 1.4826)) / 0.25) / Foundation.asinh(4), 1e-6))
+        #expect(try Stretch(parsing: "lupton:2") == .lupton(sigmas: 2))
+        #expect(throws: ImagingError.self) { try Stretch(parsing: "lupton:0") }
+        // A noiseless stamp falls back to a = 0.1.
+        #expect(Stretch.lupton().resolved(values: [1, 1, 1, 2], limits: (1, 2)) == .asinh(a: 0.1))
     }
 
     @Test func differenceDefault() {
