@@ -25,9 +25,11 @@ struct CutoutsCommand: AsyncParsableCommand {
             softened at 3 sigma: the noise linear, sources compressed) and Greys_r, so the sky \
             is a dark grey with its noise visible on a faint field as on a bright one (the \
             Portal's percentile:0.5,99.5 with asinh washes a faint field out; zscale with \
-            linear saturates bright stars); the difference to a linear scale symmetric \
-            around 0 (99.5th percentile of |value|) with RdBu_r, so a negative alert is blue; \
-            whatever --interval, a diverging map stays centred on 0 (white means zero). \
+            linear saturates bright stars); the difference to limits symmetric around 0 \
+            (the largest |value|) with lupton:8 on each side of zero and RdBu_r, so a negative \
+            alert is blue, a faint source keeps its profile and a bright one is not a \
+            saturated blob; whatever --interval or --stretch, a diverging map stays centred \
+            on 0 (white means zero) and both signs are stretched alike. \
             --interval, --stretch and --cmap replace these for all three stamps. Missing pixels \
             (null, NaN, |value| > 1e30) get --mask-color.
 

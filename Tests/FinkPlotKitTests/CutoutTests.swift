@@ -142,6 +142,61 @@ import Testing
         #expect(saturated.count >= 3, "zscale + linear saturates the bright stars: \(saturated)")
     }
 
+    /// Every fixture's difference stamp, as drawn (ZTF negative alerts negated).
+    func fixtureDifferences() async throws -> [(name: String, pixels: [Float])] {
+        let rendering = try StampRendering()
+        var out: [(String, [Float])] = []
+        for raw in ["ZTF18aabjigr", "ZTF18acefvuh", "ZTF19acihgng", "ZTF25ackyyzk"] {
+            let data = try await fixtureObject(raw)
+            let alert = try #require(try CutoutFigure.choose(.latest, from: data).first)
+            let stamp = try #require(try await fixtureStamps(data, alert: alert)[.difference])
+            let sign: Float = alert.isNegative == true ? -1 : 1
+            out.append((raw, rendering.displayRows(stamp).map { $0 * sign }))
+        }
+        for alert in ["170094456272322680", "170094456277565473", "170094456480989258", "170094456523456557"] {
+            let url = fixturesDirectory().appendingPathComponent("lsst/cutouts/\(alert)_All.json")
+            let stamps = try LSSTDecoder.stamps(fromArrayAnswer: try Data(contentsOf: url), source: url.path)
+            out.append((alert, try #require(stamps[.difference]).pixels))
+        }
+        return out
+    }
+
+    /// The difference default draws no source as a saturated blob: on every fixture at most the
+    /// extreme pixel or two reach an end of the map, zero is white, and a source pixel at half the
+    /// peak is not drawn at the end colour. The former linear 99.5 % scale clipped 5 (Rubin) to 20
+    /// (ZTF) pixels of every stamp to the darkest colour.
+    @Test func differenceDefaultClipsNoSourceOnAnyFixture() async throws {
+        let rendering = try StampRendering()
+        let norm = rendering.normalization(for: .difference)
+        #expect(norm == .differenceDefault)
+        for (name, pixels) in try await fixtureDifferences() {
+            let out = norm.apply(pixels)
+            let ends = out.filter { $0 <= 0.001 || $0 >= 0.999 }.count
+            #expect(ends <= 2, "\(name): \(ends) pixels at an end of the map")
+            #expect(norm.apply(pixels + [0]).last == 0.5, "\(name): zero is white")
+            let old = Normalization.linearDifference.apply(pixels).filter { $0 <= 0.001 || $0 >= 0.999 }.count
+            #expect(old >= 5, "\(name): the former scale clipped \(old)")
+        }
+    }
+
+    /// The card draws the chosen alert's difference with the cutouts grid's rule: the same pixels.
+    @Test func cardDifferenceTileIsTheGridsTile() async throws {
+        let rendering = try StampRendering()
+        let measurer = ApproximateTextMeasurer()
+        for raw in ["ZTF18aabjigr", "ZTF18acefvuh"] {
+            let data = try await fixtureObject(raw)
+            let alert = try #require(try CutoutFigure.choose(.latest, from: data).first)
+            let stamps = try await fixtureStamps(data, alert: alert)
+            let card = try ObjectCard.figure(data, alert: alert, choice: .latest, stamps: stamps, rendering: rendering,
+                                             measurer: measurer).displayList(measurer: measurer)
+            let row = CutoutRow(object: data.key, timeScale: data.timeScale, alert: alert, stamps: stamps)
+            let grid = CutoutFigure.grid(rows: [row], rendering: rendering, scale: 4, dpi: 150, colorbars: false)
+            let gridImage = try #require(grid.rows[0].tiles[2].image)
+            let cardImage = try #require(card.items(role: "tile.difference").first?.primitive.image?.image)
+            #expect(cardImage == gridImage, "\(raw): the card's difference is drawn as the grid draws it")
+        }
+    }
+
     @Test func differenceDefaultIsSymmetricAroundZero() throws {
         let rows: [[Double?]] = [[-10, 0, 40]]
         var rendering = try StampRendering()

@@ -82,12 +82,38 @@ struct NormalizationTests {
         #expect(Stretch.lupton().resolved(values: [1, 1, 1, 2], limits: (1, 2)) == .asinh(a: 0.1))
     }
 
-    @Test func differenceDefault() {
-        #expect(Normalization.differenceDefault == Normalization(
+    /// The former difference default, still checked against astropy (linear, symmetric 99.5).
+    @Test func linearDifference() {
+        #expect(Normalization.linearDifference == Normalization(
             interval: .symmetric(percentile: 99.5), stretch: .linear, centredOnZero: true))
-        check(.differenceDefault, on: TestStamps.difference,
+        check(.linearDifference, on: TestStamps.difference,
               [1, .nan, .nan, 1, 0, 1, 1, 0, 0.51313601937562858, 0.53899755752139733, 1, 0.89243857884690403],
               sum: 2124.2373514500932)
+    }
+
+    @Test func differenceDefaultStretchesEachSideOfZeroAlike() throws {
+        #expect(Normalization.differenceDefault == Normalization(
+            interval: .symmetric(percentile: 100), stretch: .lupton(sigmas: 8), centredOnZero: true))
+        // Noise of σ = 1.4826 and a source of ±60 (40σ): limits ±60, a = 8σ / 60.
+        let values = Self.noise + [60, -60, 30, -30, 0]
+        let norm = Normalization.differenceDefault
+        let limits = try #require(norm.limits(values))
+        #expect(limits.vmin == -60 && limits.vmax == 60)
+        let out = norm.apply(values)
+        let a = 8 * 1.4826 / 60
+        let half = Foundation.asinh(0.5 / a) / Foundation.asinh(1 / a)
+        #expect(out[101] == 1 && out[102] == 0 && out[105] == 0.5, "zero is white, only the extremes at the ends")
+        #expect(close(Double(out[103]), 0.5 + 0.5 * half, 1e-6) && close(Double(out[104]), 0.5 - 0.5 * half, 1e-6))
+        // −v mirrors v about the middle, and every stretch keeps zero at 0.5 on a centred scale
+        // (an asinh over [0, 1] would put zero at 0.77).
+        for stretch in [Stretch.asinh(a: 0.1), .sqrt, .log(), .lupton()] {
+            let n = Normalization(interval: .symmetric(percentile: 100), stretch: stretch, centredOnZero: true)
+            let y = n.apply([-10, -3, 0, 3, 10])
+            #expect(y[2] == 0.5 && close(Double(y[0] + y[4]), 1, 1e-6) && close(Double(y[1] + y[3]), 1, 1e-6), "\(stretch): \(y)")
+        }
+        // The linear case is unchanged: x = (v − vmin) / (vmax − vmin).
+        #expect(Normalization(interval: .symmetric(percentile: 100), stretch: .linear, centredOnZero: true)
+            .apply([-10, 0, 5, 10]) == [0, 0.5, 0.75, 1])
     }
 
     @Test func zscaleWithLog() {
