@@ -64,6 +64,18 @@ public struct ImageGrid: Sendable, Equatable {
     public var devicePixelsPerPoint: Double
     /// The side, in image pixels, of the cells of a grid that has no image at all.
     public var placeholderPixels: Int
+    /// Where rows' labels go (see `LabelPlacement`).
+    public var labelPlacement: LabelPlacement = .auto
+
+    /// Where the rows' labels go.
+    public enum LabelPlacement: Sendable, Equatable {
+        /// In a column left of the images, as wide as the widest label, unless that column would
+        /// take more than `ImageGridLayout.maxLabelShare` of the grid's width (large type beside
+        /// small images, as on slides): then above each row's images, in lines as wide as the images.
+        case auto
+        /// Always in the left column (a page that has the width to spare, as an object card).
+        case left
+    }
 
     public init(title: String? = nil, columnTitles: [String], rows: [ImageGridRow], pixelSize: Double,
                 devicePixelsPerPoint: Double, placeholderPixels: Int = 48) {
@@ -106,6 +118,40 @@ public struct ImageGridLayout {
         let hasColorbars = grid.hasColorbars
         gap = max(hasColorbars ? 1.6 * em : 0.7 * em, titleOverhang + 0.8 * em)
         colorbarHeight = hasColorbars ? 0.4 * em + 0.7 * em + 0.3 * em + TextMetrics.lineHeight(style.fontSize * 0.85) : 0
+        // The label column as the labels measure; above the rows when it would dominate the grid.
+        let columns = max(grid.columnTitles.count, grid.rows.map(\.tiles.count).max() ?? 0)
+        let imagesWidth = Double(columns) * cell.width + Double(max(0, columns - 1)) * gap
+        let column = labelWidth > 0 ? labelWidth + 1.2 * em : 0
+        labelsAbove = grid.labelPlacement == .auto && column > Self.maxLabelShare * (0.9 * em + column + imagesWidth + 0.9 * em)
+        if labelsAbove {
+            let em = self.em, measurer = self.measurer
+            labelLines = grid.rows.map { row in
+                // Greedy lines of whole labels, 1.2 em apart, no wider than the images.
+                var lines: [[Int]] = [], line: [Int] = [], used = 0.0
+                for (i, text) in row.labels.enumerated() {
+                    let w = measurer.width(of: text, style: i == 0 ? bold : plain)
+                    if !line.isEmpty && used + 1.2 * em + w > imagesWidth { lines.append(line); line = []; used = 0 }
+                    used += (line.isEmpty ? 0 : 1.2 * em) + w
+                    line.append(i)
+                }
+                if !line.isEmpty { lines.append(line) }
+                return lines
+            }
+        } else {
+            labelLines = []
+        }
+    }
+
+    /// The largest share of the grid's width the left label column may take (see `LabelPlacement.auto`).
+    public static let maxLabelShare = 0.4
+    /// True when the rows' labels are set above their images instead of in a left column.
+    public let labelsAbove: Bool
+    /// With `labelsAbove`, each row's lines of label indices.
+    let labelLines: [[[Int]]]
+    /// Height of a row's labels set above its images (0 in a left column).
+    func labelsHeight(_ index: Int) -> Double {
+        guard labelsAbove, index < labelLines.count, !labelLines[index].isEmpty else { return 0 }
+        return Double(labelLines[index].count) * 1.3 * em + 0.3 * em
     }
 
     var pad: Double { 0.9 * em }
@@ -116,19 +162,22 @@ public struct ImageGridLayout {
     var titleHeight: Double { grid.title == nil ? 0 : TextMetrics.lineHeight(style.titleSize) + 0.8 * em }
     var headerHeight: Double { TextMetrics.lineHeight(style.labelSize) + 0.6 * em }
     let colorbarHeight: Double
-    var labelColumn: Double { labelWidth > 0 ? labelWidth + 1.2 * em : 0 }
+    /// The left label column's width: what the widest label measures, 0 when labels go above.
+    var labelColumn: Double { labelWidth > 0 && !labelsAbove ? labelWidth + 1.2 * em : 0 }
     var columns: Int { max(grid.columnTitles.count, grid.rows.map(\.tiles.count).max() ?? 0) }
     /// A row keeps room for colour bars only if one of its tiles has one ("no data" rows don't).
-    func rowHeight(_ row: ImageGridRow) -> Double {
-        let lines = Double(row.labels.count) * 1.3 * em
+    func rowHeight(_ index: Int) -> Double {
+        let row = grid.rows[index]
         let bars = row.tiles.contains { $0.colorbar != nil } ? colorbarHeight : 0
+        if labelsAbove { return labelsHeight(index) + cell.height + bars }
+        let lines = Double(row.labels.count) * 1.3 * em
         return max(cell.height + bars, lines)
     }
 
     /// The page this grid needs, in points.
     public var size: Size {
         let width = pad + labelColumn + Double(columns) * cell.width + Double(max(0, columns - 1)) * gap + pad
-        let height = pad + titleHeight + headerHeight + grid.rows.map(rowHeight).reduce(0, +)
+        let height = pad + titleHeight + headerHeight + grid.rows.indices.map(rowHeight).reduce(0, +)
             + Double(max(0, grid.rows.count - 1)) * gap + pad
         return Size(width, height)
     }
@@ -176,12 +225,28 @@ public struct ImageGridLayout {
         }
         y += headerHeight
         let frameStroke = Stroke(color: style.axisColor, width: style.lineWidth * 0.6)
-        for row in grid.rows {
-            let labelTop = y + cell.height / 2 - Double(row.labels.count) * 1.3 * em / 2
-            for (i, line) in row.labels.enumerated() {
-                out.append(DisplayItem("row.label", .text(TextItem(
-                    line, at: Point(origin.x + pad, labelTop + Double(i) * 1.3 * em), horizontal: .start, vertical: .top,
-                    style: style.text(style.fontSize, weight: i == 0 ? .bold : .normal)))))
+        for (index, row) in grid.rows.enumerated() {
+            let rowTop = y
+            if labelsAbove {
+                // Lines of whole labels above the images, from the images' left edge.
+                for (l, line) in labelLines[index].enumerated() {
+                    var x = left
+                    for i in line {
+                        let textStyle = style.text(style.fontSize, weight: i == 0 ? .bold : .normal)
+                        out.append(DisplayItem("row.label", .text(TextItem(
+                            row.labels[i], at: Point(x, rowTop + Double(l) * 1.3 * em), horizontal: .start, vertical: .top,
+                            style: textStyle))))
+                        x += measurer.width(of: row.labels[i], style: textStyle) + 1.2 * em
+                    }
+                }
+                y += labelsHeight(index)
+            } else {
+                let labelTop = y + cell.height / 2 - Double(row.labels.count) * 1.3 * em / 2
+                for (i, line) in row.labels.enumerated() {
+                    out.append(DisplayItem("row.label", .text(TextItem(
+                        line, at: Point(origin.x + pad, labelTop + Double(i) * 1.3 * em), horizontal: .start, vertical: .top,
+                        style: style.text(style.fontSize, weight: i == 0 ? .bold : .normal)))))
+                }
             }
             for (c, tile) in row.tiles.enumerated() {
                 let cellX = left + Double(c) * (cell.width + gap)
@@ -222,7 +287,7 @@ public struct ImageGridLayout {
                     }
                 }
             }
-            y += rowHeight(row) + gap
+            y = rowTop + rowHeight(index) + gap
         }
         return out
     }

@@ -19,10 +19,17 @@ struct CutoutsCommand: AsyncParsableCommand {
             with the flipped array's first row at the top, so the first FITS row ends at the \
             bottom, as in a FITS viewer. --no-flip draws the raw array order (row 0 at the top).
 
-            Scaling: science and template default to the 0.5-99.5 percentile interval with an \
-            asinh stretch (a = 0.1) and Greys_r; the difference to a linear scale symmetric \
-            around 0 (99.5th percentile of |value|) with RdBu_r, so a negative alert is blue; \
-            whatever --interval, a diverging map stays centred on 0 (white means zero). \
+            Scaling: science and template default to --interval sky (from 2 sigma of the sky \
+            noise below the median to the 99.5th percentile, at least 10 sigma above the \
+            median; sigma from the median absolute deviation) with --stretch lupton (an asinh \
+            softened at 3 sigma: the noise linear, sources compressed) and Greys_r, so the sky \
+            is a dark grey with its noise visible on a faint field as on a bright one (the \
+            Portal's percentile:0.5,99.5 with asinh washes a faint field out; zscale with \
+            linear saturates bright stars); the difference to limits symmetric around 0 \
+            (the largest |value|) with lupton:8 on each side of zero and RdBu_r, so a negative \
+            alert is blue, a faint source keeps its profile and a bright one is not a \
+            saturated blob; whatever --interval or --stretch, a diverging map stays centred \
+            on 0 (white means zero) and both signs are stretched alike. \
             --interval, --stretch and --cmap replace these for all three stamps. Missing pixels \
             (null, NaN, |value| > 1e30) get --mask-color.
 
@@ -90,12 +97,12 @@ struct CutoutsCommand: AsyncParsableCommand {
     @Flag(name: .customLong("keep-sign"), help: "Draw difference stamps of negative alerts as sent (reference − science).")
     var keepSign = false
 
-    @Option(help: ArgumentHelp("minmax, zscale, percentile:LO,HI, symmetric:P or manual:VMIN,VMAX.", valueName: "interval"),
-            completion: .list(["minmax", "zscale", "percentile:0.5,99.5", "symmetric:99.5", "manual:"]))
+    @Option(help: ArgumentHelp("sky[:K,P], minmax, zscale, percentile:LO,HI, symmetric:P or manual:VMIN,VMAX.", valueName: "interval"),
+            completion: .list(["sky", "minmax", "zscale", "percentile:0.5,99.5", "symmetric:99.5", "manual:"]))
     var interval: String?
 
-    @Option(help: ArgumentHelp("linear, sqrt, log[:a], asinh[:a], power:a or sigmoid.", valueName: "stretch"),
-            completion: .list(["linear", "sqrt", "log", "asinh", "power:", "sigmoid"]))
+    @Option(help: ArgumentHelp("lupton[:K], linear, sqrt, log[:a], asinh[:a], power:a or sigmoid.", valueName: "stretch"),
+            completion: .list(["lupton", "linear", "sqrt", "log", "asinh", "power:", "sigmoid"]))
     var stretch: String?
 
     @Option(help: ArgumentHelp("Colour map for all stamps: \(StampRendering.colormapNames.joined(separator: ", ")).", valueName: "name"),

@@ -89,6 +89,114 @@ import Testing
         #expect(positive.pixel(x: 4, y: 4)[0] > positive.pixel(x: 4, y: 4)[2])
     }
 
+    /// Every fixture's Science and Template stamps (four ZTF alerts, bright stars to a noise-only
+    /// science stamp; four Rubin diaSources, one with an empty template), display order.
+    func fixtureScienceStamps() async throws -> [(name: String, pixels: [Float])] {
+        let rendering = try StampRendering()
+        var out: [(String, [Float])] = []
+        for raw in ["ZTF18aabjigr", "ZTF18acefvuh", "ZTF19acihgng", "ZTF25ackyyzk"] {
+            let data = try await fixtureObject(raw)
+            let alert = try #require(try CutoutFigure.choose(.latest, from: data).first)
+            let stamps = try await fixtureStamps(data, alert: alert)
+            for kind in [StampKind.science, .template] {
+                out.append(("\(raw) \(kind)", rendering.displayRows(try #require(stamps[kind], "\(raw) \(kind)"))))
+            }
+        }
+        // The saved array answers (the SSO alert 170094456480989258 has no FITS files here).
+        for alert in ["170094456272322680", "170094456277565473", "170094456480989258", "170094456523456557"] {
+            let url = fixturesDirectory().appendingPathComponent("lsst/cutouts/\(alert)_All.json")
+            let stamps = try LSSTDecoder.stamps(fromArrayAnswer: try Data(contentsOf: url), source: url.path)
+            for kind in [StampKind.science, .template] {
+                out.append(("\(alert) \(kind)", rendering.displayRows(try #require(stamps[kind], "\(alert) \(kind)"))))
+            }
+        }
+        return out
+    }
+
+    /// The science default reads alike on faint and bright fields: on every fixture stamp the sky
+    /// (the median pixel) sits in the dark quarter of the grey scale, the noise is visible (3σ above
+    /// the sky at least 0.1 brighter), and bright sources are not saturated into discs (at most 1 %
+    /// of the pixels at white). The Portal's percentile + asinh, the former default, fails the first
+    /// on the faint ZTF18acefvuh science stamp (its sky at 0.65: washed out) and on the empty Rubin
+    /// template; zscale + linear fails the last on the bright stars.
+    @Test func scienceDefaultKeepsTheSkyDarkAndTheNoiseVisibleOnEveryFixture() async throws {
+        let rendering = try StampRendering()
+        #expect(rendering.science == .scienceDefault && rendering.science == Normalization(interval: .sky(), stretch: .lupton()))
+        func measure(_ norm: Normalization, _ pixels: [Float]) throws -> (sky: Double, noise: Double, white: Double) {
+            let (median, sigma) = try #require(skyNoise(pixels))
+            // Two pixels at the sky and 3σ above it, appended, read the curve without changing it much.
+            let out = norm.apply(pixels + [Float(median), Float(median + 3 * sigma)])
+            let white = Double(out.dropLast(2).filter { $0 >= 0.999 }.count) / Double(pixels.count)
+            return (Double(out[out.count - 2]), Double(out[out.count - 1]), white)
+        }
+        var washedOut: [String] = [], saturated: [String] = []
+        for (name, pixels) in try await fixtureScienceStamps() {
+            let m = try measure(.scienceDefault, pixels)
+            #expect((0.08...0.35).contains(m.sky), "\(name): sky at \(m.sky)")
+            #expect(m.noise - m.sky >= 0.1, "\(name): 3σ of noise is \(m.noise - m.sky) above the sky")
+            #expect(m.white <= 0.01, "\(name): \(m.white * 100) % of the pixels white")
+            if try measure(.portalScience, pixels).sky > 0.5 { washedOut.append(name) }
+            if try measure(Normalization(interval: .zscale(), stretch: .linear), pixels).white > 0.05 { saturated.append(name) }
+        }
+        #expect(washedOut.contains("ZTF18acefvuh science"), "the former default washes out the faint field: \(washedOut)")
+        #expect(saturated.count >= 3, "zscale + linear saturates the bright stars: \(saturated)")
+    }
+
+    /// Every fixture's difference stamp, as drawn (ZTF negative alerts negated).
+    func fixtureDifferences() async throws -> [(name: String, pixels: [Float])] {
+        let rendering = try StampRendering()
+        var out: [(String, [Float])] = []
+        for raw in ["ZTF18aabjigr", "ZTF18acefvuh", "ZTF19acihgng", "ZTF25ackyyzk"] {
+            let data = try await fixtureObject(raw)
+            let alert = try #require(try CutoutFigure.choose(.latest, from: data).first)
+            let stamp = try #require(try await fixtureStamps(data, alert: alert)[.difference])
+            let sign: Float = alert.isNegative == true ? -1 : 1
+            out.append((raw, rendering.displayRows(stamp).map { $0 * sign }))
+        }
+        for alert in ["170094456272322680", "170094456277565473", "170094456480989258", "170094456523456557"] {
+            let url = fixturesDirectory().appendingPathComponent("lsst/cutouts/\(alert)_All.json")
+            let stamps = try LSSTDecoder.stamps(fromArrayAnswer: try Data(contentsOf: url), source: url.path)
+            out.append((alert, try #require(stamps[.difference]).pixels))
+        }
+        return out
+    }
+
+    /// The difference default draws no source as a saturated blob: on every fixture at most the
+    /// extreme pixel or two reach an end of the map, zero is white, and a source pixel at half the
+    /// peak is not drawn at the end colour. The former linear 99.5 % scale clipped 5 (Rubin) to 20
+    /// (ZTF) pixels of every stamp to the darkest colour.
+    @Test func differenceDefaultClipsNoSourceOnAnyFixture() async throws {
+        let rendering = try StampRendering()
+        let norm = rendering.normalization(for: .difference)
+        #expect(norm == .differenceDefault)
+        for (name, pixels) in try await fixtureDifferences() {
+            let out = norm.apply(pixels)
+            let ends = out.filter { $0 <= 0.001 || $0 >= 0.999 }.count
+            #expect(ends <= 2, "\(name): \(ends) pixels at an end of the map")
+            #expect(norm.apply(pixels + [0]).last == 0.5, "\(name): zero is white")
+            let old = Normalization.linearDifference.apply(pixels).filter { $0 <= 0.001 || $0 >= 0.999 }.count
+            #expect(old >= 5, "\(name): the former scale clipped \(old)")
+        }
+    }
+
+    /// The card draws the chosen alert's difference with the cutouts grid's rule: the same pixels.
+    @Test func cardDifferenceTileIsTheGridsTile() async throws {
+        let rendering = try StampRendering()
+        let measurer = ApproximateTextMeasurer()
+        for raw in ["ZTF18aabjigr", "ZTF18acefvuh"] {
+            let data = try await fixtureObject(raw)
+            let alert = try #require(try CutoutFigure.choose(.latest, from: data).first)
+            let stamps = try await fixtureStamps(data, alert: alert)
+            let card = try ObjectCard.figure(data, alert: alert, choice: .latest, stamps: stamps, rendering: rendering,
+                                             measurer: measurer).displayList(measurer: measurer)
+            let row = CutoutRow(object: data.key, timeScale: data.timeScale, alert: alert, stamps: stamps)
+            let grid = CutoutFigure.grid(rows: [row], rendering: rendering, scale: 4, dpi: 150, colorbars: false)
+            let gridImage = try #require(grid.rows[0].tiles[2].image)
+            let cardImage = try #require(card.items(role: "tile.difference").first?.primitive.image?.image)
+            #expect(cardImage == gridImage, "\(raw): the card's difference is drawn as the grid draws it")
+        }
+    }
+
     @Test func differenceDefaultIsSymmetricAroundZero() throws {
         let rows: [[Double?]] = [[-10, 0, 40]]
         var rendering = try StampRendering()

@@ -133,7 +133,8 @@ struct ColormapTests {
     @Test func colorizeANormalisedStampKeepsMaskedPixelsMasked() throws {
         let gray = try Colormap.named("gray")
         let stamp = TestStamps.stamp
-        let normalized = Normalization.scienceDefault.apply(stamp)
+        // The percentile interval clips the star peak, which the last checks need.
+        let normalized = Normalization.portalScience.apply(stamp)
         let image = colorize(normalized: normalized, width: 63, height: 63, colormap: gray,
                              maskColor: (0, 0, 0, 0))
         for y in 0..<63 {

@@ -23,3 +23,32 @@ import Testing
         #expect(layout([withBar, withBar]).size.height > both.size.height)
     }
 }
+
+@Suite struct ImageGridLabelPlacementTests {
+    static let image = RGBAImage(width: 10, height: 10, fill: (r: 0, g: 0, b: 0, a: 255))
+    static let long = ["ZTF18acefvuh", "candid 1034527953215010006", "r = 19.73 ± 0.18, fainter than reference"]
+
+    func layout(_ labels: [String], placement: ImageGrid.LabelPlacement = .auto) -> ImageGridLayout {
+        var grid = ImageGrid(columnTitles: ["A", "B", "C"],
+                             rows: [ImageGridRow(labels: labels, tiles: (0..<3).map { _ in ImageTile(role: "a", image: Self.image) })],
+                             pixelSize: 4, devicePixelsPerPoint: 1)
+        grid.labelPlacement = placement
+        return ImageGridLayout(grid: grid, style: .screen, measurer: ApproximateTextMeasurer())
+    }
+
+    /// Labels that would take over 40 % of the grid's width go above the images, within their
+    /// width; short labels keep their left column; `.left` always keeps it.
+    @Test func labelColumnNeverTakesMoreThanItsShare() throws {
+        let wide = layout(Self.long)
+        #expect(wide.labelsAbove && wide.labelColumn == 0)
+        let items = wide.items()
+        let tile = try #require(items.first { $0.role == "tile.a" }?.primitive.image?.rect)
+        let labels = items.filter { $0.role == "row.label" }.compactMap(\.text)
+        #expect(labels.count == 3 && labels.allSatisfy { $0.position.y < tile.minY && $0.position.x >= tile.minX })
+        let left = layout(Self.long, placement: .left)
+        #expect(!left.labelsAbove && left.labelColumn > ImageGridLayout.maxLabelShare * left.size.width)
+        #expect(wide.size.width < left.size.width)
+        let short = layout(["x", "y"])
+        #expect(!short.labelsAbove && short.labelColumn > 0 && short.labelColumn <= ImageGridLayout.maxLabelShare * short.size.width)
+    }
+}

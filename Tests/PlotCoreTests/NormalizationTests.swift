@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import PlotCore
 
 // Expected values: astropy 8.0.2 `ImageNormalize(data, interval=…, stretch=…, clip=True)(data)`
@@ -31,20 +32,88 @@ struct NormalizationTests {
         #expect(zip(data, out).allSatisfy { $0.isNaN == $1.isNaN }, sourceLocation: sourceLocation)
     }
 
-    @Test func scienceDefault() {
-        #expect(Normalization.scienceDefault == Normalization(
+    /// The former science default (the Portal's percentile + asinh), still checked against astropy.
+    @Test func portalScience() {
+        #expect(Normalization.portalScience == Normalization(
             interval: .asymmetricPercentile(lower: 0.5, upper: 99.5), stretch: .asinh(a: 0.1)))
-        check(.scienceDefault, on: TestStamps.stamp,
+        check(.portalScience, on: TestStamps.stamp,
               [1, .nan, .nan, 1, 0, 1, 1, 0, 0.51986147551488782, 0.57183612513814386, 1, 0.94103257574146337],
               sum: 2114.6780935594543)
     }
 
-    @Test func differenceDefault() {
-        #expect(Normalization.differenceDefault == Normalization(
+    /// 50 pixels at −1, one at 0, 50 at +1: median 0, MAD 1, so σ = 1.4826 and the 99.5th
+    /// percentile (1) is below the 10σ floor.
+    static let noise: [Float] = Array(repeating: -1, count: 50) + [0] + Array(repeating: 1, count: 50)
+
+    @Test func skyIntervalRunsFromTwoSigmaBelowTheMedianToTheFloorOrThePercentile() throws {
+        #expect(Normalization.scienceDefault == Normalization(interval: .sky(below: 2, upper: 99.5), stretch: .lupton(sigmas: 3)))
+        let sigma = 1.4826
+        let (median, s) = try #require(skyNoise(Self.noise + [.nan, .infinity]))
+        #expect(median == 0 && close(s, sigma))
+        let floor = try #require(Interval.sky().limits(Self.noise))
+        #expect(close(floor.vmin, -2 * sigma) && close(floor.vmax, 10 * sigma), "\(floor)")
+        // Bright pixels above 10σ: the 99.5th percentile is the top (numpy's linear percentile).
+        let bright = Self.noise + Array(repeating: 100, count: 10)
+        let (bm, bs) = try #require(skyNoise(bright))
+        let top = try #require(Interval.sky().limits(bright))
+        #expect(close(top.vmin, bm - 2 * bs) && top.vmax == numpyPercentile(sorted: bright.sorted(), 99.5) && top.vmax == 100)
+        #expect(try Interval(parsing: "sky:3,99") == .sky(below: 3, upper: 99))
+        #expect(throws: ImagingError.self) { try Interval(parsing: "sky:-1,99") }
+        // No noise (σ = 0): the minimum to the percentile.
+        let flat = try #require(Interval.sky().limits([5, 5, 5, 5, 9]))
+        #expect(flat.vmin == 5 && flat.vmax == numpyPercentile(sorted: [5, 5, 5, 5, 9], 99.5))
+    }
+
+    @Test func luptonStretchIsAnAsinhSoftenedAtThreeSigma() throws {
+        let norm = Normalization.scienceDefault
+        let limits = try #require(norm.limits(Self.noise))
+        // 3σ over a span of 12σ.
+        guard case let .asinh(a) = Stretch.lupton().resolved(values: Self.noise, limits: limits) else {
+            Issue.record("lupton resolves to an asinh"); return
+        }
+        #expect(close(a, 0.25))
+        // The median (2σ above vmin: x = 1/6) by hand.
+        let out = norm.apply(Self.noise)
+        #expect(close(Double(out[50]), Foundation.asinh((1.0 / 6) / 0.25) / Foundation.asinh(4), 1e-6))
+        #expect(close(Double(out[0]), Foundation.asinh((1.0 / 12 * (2 - 1 / 1.4826)) / 0.25) / Foundation.asinh(4), 1e-6))
+        #expect(try Stretch(parsing: "lupton:2") == .lupton(sigmas: 2))
+        #expect(throws: ImagingError.self) { try Stretch(parsing: "lupton:0") }
+        // A noiseless stamp falls back to a = 0.1.
+        #expect(Stretch.lupton().resolved(values: [1, 1, 1, 2], limits: (1, 2)) == .asinh(a: 0.1))
+    }
+
+    /// The former difference default, still checked against astropy (linear, symmetric 99.5).
+    @Test func linearDifference() {
+        #expect(Normalization.linearDifference == Normalization(
             interval: .symmetric(percentile: 99.5), stretch: .linear, centredOnZero: true))
-        check(.differenceDefault, on: TestStamps.difference,
+        check(.linearDifference, on: TestStamps.difference,
               [1, .nan, .nan, 1, 0, 1, 1, 0, 0.51313601937562858, 0.53899755752139733, 1, 0.89243857884690403],
               sum: 2124.2373514500932)
+    }
+
+    @Test func differenceDefaultStretchesEachSideOfZeroAlike() throws {
+        #expect(Normalization.differenceDefault == Normalization(
+            interval: .symmetric(percentile: 100), stretch: .lupton(sigmas: 8), centredOnZero: true))
+        // Noise of σ = 1.4826 and a source of ±60 (40σ): limits ±60, a = 8σ / 60.
+        let values = Self.noise + [60, -60, 30, -30, 0]
+        let norm = Normalization.differenceDefault
+        let limits = try #require(norm.limits(values))
+        #expect(limits.vmin == -60 && limits.vmax == 60)
+        let out = norm.apply(values)
+        let a = 8 * 1.4826 / 60
+        let half = Foundation.asinh(0.5 / a) / Foundation.asinh(1 / a)
+        #expect(out[101] == 1 && out[102] == 0 && out[105] == 0.5, "zero is white, only the extremes at the ends")
+        #expect(close(Double(out[103]), 0.5 + 0.5 * half, 1e-6) && close(Double(out[104]), 0.5 - 0.5 * half, 1e-6))
+        // −v mirrors v about the middle, and every stretch keeps zero at 0.5 on a centred scale
+        // (an asinh over [0, 1] would put zero at 0.77).
+        for stretch in [Stretch.asinh(a: 0.1), .sqrt, .log(), .lupton()] {
+            let n = Normalization(interval: .symmetric(percentile: 100), stretch: stretch, centredOnZero: true)
+            let y = n.apply([-10, -3, 0, 3, 10])
+            #expect(y[2] == 0.5 && close(Double(y[0] + y[4]), 1, 1e-6) && close(Double(y[1] + y[3]), 1, 1e-6), "\(stretch): \(y)")
+        }
+        // The linear case is unchanged: x = (v − vmin) / (vmax − vmin).
+        #expect(Normalization(interval: .symmetric(percentile: 100), stretch: .linear, centredOnZero: true)
+            .apply([-10, 0, 5, 10]) == [0, 0.5, 0.75, 1])
     }
 
     @Test func zscaleWithLog() {

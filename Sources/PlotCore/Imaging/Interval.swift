@@ -61,12 +61,21 @@ public enum Interval: Sendable, Equatable {
     /// [−m, m] with m the `percentile`-th percentile of |v|: keeps 0 at the centre of the range,
     /// which is what difference stamps (positive and negative residuals) need.
     case symmetric(percentile: Double)
-
+    /// FinkPlot's own, for Science and Template stamps of any depth: vmin = median − `below`·σ
+    /// and vmax = the `upper` percentile, but at least median + 10σ, with σ = 1.4826 × the median
+    /// absolute deviation (the sky noise, robust to the sources). The sky then sits at the same
+    /// place in the range on a faint field as on a bright one: a percentile interval puts the
+    /// sky of a noise-only stamp at the middle of the range (washed out under asinh), a zscale
+    /// interval saturates every bright star. The 10σ floor keeps an empty field from being
+    /// stretched noise: its top is always 10σ above the sky. A stamp without noise (σ = 0)
+    /// falls back to the `upper` percentile and the minimum.
+    case sky(below: Double = 2, upper: Double = 99.5)
     /// The forms `init(parsing:)` accepts, for help texts and error messages.
     public static let acceptedForms = [
         "minmax", "percentile:P (central P%, e.g. percentile:99.5)",
         "percentile:LO,HI (e.g. percentile:0.5,99.5)", "zscale", "zscale:CONTRAST",
         "symmetric:P (e.g. symmetric:99.5)", "manual:VMIN,VMAX (e.g. manual:-5,20)",
+        "sky (median − 2σ to the 99.5th percentile, at least median + 10σ)", "sky:K,P (median − Kσ to the P-th percentile)",
     ]
 
     /// Reads a CLI value such as `percentile:0.5,99.5`, `minmax`, `zscale`, `symmetric:99.5` or
@@ -83,6 +92,8 @@ public enum Interval: Sendable, Equatable {
         case ("zscale", 1): value = .zscale(ZScaleParameters(contrast: args[0]))
         case ("symmetric", 1): value = .symmetric(percentile: args[0])
         case ("manual", 2): value = .manual(vmin: args[0], vmax: args[1])
+        case ("sky", 0): value = .sky()
+        case ("sky", 2): value = .sky(below: args[0], upper: args[1])
         default: throw unparsable
         }
         try value.validate()
@@ -112,6 +123,11 @@ public enum Interval: Sendable, Equatable {
         case .symmetric(let p):
             guard p.isFinite, p > 0, p <= 100 else {
                 throw ImagingError.invalidParameter("symmetric: the percentile must be in (0, 100], got \(p)")
+            }
+        case let .sky(below, upper):
+            guard below.isFinite, below >= 0, upper.isFinite, upper > 0, upper <= 100 else {
+                throw ImagingError.invalidParameter(
+                    "sky: need K ≥ 0 and a percentile in (0, 100], got K \(below), percentile \(upper)")
             }
         }
     }
@@ -146,8 +162,29 @@ public enum Interval: Sendable, Equatable {
             return (-m, m)
         case let .manual(vmin, vmax):
             return (vmin, vmax)
+        case let .sky(below, upper):
+            let sorted = finite.sorted()
+            let (median, sigma) = skyNoise(sorted: sorted)
+            let top = numpyPercentile(sorted: sorted, upper)
+            guard sigma > 0 else { return (Double(sorted[0]), top) }
+            return (median - below * sigma, max(top, median + 10 * sigma))
         }
     }
+}
+
+/// The sky level and noise of a stamp: the median of the finite values and σ = 1.4826 × their
+/// median absolute deviation (the standard deviation for Gaussian noise, barely moved by the
+/// few pixels of a source). nil when no value is finite.
+public func skyNoise(_ values: [Float]) -> (median: Double, sigma: Double)? {
+    let finite = values.filter { $0.isFinite }
+    guard !finite.isEmpty else { return nil }
+    return skyNoise(sorted: finite.sorted())
+}
+
+func skyNoise(sorted: [Float]) -> (median: Double, sigma: Double) {
+    let median = numpyPercentile(sorted: sorted, 50)
+    let deviations = sorted.map { Float(abs(Double($0) - median)) }.sorted()
+    return (median, 1.4826 * numpyPercentile(sorted: deviations, 50))
 }
 
 /// Splits `name[:a[,b]]` into the lower-cased name and its numeric arguments.

@@ -25,11 +25,21 @@ public enum Stretch: Sendable, Equatable {
     /// (ignoring the interval, see there), and `apply(_:)` takes the standardised value
     /// z = (v − μ)/σ and returns the logistic 1 / (1 + e^(−z)).
     case sigmoid
+    /// FinkPlot's own: asinh softened at `sigmas` times the stamp's sky noise σ (see
+    /// `skyNoise`), i.e. `.asinh(a:)` with a = sigmas·σ / (vmax − vmin), as Lupton et al. (2004)
+    /// soften their asinh at the noise level. Noise stays linear and visible, anything brighter
+    /// is compressed logarithmically, however bright or faint the field: a fixed a = 0.1 lifts
+    /// the noise of a faint field into a light grey and leaves the noise of a bright one black.
+    ///
+    /// It needs the stamp, so `Normalization` resolves it per stamp (`resolved(values:limits:)`);
+    /// `apply(_:)` alone, or a stamp without noise, uses a = 0.1.
+    case lupton(sigmas: Double = 3)
 
     /// The forms `init(parsing:)` accepts, for help texts and error messages.
     public static let acceptedForms = [
         "linear", "sqrt", "log", "log:A (e.g. log:1000)", "asinh", "asinh:A (e.g. asinh:0.05)",
         "power:A (e.g. power:2)", "sinh", "sinh:A", "sigmoid",
+        "lupton (asinh softened at 3σ of the sky noise)", "lupton:K",
     ]
 
     /// Reads a CLI value such as `asinh`, `asinh:0.05`, `log:1000`, `power:2`, `sqrt`, `linear`
@@ -49,6 +59,8 @@ public enum Stretch: Sendable, Equatable {
         case ("sinh", 0): value = .sinh()
         case ("sinh", 1): value = .sinh(a: args[0])
         case ("sigmoid", 0): value = .sigmoid
+        case ("lupton", 0): value = .lupton()
+        case ("lupton", 1): value = .lupton(sigmas: args[0])
         default: throw unparsable
         }
         try value.validate()
@@ -64,6 +76,7 @@ public enum Stretch: Sendable, Equatable {
         case .asinh(let v): (name, a) = ("asinh", v)
         case .power(let v): (name, a) = ("power", v)
         case .sinh(let v): (name, a) = ("sinh", v)
+        case .lupton(let v): (name, a) = ("lupton", v)
         }
         guard a.isFinite, a > 0 else {
             throw ImagingError.invalidParameter("\(name): a must be a finite number > 0, got \(a)")
@@ -81,6 +94,16 @@ public enum Stretch: Sendable, Equatable {
         case .power(let a): return Foundation.pow(x, a)
         case .sinh(let a): return Foundation.sinh(x / a) / Foundation.sinh(1 / a)
         case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        case .lupton: return Stretch.asinh(a: 0.1).apply(x)
         }
+    }
+
+    /// The plain stretch this one stands for on `values` with display limits `limits`: `.lupton`
+    /// becomes `.asinh(a: sigmas·σ / (vmax − vmin))` (a = 0.1 without noise); others are themselves.
+    public func resolved(values: [Float], limits: (vmin: Double, vmax: Double)) -> Stretch {
+        guard case let .lupton(k) = self else { return self }
+        let span = limits.vmax - limits.vmin
+        guard let (_, sigma) = skyNoise(values), sigma > 0, span > 0, span.isFinite else { return .asinh(a: 0.1) }
+        return .asinh(a: k * sigma / span)
     }
 }

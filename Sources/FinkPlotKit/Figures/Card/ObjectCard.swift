@@ -162,6 +162,8 @@ public enum ObjectCard {
         var labels = CutoutFigure.labels(for: cutoutRow)
         labels[0] = "Stamps: \(describe(choice))"
         grid.rows[0].labels = labels
+        // The card's page has the width beside the stamps: their labels stay on the left.
+        grid.labelPlacement = .left
         let gridSize = ImageGridLayout(grid: grid, style: style, measurer: measurer).size
 
         var lightcurveOptions = look.lightcurve

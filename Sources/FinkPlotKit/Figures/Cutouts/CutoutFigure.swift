@@ -134,7 +134,10 @@ public enum CutoutFigure {
                 else {
                     return ImageTile(role: role, image: nil, placeholder: "no data")
                 }
-                let linear = rendering.normalization(for: kind).stretch == .linear
+                // A middle value where it is the middle of the data's scale: linear, or zero on a
+                // scale symmetric about zero whatever the stretch (each side stretched alike).
+                let norm = rendering.normalization(for: kind)
+                let linear = norm.stretch == .linear || norm.centredOnZero
                 let profile = Surveys.profile(row.object.survey)
                 // The unit once, after the high end: "4605 nJy", "1520 DN".
                 let unit = profile.map { " " + $0.stampUnit } ?? ""
