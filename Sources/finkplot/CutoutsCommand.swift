@@ -119,7 +119,7 @@ struct CutoutsCommand: AsyncParsableCommand {
     var dpi: Double = 150
 
     @Option(help: ArgumentHelp(
-        "Colours and type of the labels: screen, paper, paper-wide, talk or dark (light text on a dark page, for slides). The stamps are drawn the same in every style; the grid grows with the style's type size (the labels' column and rows).",
+        "Colours and type of the labels: screen, paper, paper-wide, talk or dark (light text on a dark page, for slides). The stamps are drawn the same in every style; the grid grows with the style's type size (the labels' column, or the lines above each row when a column would take over 40 % of the width).",
         valueName: "name"))
     var style: StylePreset = .screen
 

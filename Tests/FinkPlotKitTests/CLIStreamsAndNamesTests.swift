@@ -458,9 +458,12 @@ import Testing
             let run = try await runFinkplot(["cutouts", "ZTF18aabjigr", "--from", fixtures, "-o", "\(name).png"] + extra, in: dir)
             #expect(run.status == 0, "\(run.err)")
             let png = try Data(contentsOf: dir.appendingPathComponent("\(name).png"))
-            // IHDR: the width is the big-endian UInt32 at byte 16.
-            widths[name] = png[16..<20].reduce(0) { $0 << 8 | Int($1) }
+            // IHDR: width and height are the big-endian UInt32s at bytes 16 and 20. Larger type
+            // makes a wider label column or, past 40 % of the width, taller rows of labels above
+            // the stamps: the page's area grows either way.
+            let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+            widths[name] = width * height
         }
-        #expect(widths["talk"]! > widths["screen"]! && widths["big"]! > widths["screen"]!, "\(widths)")
+        #expect(widths["talk"]! > widths["screen"]! && widths["big"]! > widths["screen"]!, "areas: \(widths)")
     }
 }
