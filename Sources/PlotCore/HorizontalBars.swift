@@ -63,10 +63,8 @@ public struct HorizontalBarLayout {
         return rows
     }
 
-    /// The page height in points that holds `chart` with rows of `rowHeight` em (the most the
-    /// layout gives them) and nothing to spare: title, rows, value axis and its title.
-    public static func naturalHeight(of chart: HorizontalBarChart, style: Style, rowHeight: Double = 2.4) -> Double {
-        let em = style.fontSize
+    /// Rows the chart takes, in row heights: each group's bars and heading, 0.6 between groups.
+    static func rowCount(_ chart: HorizontalBarChart) -> Double {
         var rowCount = 0.0
         var previous = false
         for group in chart.groups where !group.bars.isEmpty {
@@ -74,6 +72,14 @@ public struct HorizontalBarLayout {
             rowCount += Double(group.bars.count) + (group.title != nil ? 1 : 0)
             previous = true
         }
+        return rowCount
+    }
+
+    /// The page height in points that holds `chart` with rows of `rowHeight` em (the most the
+    /// layout gives them) and nothing to spare: title, rows, value axis and its title.
+    public static func naturalHeight(of chart: HorizontalBarChart, style: Style, rowHeight: Double = 2.4) -> Double {
+        let em = style.fontSize
+        let rowCount = Self.rowCount(chart)
         let top = 0.9 * em + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
         let bottom = 0.9 * em + TextMetrics.lineHeight(style.labelSize) + 0.7 * em + TextMetrics.lineHeight(style.fontSize) + 0.5 * em
         return top + max(1, rowCount) * rowHeight * em + bottom
@@ -133,13 +139,7 @@ public struct HorizontalBarLayout {
         }
         self.ticks = ticks
 
-        var rowCount = 0.0
-        var previous = false
-        for group in chart.groups where !group.bars.isEmpty {
-            if previous { rowCount += 0.6 }
-            rowCount += Double(group.bars.count) + (group.title != nil ? 1 : 0)
-            previous = true
-        }
+        let rowCount = Self.rowCount(chart)
         let available = max(10, bottom - top)
         rowHeight = rowCount > 0 ? min(2.4 * em, available / rowCount) : 2.4 * em
         // The plot hugs its rows: the value axis sits right under the last bar. A page taller than
