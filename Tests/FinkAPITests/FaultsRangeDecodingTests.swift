@@ -1,4 +1,4 @@
-import FinkAPI
+@testable import FinkAPI
 import FinkTestServer
 import Foundation
 import Testing
@@ -29,7 +29,11 @@ import Testing
         (.number("18446744073709551616"), "beyond the largest alert id"),
         (.string("18446744073709551616"), "beyond the largest alert id"),
         // A JSON float is read as Int64 by the JSON decoder when whole; as text it is seen for what it is.
-        (.string("1.0345261415150100e18"), "lost its exact digits"),
+        (.string("1.0345261415150100e18"), "cannot be trusted"),
+        // As a JSON number JSONDecoder hands back the whole Int64 nearest the float, a wrong
+        // id: only the literal shows it was a float.
+        (.number("1.0345261415150100e18"), "cannot be trusted"),
+        (.number("1034526141515010021.0"), "cannot be trusted"),
         (.number("12.5"), "not a whole number"),
     ])
     func unusableCandidIsNamedWithItsRow(cell: FixtureJSON, why: String) throws {
@@ -75,6 +79,27 @@ import Testing
         #expect(object.points.count == 2, "the detection is still drawn")
     }
 
+    /// Rubin: a diaSourceId written as a float past 2^53 is a neighbour of the id once decoded:
+    /// it is named and left out, never asked of `/cutouts`; an exact id beside it is untouched,
+    /// and a float written inside a string value is not mistaken for the cell.
+    @Test func rubinFloatDiaSourceIdIsNamed() throws {
+        let data = answer([
+            ["r:diaObjectId": "170028485706776685", "r:diaSourceId": "1.7009445627232268e17", "r:midpointMjdTai": "61105.25", "r:band": "\"g\""],
+            ["r:diaObjectId": "170028485706776685", "r:diaSourceId": "170094456272322681", "r:midpointMjdTai": "61105.5",
+             "r:band": "\"r\"", "f:note": "\"r:diaSourceId: 1.5e18\""],
+        ])
+        let decoded = try LSSTDecoder.photometryRows(data, source: "s")
+        #expect(decoded.rows.map(\.diaSourceId) == [nil, 170_094_456_272_322_681])
+        let problem = try #require(decoded.rows[0].problems.first, "\(decoded.rows[0])")
+        #expect(problem.contains("row 0") && problem.contains("r:diaSourceId") && problem.contains("cannot be trusted"), "\(problem)")
+        #expect(decoded.rows[1].problems.isEmpty)
+    }
+
+    @Test func floatLiteralRowsAreFoundOnlyWhereTheKeyHoldsOne() throws {
+        let text = #"[{"k": 1, "a": "\"k\": 1e300"}, {"a": [{"k": 2.5e18}], "k": 12}, {"k" : -9.1e15}, {"k": 1.5}, {"k": "1e20"}]"#
+        #expect(JSONText.floatLiteralRows(of: "k", in: Data(text.utf8)) == [2])
+    }
+
     // MARK: Item 11: values far out are values, not placeholders
 
     @Test func hugeNegativeValuesAreKeptForTheRangeChecks() throws {
@@ -88,6 +113,48 @@ import Testing
         #expect(decoded.detections.contains { $0.jd == -1e308 })
         #expect(decoded.detections.filter { $0.jd == original[valid[2]]["i:jd"]?.doubleValue }.allSatisfy { $0.magpsf == nil },
                 "-999 is still Fink's placeholder")
+    }
+
+    /// A card shows the mean position of the valid alerts: one alert at RA 1e300 or Dec −95
+    /// would make it nonsense. Those positions are left out, the row named; the others stay.
+    @Test(arguments: [("i:ra", "1e300", "not a right ascension"), ("i:dec", "-95", "not a declination"),
+                      ("i:ra", "-1e308", "not a right ascension")])
+    func positionsOffTheSkyAreLeftOutAndNamed(column: String, cell: String, why: String) throws {
+        var rows = original
+        rows[valid[0]][column] = .number(cell)
+        let decoded = try decode(rows)
+        let damaged = try #require(decoded.detections.first { $0.jd == original[valid[0]]["i:jd"]?.doubleValue && $0.tag == .valid })
+        #expect(damaged.ra == nil && damaged.dec == nil)
+        let problem = try #require(damaged.problems.first, "\(damaged)")
+        #expect(problem.contains("row \(valid[0])") && problem.contains(column) && problem.contains(why), "\(problem)")
+        let data = ZTFPhotometry.object(try ObjectId(validating: "ZTF18aabjigr").key, rows: decoded.detections, full: true)
+        let ra = try #require(data.summary.ra), dec = try #require(data.summary.dec)
+        #expect((0...360).contains(ra) && (-90...90).contains(dec), "the mean of the other alerts: \(ra), \(dec)")
+        #expect(data.notes.contains(problem))
+    }
+
+    /// Rubin: a diaSource off the sky leaves the median; an `/objects` position off the sky gives
+    /// way to the diaSources' median, with a note.
+    @Test func rubinPositionsOffTheSkyAreLeftOut() throws {
+        let data = answer([
+            ["r:diaObjectId": "170028485706776685", "r:diaSourceId": "170094456272322680", "r:midpointMjdTai": "61105.25",
+             "r:band": "\"g\"", "r:ra": "1e300", "r:dec": "-30.0"],
+            ["r:diaObjectId": "170028485706776685", "r:diaSourceId": "170094456272322681", "r:midpointMjdTai": "61105.5",
+             "r:band": "\"r\"", "r:ra": "52.5", "r:dec": "-28.0"],
+        ])
+        let decoded = try LSSTDecoder.photometryRows(data, source: "s")
+        #expect(decoded.rows.map(\.ra) == [nil, 52.5])
+        #expect(decoded.rows[0].problems.first?.contains("r:ra") == true, "\(decoded.rows[0].problems)")
+        let id: Int64 = 170_028_485_706_776_685
+        let routes = LSSTDecoder.routeRows(decoded, ids: [id], route: "/sources")
+        var summary = LSSTObjectRow()
+        summary.ra = 400
+        summary.dec = -28
+        let object = LSSTDecoder.objectData(key: try lsstKey(String(id)), sources: try #require(routes[id]), forced: nil,
+                                            object: summary, summaryFetched: true)
+        #expect(object.summary.ra == 52.5 && object.summary.dec == -28.0)
+        #expect(object.notes.contains { $0.hasPrefix("/objects: r:ra 400 is not a right ascension") }, "\(object.notes)")
+        #expect(object.notes.contains { $0.contains("/sources row 0") && $0.contains("r:ra") }, "\(object.notes)")
     }
 
     // MARK: Item 11: a stamp cell never drawn cannot fail the rows
@@ -181,5 +248,24 @@ import Testing
         #expect(nights.map(\.night.description) == ["2021-03-14", "2021-03-16"])
         #expect(notes.contains { $0.contains("row 1") && $0.contains("ztf_2021xx15") && $0.contains("key:time") }, "\(notes)")
         #expect(notes.contains { $0.contains("2 rows") && $0.contains("row 2") && $0.contains("row 3") }, "\(notes)")
+    }
+
+    /// A counter of 1e300, a negative count or a word costs that cell, named by night and
+    /// column; the night's other counters and the other nights are kept (it used to fail the
+    /// whole chart, or draw a 300-digit axis).
+    @Test func damagedCountersCostOnlyTheirCell() throws {
+        let body = """
+            [{"key:key": "ztf_20210314", "basic:raw": 1e300, "basic:sci": 7},
+             {"key:key": "ztf_20210315", "basic:raw": 20, "basic:sci": -4, "class:SN candidate": "many"},
+             {"key:key": "ztf_20210316", "basic:raw": "30", "basic:sci": 3}]
+            """
+        let (nights, notes) = try NightStatistics.decodeAnswer(Data(body.utf8), source: "s")
+        #expect(nights.count == 3)
+        #expect(nights.map { $0["basic:raw"] } == [nil, 20, 30])
+        #expect(nights.map { $0["basic:sci"] } == [7, nil, 3])
+        #expect(nights[1]["class:SN candidate"] == nil)
+        #expect(notes.contains("night 2021-03-14, basic:raw: 1e+300 is not a count of alerts: left out, as a missing value"), "\(notes)")
+        #expect(notes.contains { $0.hasPrefix("night 2021-03-15, basic:sci: -4") }, "\(notes)")
+        #expect(notes.contains { $0.hasPrefix("night 2021-03-15, class:SN candidate: cannot read \"many\"") }, "\(notes)")
     }
 }

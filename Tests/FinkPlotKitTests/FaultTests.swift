@@ -184,6 +184,29 @@ import Testing
         #expect(manifest.contains("stamps unavailable for candid"), "\(manifest)")
     }
 
+    /// `cutouts --alert all`: alerts whose `/api/v1/cutouts` keeps failing get "no data" rows
+    /// and a note each; the alert the server has is drawn, and the grid is written.
+    @Test func oneAlertWithoutStampsCostsOnlyItsRow() async throws {
+        let server = try await FixtureServer()
+        try await server.load(objectsFile: fixturesDirectory().appendingPathComponent("ZTF18acefvuh.json"))
+        let served: Int64 = 1_034_527_953_215_010_006
+        try await server.setCutouts(Data(contentsOf: fixturesDirectory().appendingPathComponent("cutouts/ZTF18acefvuh_\(served).json")),
+                                    objectId: "ZTF18acefvuh", candid: served)
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try await runFinkplot(["cutouts", "ZTF18acefvuh", "--alert", "all", "--api-url", server.baseURL.absoluteString,
+                                       "--no-cache", "--retries", "0", "--output-dir", dir.path])
+        let asked = await server.requests.filter { $0.path == "/api/v1/cutouts" }.count
+        await server.stop()
+        #expect(r.status == 0, "\(r.err)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ZTF18acefvuh_cutouts.png").path), "\(r.err)")
+        let manifest = try String(contentsOf: dir.appendingPathComponent("manifest.jsonl"), encoding: .utf8)
+        let unavailable = manifest.components(separatedBy: "stamps unavailable for candid").count - 1
+        #expect(asked > 1 && unavailable == asked - 1, "every alert but the served one is noted: \(asked) asked, \(unavailable) notes: \(manifest)")
+        #expect(!manifest.contains("stamps unavailable for candid \(served)"), "\(manifest)")
+        #expect(r.err.contains("stamps unavailable for candid"), "\(r.err)")
+    }
+
     /// `--offline` never opens a connection, for a cutout grid too.
     @Test func offlineCutoutsAskNothing() async throws {
         let server = try await FixtureServer()

@@ -142,6 +142,80 @@ enum JSONText {
         }
     }
 
+    /// The rows (indices in the top-level array) whose `key` holds a JSON number written as a
+    /// float (`1.0345261415150100e18`, `170094456272322680.0`) of magnitude 2^53 or more.
+    ///
+    /// JSONDecoder reads such a literal as an Int64 when its value is whole, and past 2^53 every
+    /// double is whole: the id it gives is a neighbour of the real one, not the id. Only the
+    /// literal shows what was sent. Cheap when no such literal exists (memchr to each `"key"`),
+    /// which is every real answer; the structural scan runs only when one is found.
+    static func floatLiteralRows(of key: String, in data: Data) -> Set<Int> {
+        let quoted = Array("\"\(key)\"".utf8)
+        return data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Set<Int> in
+            let bytes = buffer.bindMemory(to: UInt8.self)
+            let n = bytes.count
+            func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+            /// The float literal's value at `i` (just after the key's closing quote), if the key is
+            /// followed by `:` and a number literal with a fraction or exponent.
+            func bigFloat(after start: Int) -> Bool {
+                var i = start
+                while i < n, isSpace(bytes[i]) { i += 1 }
+                guard i < n, bytes[i] == UInt8(ascii: ":") else { return false }
+                i += 1
+                while i < n, isSpace(bytes[i]) { i += 1 }
+                let from = i
+                var isFloat = false
+                while i < n {
+                    let c = bytes[i]
+                    if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { isFloat = true }
+                    else if !(c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") || c == UInt8(ascii: "-") || c == UInt8(ascii: "+")) { break }
+                    i += 1
+                }
+                guard isFloat, i > from else { return false }
+                let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<i]), as: UTF8.self)
+                guard let value = Double(literal) else { return false }
+                return abs(value) >= 9_007_199_254_740_992
+            }
+            // Fast path: is there any such literal at all?
+            var found = false
+            var offset = 0
+            while !found, let base = buffer.baseAddress, offset + quoted.count <= n,
+                  let hit = memchr(base + offset, Int32(quoted[0]), n - offset - quoted.count + 1)
+            {
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                if memcmp(base + at, quoted, quoted.count) == 0, bigFloat(after: at + quoted.count) { found = true }
+                offset = at + 1
+            }
+            guard found else { return [] }
+            // Structural scan: rows are the objects at depth 1 of the top-level array.
+            var rows: Set<Int> = []
+            var depth = 0, row = -1, i = 0
+            while i < n {
+                let c = bytes[i]
+                if c == UInt8(ascii: "\"") {
+                    let start = i
+                    i += 1
+                    while i < n, bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                    i += 1
+                    if depth == 2, i - start == quoted.count, i <= n,
+                       memcmp(buffer.baseAddress! + start, quoted, quoted.count) == 0, bigFloat(after: i)
+                    {
+                        rows.insert(row)
+                    }
+                    continue
+                }
+                if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
+                    depth += 1
+                    if depth == 2 && c == UInt8(ascii: "{") { row += 1 }
+                } else if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
+                    depth -= 1
+                }
+                i += 1
+            }
+            return rows
+        }
+    }
+
     /// Whether `word` occurs anywhere in `buffer`, jumping between candidates with memchr.
     private static func contains(_ word: StaticString, in buffer: UnsafeRawBufferPointer) -> Bool {
         guard let base = buffer.baseAddress else { return false }

@@ -55,3 +55,19 @@ public struct Stamp: Sendable, Equatable {
         return true
     }
 }
+
+/// Thrown by a source's `stamps(of:object:)` when some of an alert's stamps were saved but cannot
+/// be read (a damaged stamp cell, a FITS file that is not one): the stamps that could be read, and
+/// why each other is missing, naming the file or row. The alert is drawn with what there is and
+/// the problems become notes, as after a failed `/api/v1/cutouts` request: the user hears why.
+public struct UnreadableStamps: Error, Sendable, Equatable, CustomStringConvertible {
+    public var stamps: [StampKind: Stamp]
+    public var problems: [String]
+
+    public init(stamps: [StampKind: Stamp], problems: [String]) {
+        self.stamps = stamps
+        self.problems = problems
+    }
+
+    public var description: String { problems.joined(separator: "; ") }
+}

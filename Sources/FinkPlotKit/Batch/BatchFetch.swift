@@ -59,7 +59,8 @@ struct BatchFetcher: Sendable {
     }
 
     /// The stamps of `alerts` (detections of `data`) by alert id. With `tolerant`, an alert whose
-    /// stamps cannot be had (after the transport's retries) gets none, and a note says why.
+    /// stamps cannot be had (after the transport's retries) gets none, and a note says why; saved
+    /// stamps of which some cannot be read (`UnreadableStamps`) keep the others, with a note each.
     func stamps(of data: ObjectData, alerts: [PhotometryPoint], counter: AttemptCounter, tolerant: Bool = false) async throws
         -> (stamps: [Int64: [StampKind: Stamp]], notes: [String]) {
         let source = try sources.source(for: data.key.survey)
@@ -72,6 +73,10 @@ struct BatchFetcher: Sendable {
                 result[id] = try await RetryingTransport.$attempts.withValue(counter) {
                     try await source.stamps(of: AlertKey(survey: data.key.survey, id: id), object: data.key)
                 }
+            } catch let unreadable as UnreadableStamps {
+                // Saved stamps that cannot be read cost only themselves, whatever the figure.
+                result[id] = unreadable.stamps
+                notes += unreadable.problems.map { "stamps unavailable for \(name) \(id): \($0)" }
             } catch {
                 if !tolerant || error is CancellationError || Task.isCancelled { throw error }
                 result[id] = [:]

@@ -24,6 +24,9 @@ public enum LSSTDecoder {
     public static func photometryRows(_ data: Data, source: String) throws(FinkError) -> Decoded<LSSTPhotometryRow> {
         let data = try JSONText.rowsAnswer(data, source: source)
         let all = try JSONText.decode([PhotometryRowDTO].self, from: data, source: source)
+        // An id written as a float past 2^53 decodes as a neighbour of the real id: the literal
+        // shows it, and the alert is drawn without an id rather than asked for by a wrong one.
+        let floatIds = JSONText.floatLiteralRows(of: LSSTColumn.diaSourceId, in: data)
         var decoded = Decoded<LSSTPhotometryRow>(rows: [], skippedRows: [])
         decoded.rows.reserveCapacity(all.count)
         for (index, dto) in all.enumerated() {
@@ -31,9 +34,20 @@ public enum LSSTDecoder {
                 decoded.skippedRows.append(SkippedRow(index: index, diaObjectId: dto.row.diaObjectId))
             } else {
                 var row = dto.row
+                if floatIds.contains(index), row.diaSourceId != nil {
+                    row.diaSourceId = nil
+                    row.problems.append("\(LSSTColumn.diaSourceId) was sent as a floating-point number, whose digits past 2^53 cannot be trusted")
+                }
                 // Each problem names its row: index and time, to find it again.
                 let mjd = row.midpointMjdTai.map { abs($0) < 1e7 ? String(format: "%.5f", $0) : "\($0)" } ?? "?"
-                row.problems = row.problems.map { "row \(index) at MJD \(mjd) TAI (\(row.band ?? "?")): \($0), so this alert is drawn without an id and has no stamps" }
+                let place = "row \(index) at MJD \(mjd) TAI (\(row.band ?? "?"))"
+                row.problems = row.problems.map { "\(place): \($0), so this alert is drawn without an id and has no stamps" }
+                // A position no sky has would move the card's median position: left out, and named.
+                if let problem = SkyPosition.problem(ra: row.ra, dec: row.dec, raName: LSSTColumn.ra, decName: LSSTColumn.dec) {
+                    row.ra = nil
+                    row.dec = nil
+                    row.problems.append("\(place): \(problem); its position is left out")
+                }
                 decoded.rows.append(row)
             }
         }
@@ -154,6 +168,13 @@ public enum LSSTDecoder {
         }
         if summaryFetched && object == nil {
             notes.append("no /objects summary for this object")
+        }
+        var object = object
+        if let row = object, let problem = SkyPosition.problem(ra: row.ra, dec: row.dec, raName: LSSTColumn.ra, decName: LSSTColumn.dec) {
+            // The card falls back to the diaSources' median position, as without a summary.
+            object?.ra = nil
+            object?.dec = nil
+            notes.append("/objects: \(problem); the position shown is the diaSources' median")
         }
         let points = sortedNewestFirst(points(sources.rows, kind: .detection) + points(forced?.rows ?? [], kind: .forced))
         return ObjectData(key: key, points: points, timeScale: .tai,

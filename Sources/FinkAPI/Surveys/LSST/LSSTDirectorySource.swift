@@ -63,21 +63,39 @@ public struct LSSTDirectorySource: ObjectDataSource {
 
     /// The stamps of `alert`: per kind its FITS file, else its array in `_All.json`; none when
     /// neither was saved (as the server's empty answer for an unknown alert).
+    /// A saved file that cannot be read costs only its stamps: the others are kept and
+    /// `UnreadableStamps` says which file failed and why.
     public func stamps(of alert: AlertKey, object: ObjectKey) async throws -> [StampKind: Stamp] {
         var stamps: [StampKind: Stamp] = [:]
+        var problems: [StampKind: String] = [:]
         for kind in StampKind.allCases {
             let name = "cutouts/\(alert.id)_\(kind.rawValue).fits"
-            if let data = try Self.read(file(name)) {
-                stamps[kind] = try FITSImage.primaryImage(data, source: shown(name))
+            do {
+                if let data = try Self.read(file(name)) {
+                    stamps[kind] = try FITSImage.primaryImage(data, source: shown(name))
+                }
+            } catch {
+                problems[kind] = "\(error)"
             }
         }
         if stamps.count < StampKind.allCases.count {
             let name = "cutouts/\(alert.id)_All.json"
-            if let data = try Self.read(file(name)) {
-                for (kind, stamp) in try LSSTDecoder.stamps(fromArrayAnswer: data, source: shown(name)) where stamps[kind] == nil {
-                    stamps[kind] = stamp
+            do {
+                if let data = try Self.read(file(name)) {
+                    for (kind, stamp) in try LSSTDecoder.stamps(fromArrayAnswer: data, source: shown(name)) where stamps[kind] == nil {
+                        stamps[kind] = stamp
+                        problems[kind] = nil
+                    }
                 }
+            } catch {
+                for kind in StampKind.allCases where stamps[kind] == nil && problems[kind] == nil { problems[kind] = "\(error)" }
             }
+        }
+        if !problems.isEmpty {
+            // One file's problem is said once, even when it cost several kinds (`_All.json`).
+            var said: [String] = []
+            for (_, problem) in problems.sorted(by: { $0.key < $1.key }) where !said.contains(problem) { said.append(problem) }
+            throw UnreadableStamps(stamps: stamps, problems: said)
         }
         return stamps
     }

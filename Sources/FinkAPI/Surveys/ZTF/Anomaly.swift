@@ -214,6 +214,10 @@ public struct NightStatistics: Sendable, Equatable {
     /// the lightcurves' range). A time of 1e308 ms is damage, and would overflow the calendar.
     static let plausibleDays = 0.0...59_000.0
 
+    /// What a night's counter can be: ZTF sends a few hundred thousand alerts a night, so
+    /// 10^12 is far past any real night; a negative count, or 1e300, is damage.
+    static let plausibleCount = 0.0...1e12
+
     /// As `decode`, with notes on the rows that were not counted as they came: a `key:key` that
     /// is no night key (`ztf_YYYYMMDD`) is dated by `key:time`, or left out when that cannot date
     /// it either; a night sent twice is counted once, from its first row, as totals would
@@ -225,6 +229,7 @@ public struct NightStatistics: Sendable, Equatable {
         var notes: [String] = []
         var undated: [String] = []
         var rowsOfNight: [CivilDate: [Int]] = [:]
+        var badCells: [String] = []
         for (index, row) in rows.enumerated() {
             let key = row["key:key"]?.text ?? ""
             var night = key.hasPrefix("ztf_") ? CivilDate(compact: key.dropFirst(4)) : nil
@@ -242,8 +247,19 @@ public struct NightStatistics: Sendable, Equatable {
             guard rowsOfNight[night]!.count == 1 else { continue }
             var counters: [String: Double?] = [:]
             for (column, value) in row where !column.hasPrefix("key:") {
-                do { counters[column] = .some(try value.number()) } catch {
-                    throw FinkError.decoding(source: source, message: "night \(night), \(column): cannot read \(error.shown) as a count")
+                // One damaged cell costs that cell: the night's other counters and the other
+                // nights are still drawn, and the note says which cell and why.
+                do {
+                    let count = try value.number()
+                    if let count, !plausibleCount.contains(count) {
+                        badCells.append("night \(night), \(column): \(value.shown) is not a count of alerts")
+                        counters[column] = .some(nil)
+                    } else {
+                        counters[column] = .some(count)
+                    }
+                } catch {
+                    badCells.append("night \(night), \(column): cannot read \(error.shown) as a count")
+                    counters[column] = .some(nil)
                 }
             }
             nights.append(NightStatistics(night: night, key: key, counters: counters))
@@ -254,6 +270,10 @@ public struct NightStatistics: Sendable, Equatable {
         if !undated.isEmpty {
             notes.append("\(undated.count) row\(undated.count == 1 ? "" : "s") with no night in key:key or key:time left out: "
                 + undated.prefix(3).joined(separator: ", ") + (undated.count > 3 ? ", …" : ""))
+        }
+        if !badCells.isEmpty {
+            notes += badCells.prefix(3).map { "\($0): left out, as a missing value" }
+            if badCells.count > 3 { notes.append("\(badCells.count - 3) more cells like these left out") }
         }
         for (night, indices) in rowsOfNight.sorted(by: { $0.key < $1.key }) where indices.count > 1 {
             notes.append("night \(night) is sent \(indices.count) times (rows \(indices.map(String.init).joined(separator: ", "))): counted once, from row \(indices[0])")

@@ -35,7 +35,9 @@ public struct DirectorySource: ObjectDataSource {
     }
 
     /// A saved `/api/v1/cutouts` answer `DIR/cutouts/<id>_<candid>.json` when there is one, else
-    /// the stamps saved in the alert's own row (`withcutouts`).
+    /// the stamps saved in the alert's own row (`withcutouts`). A stamp cell of that row that
+    /// cannot be read throws `UnreadableStamps` with the others and the row's problem, so the
+    /// user hears why that stamp is missing (the objects' rows, read without stamps, never say).
     public func stamps(of alert: AlertKey, object: ObjectKey) async throws -> [StampKind: Stamp] {
         let id = try ObjectId(object)
         let saved = directory.appendingPathComponent("cutouts/\(id.rawValue)_\(alert.id).json")
@@ -43,7 +45,11 @@ public struct DirectorySource: ObjectDataSource {
             return try RowDecoder.stamps(fromCutouts: data, kinds: StampKind.allCases, source: saved.path)
         }
         let rows = try await detections(of: id, options: FetchOptions(withUpperLimits: false, withCutouts: true))
-        return rows.first { $0.candid == alert.id }?.stamps ?? [:]
+        guard let row = rows.first(where: { $0.candid == alert.id }) else { return [:] }
+        if !row.stampProblems.isEmpty {
+            throw UnreadableStamps(stamps: row.stamps, problems: row.stampProblems.sorted { $0.key < $1.key }.map(\.value))
+        }
+        return row.stamps
     }
 
     public func detections(of id: ObjectId, options: FetchOptions) async throws -> [Detection] {

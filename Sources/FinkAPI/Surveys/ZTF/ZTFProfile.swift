@@ -140,6 +140,15 @@ public enum ZTFPhotometry {
 
 /// Sky-position helpers shared by the surveys.
 public enum SkyPosition {
+    /// Why (ra, dec) in degrees is no position on the sky, naming the columns; nil when it is one
+    /// (or when either is missing, which is no position but no damage either).
+    public static func problem(ra: Double?, dec: Double?, raName: String, decName: String) -> String? {
+        func shown(_ v: Double) -> String { abs(v) < 1e6 ? String(format: "%.6g", v) : "\(v)" }
+        if let ra, !(0...360).contains(ra) { return "\(raName) \(shown(ra)) is not a right ascension (0–360°)" }
+        if let dec, !(-90...90).contains(dec) { return "\(decName) \(shown(dec)) is not a declination (−90° to +90°)" }
+        return nil
+    }
+
     /// The mean of (ra, dec) pairs in degrees. RA offsets are taken from the first position, so an
     /// object at RA ≈ 0° does not average to 180°.
     public static func mean(_ positions: [(Double, Double)]) -> (ra: Double, dec: Double)? {

@@ -43,10 +43,15 @@ public enum RowDecoder {
     public static func decodeJSON(_ data: Data, source: String) throws -> Decoded {
         let data = try JSONText.rowsAnswer(data, source: source)
         let rows = try JSONText.decode([JSONRow].self, from: data, source: source)
+        // A candid written as a float past 2^53 reaches us as the Int64 nearest the float: seen
+        // for what it is from the literal, so `candid(_:)` calls it lost rather than guessed.
+        let floatCandids = JSONText.floatLiteralRows(of: Column.candid.name, in: data)
         var decoded = Decoded(detections: [], skippedRows: [])
         decoded.detections.reserveCapacity(rows.count)
         for (index, row) in rows.enumerated() {
-            if let detection = try detection(from: row.raw, at: "row \(index)", source: source) {
+            var raw = row.raw
+            if floatCandids.contains(index), case .integer(let v) = raw[.candid] { raw.cells[Column.candid.rawValue] = .number(Double(v)) }
+            if let detection = try detection(from: raw, at: "row \(index)", source: source) {
                 decoded.detections.append(detection)
             } else {
                 decoded.skippedRows.append(index)
@@ -157,6 +162,12 @@ public enum RowDecoder {
         detection.distnr = try number(raw[.distnr], .distnr, fail)
         detection.ra = try number(raw[.ra], .ra, fail)
         detection.dec = try number(raw[.dec], .dec, fail)
+        // A position no sky has would become the card's RA and Dec: left out, and named.
+        if let problem = SkyPosition.problem(ra: detection.ra, dec: detection.dec, raName: "i:ra", decName: "i:dec") {
+            detection.ra = nil
+            detection.dec = nil
+            detection.problems.append("\(place) at \(Self.rowLabel(detection)): \(problem); its position is left out")
+        }
         detection.classification = text(raw[.classification])
         detection.cdsxmatch = text(raw[.cdsxmatch])
         for (kind, rows) in raw.stamps {
@@ -238,8 +249,8 @@ public enum RowDecoder {
         if d <= 0 { return .unusable(d == 0 ? "is zero, not an alert id" : "is negative, not an alert id") }
         if d != d.rounded() { return .unusable("is not a whole number, not an alert id") }
         if d >= 9_223_372_036_854_775_807 { return .unusable("is beyond the largest alert id (2^63 − 1)") }
-        // Past 2^53 a float has lost digits: the exact id is unknown.
-        guard d < 9_007_199_254_740_992 else { return .unusable("was sent as a floating-point number and has lost its exact digits") }
+        // Past 2^53 a float cannot hold every integer: the exact id is unknown.
+        guard d < 9_007_199_254_740_992 else { return .unusable("was sent as a floating-point number, whose digits past 2^53 cannot be trusted") }
         return .id(Int64(d))
     }
 

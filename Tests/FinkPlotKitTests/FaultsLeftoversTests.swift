@@ -26,7 +26,9 @@ import Testing
         let text = try String(contentsOf: dir.appendingPathComponent("manifest.jsonl"), encoding: .utf8)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 1, "\(text)")
-        let entry = try #require(try JSONSerialization.jsonObject(with: Data(try #require(lines.first).utf8)) as? [String: Any])
+        let line = try #require(lines.first)
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+        let entry = try #require(object as? [String: Any])
         #expect(entry["status"] as? String == "rendered", "\(entry)")
         return entry["notes"] as? [String] ?? []
     }
