@@ -70,8 +70,8 @@ public struct BatchRendered: Sendable {
 public typealias ObjectMetadata = @Sendable (ObjectKey, _ fetchedAt: Date?) -> DocumentMetadata?
 
 /// Lightcurves, one file per object (`<id>_lightcurve.<format>` in a directory), and the drawn
-/// points as CSV: written beside the figure when `table` is set (one object), or added to
-/// `points` (any number of objects, one table written by the caller).
+/// points added to `points` when given (one table for the whole batch, written by the caller
+/// once its figures are drawn, as for cards and cutout grids).
 public struct LightcurveJob: BatchJob {
     public var target: OutputTarget
     public var format: OutputFormat
@@ -79,14 +79,13 @@ public struct LightcurveJob: BatchJob {
     public var style: Style
     /// Axes, palette and time window.
     public var options: LightcurveOptions
-    public var table: URL?
     public var points: PointTable?
     /// The metadata recorded in each object's file (provenance); nil for none.
     public var metadata: ObjectMetadata
     public var identity: String
 
     public init(target: OutputTarget, format: OutputFormat, size: FigureSize = FigureSize(), style: Style = .screen,
-                options: LightcurveOptions = LightcurveOptions(), table: URL? = nil, points: PointTable? = nil,
+                options: LightcurveOptions = LightcurveOptions(), points: PointTable? = nil,
                 identity: String = "lightcurve", metadata: @escaping ObjectMetadata = { _, _ in nil }) {
         self.identity = identity
         self.points = points
@@ -95,7 +94,6 @@ public struct LightcurveJob: BatchJob {
         self.size = size
         self.style = style
         self.options = options
-        self.table = table
         self.metadata = metadata
     }
 
@@ -106,7 +104,7 @@ public struct LightcurveJob: BatchJob {
     public static let suffix = "_lightcurve"
 
     public func outputs(for id: ObjectKey) -> [URL] {
-        [target.url(for: id, format: format, suffix: Self.suffix)] + (table.map { [$0] } ?? [])
+        [target.url(for: id, format: format, suffix: Self.suffix)]
     }
 
     public func stampAlerts(of data: ObjectData) throws -> [PhotometryPoint] { [] }
@@ -119,25 +117,14 @@ public struct LightcurveJob: BatchJob {
         let figure = Figure(size: size.points, style: style, chart: lightcurve.chart)
         let data = try FigureRenderer.render(figure, format: format, size: size, metadata: metadata(id, object.fetchedAt))
         let url = target.url(for: id, format: format, suffix: Self.suffix)
-        points?.add(id, header: LightcurveTable.header(lightcurve), rows: LightcurveTable.rows(lightcurve, objectId: id.id))
-        // Both files are fully made before either is written, so a failure leaves neither half-done.
-        // The table goes first, into its folder made if missing: a table that cannot be written
-        // fails the id before its figure exists, never after (a figure on disk is a rendered id).
-        let tableData = table.map { _ in Data(LightcurveTable.csv(lightcurve, objectId: id.id).utf8) }
-        var outputs: [URL] = []
-        if let table, let tableData {
-            try TableFile.write(tableData, to: table)
-            outputs.append(table)
-        }
         try AtomicFile.write(data, to: url)
-        outputs.insert(url, at: 0)
+        points?.add(id, header: LightcurveTable.header(lightcurve), rows: LightcurveTable.rows(lightcurve, objectId: id.id))
         var notes: [String] = []
         if lightcurve.skippedRows > 0 {
             notes.append("\(lightcurve.skippedRows) of \(object.points.count) rows had no magnitude or limit and were not drawn")
         }
         notes += lightcurve.notes
-        if let table { notes.append("wrote the \(lightcurve.points.count) drawn points to \(table.path)") }
-        return BatchRendered(outputs: outputs, notes: notes)
+        return BatchRendered(outputs: [url], notes: notes)
     }
 }
 

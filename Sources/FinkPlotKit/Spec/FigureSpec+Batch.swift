@@ -18,8 +18,8 @@ extension FigureSpec {
     public var jobIdentity: String { normalizedOptions }
 
     /// The batch job making this spec's figures, each file recording its own one-object spec.
-    /// `points`: collects the drawn points of every object for one table (the caller writes it);
-    /// without it, a lightcurve's table is written beside each figure (one object).
+    /// `points`: collects the drawn points of every object for the spec's table, which the
+    /// caller writes once the batch is done (`output.table` names it; without `points`, no table).
     /// With `dataTime`, a figure records when its data were fetched (a cache entry's time) as
     /// its query time; without, the spec's own (`render`: the same spec gives the same bytes).
     public func batchJob(target: OutputTarget? = nil, points: PointTable? = nil, dataTime: Bool = true) throws -> any BatchJob {
@@ -31,7 +31,7 @@ extension FigureSpec {
         case .lightcurve:
             return LightcurveJob(
                 target: target, format: format, size: figureSize, style: lightcurveStyle(), options: try lightcurveOptions(),
-                table: points == nil ? output?.table.map { OutputTarget.fileURL($0) } : nil, points: points, identity: jobIdentity,
+                points: points, identity: jobIdentity,
                 metadata: { id, fetched in try? spec.forObject(id, fetchedAt: dataTime ? fetched : nil).provenance().metadata(title: "\(id.id) lightcurve") })
         case .card:
             return CardJob(
