@@ -78,11 +78,17 @@ public struct HorizontalBarLayout {
     /// The page height in points that holds `chart` with rows of `rowHeight` em (the most the
     /// layout gives them) and nothing to spare: title, rows, value axis and its title.
     public static func naturalHeight(of chart: HorizontalBarChart, style: Style, rowHeight: Double = 2.4) -> Double {
+        let margins = Self.margins(chart, style: style)
+        return margins.top + max(1, Self.rowCount(chart)) * rowHeight * style.fontSize + margins.bottom
+    }
+
+    /// The heights above the rows (padding, title) and below them (tick labels, the value axis's
+    /// title, padding): one sum for the layout and for `naturalHeight`.
+    static func margins(_ chart: HorizontalBarChart, style: Style) -> (top: Double, bottom: Double) {
         let em = style.fontSize
-        let rowCount = Self.rowCount(chart)
         let top = 0.9 * em + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
         let bottom = 0.9 * em + TextMetrics.lineHeight(style.labelSize) + 0.7 * em + TextMetrics.lineHeight(style.fontSize) + 0.5 * em
-        return top + max(1, rowCount) * rowHeight * em + bottom
+        return (top, bottom)
     }
 
     public init(chart: HorizontalBarChart, frame: Rect, style: Style, measurer: any TextMeasurer) {
@@ -99,9 +105,9 @@ public struct HorizontalBarLayout {
         let widths = bars.map { measurer.width(of: $0.label, style: text) }
             + chart.groups.compactMap(\.title).map { measurer.width(of: $0, style: heading) }
         labelColumn = min(0.4 * frame.width, widths.max() ?? 0)
-        let top = frame.minY + pad + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
-        let bottom = frame.maxY - pad - TextMetrics.lineHeight(style.labelSize) - 0.7 * em
-            - TextMetrics.lineHeight(style.fontSize) - 0.5 * em
+        let margins = Self.margins(chart, style: style)
+        let top = frame.minY + margins.top
+        let bottom = frame.maxY - margins.bottom
         let left = frame.minX + pad + labelColumn + 0.6 * em
         let valueLabelWidth = bars.compactMap { $0.valueLabel.map { measurer.width(of: $0, style: text) } }.max() ?? 0
         var right = frame.maxX - pad
