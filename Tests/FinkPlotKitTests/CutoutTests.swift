@@ -89,28 +89,32 @@ import Testing
         #expect(positive.pixel(x: 4, y: 4)[0] > positive.pixel(x: 4, y: 4)[2])
     }
 
-    /// Every fixture's Science and Template stamps (four ZTF alerts, bright stars to a noise-only
-    /// science stamp; four Rubin diaSources, one with an empty template), display order.
-    func fixtureScienceStamps() async throws -> [(name: String, pixels: [Float])] {
-        let rendering = try StampRendering()
-        var out: [(String, [Float])] = []
+    /// Every fixture alert's stamps, with the sign its difference is drawn with (ZTF negative
+    /// alerts negated): four ZTF alerts (bright stars to a noise-only science stamp), and the four
+    /// Rubin diaSources' saved array answers (one with an empty template; the SSO alert
+    /// 170094456480989258 has no FITS files here).
+    func fixtureAlertStamps() async throws -> [(name: String, stamps: [StampKind: Stamp], sign: Float)] {
+        var out: [(String, [StampKind: Stamp], Float)] = []
         for raw in ["ZTF18aabjigr", "ZTF18acefvuh", "ZTF19acihgng", "ZTF25ackyyzk"] {
             let data = try await fixtureObject(raw)
             let alert = try #require(try CutoutFigure.choose(.latest, from: data).first)
-            let stamps = try await fixtureStamps(data, alert: alert)
-            for kind in [StampKind.science, .template] {
-                out.append(("\(raw) \(kind)", rendering.displayRows(try #require(stamps[kind], "\(raw) \(kind)"))))
-            }
+            out.append((raw, try await fixtureStamps(data, alert: alert), alert.isNegative == true ? -1 : 1))
         }
-        // The saved array answers (the SSO alert 170094456480989258 has no FITS files here).
         for alert in ["170094456272322680", "170094456277565473", "170094456480989258", "170094456523456557"] {
             let url = fixturesDirectory().appendingPathComponent("lsst/cutouts/\(alert)_All.json")
-            let stamps = try LSSTDecoder.stamps(fromArrayAnswer: try Data(contentsOf: url), source: url.path)
-            for kind in [StampKind.science, .template] {
-                out.append(("\(alert) \(kind)", rendering.displayRows(try #require(stamps[kind], "\(alert) \(kind)"))))
-            }
+            out.append((alert, try LSSTDecoder.stamps(fromArrayAnswer: try Data(contentsOf: url), source: url.path), 1))
         }
         return out
+    }
+
+    /// Every fixture's Science and Template stamps, in display order.
+    func fixtureScienceStamps() async throws -> [(name: String, pixels: [Float])] {
+        let rendering = try StampRendering()
+        return try await fixtureAlertStamps().flatMap { alert in
+            try [StampKind.science, .template].map { kind in
+                ("\(alert.name) \(kind)", rendering.displayRows(try #require(alert.stamps[kind], "\(alert.name) \(kind)")))
+            }
+        }
     }
 
     /// The science default reads alike on faint and bright fields: on every fixture stamp the sky
@@ -145,20 +149,9 @@ import Testing
     /// Every fixture's difference stamp, as drawn (ZTF negative alerts negated).
     func fixtureDifferences() async throws -> [(name: String, pixels: [Float])] {
         let rendering = try StampRendering()
-        var out: [(String, [Float])] = []
-        for raw in ["ZTF18aabjigr", "ZTF18acefvuh", "ZTF19acihgng", "ZTF25ackyyzk"] {
-            let data = try await fixtureObject(raw)
-            let alert = try #require(try CutoutFigure.choose(.latest, from: data).first)
-            let stamp = try #require(try await fixtureStamps(data, alert: alert)[.difference])
-            let sign: Float = alert.isNegative == true ? -1 : 1
-            out.append((raw, rendering.displayRows(stamp).map { $0 * sign }))
+        return try await fixtureAlertStamps().map { alert in
+            (alert.name, rendering.displayRows(try #require(alert.stamps[.difference], "\(alert.name)")).map { $0 * alert.sign })
         }
-        for alert in ["170094456272322680", "170094456277565473", "170094456480989258", "170094456523456557"] {
-            let url = fixturesDirectory().appendingPathComponent("lsst/cutouts/\(alert)_All.json")
-            let stamps = try LSSTDecoder.stamps(fromArrayAnswer: try Data(contentsOf: url), source: url.path)
-            out.append((alert, try #require(stamps[.difference]).pixels))
-        }
-        return out
     }
 
     /// The difference default draws no source as a saturated blob: on every fixture at most the
