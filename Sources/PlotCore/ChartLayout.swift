@@ -59,9 +59,9 @@ public struct ChartLayout {
         let tickText = style.text(style.fontSize)
         var legendWidth = 0.0
         var placement = style.legendPlacement
-        if !chart.legend.isEmpty && placement == .right {
-            let labelWidth = chart.legend.map { measurer.width(of: $0.label, style: tickText) }.max() ?? 0
-            legendWidth = 0.8 * em + ChartLayout.symbolWidth(em) + 0.6 * em + labelWidth + 0.8 * em
+        let outside = chart.legendOrigin != nil
+        if !chart.legend.isEmpty && placement == .right && !outside {
+            legendWidth = ChartLayout.legendColumnSize(chart.legend, style: style, measurer: measurer).width
             // A right-hand legend may take at most a third of the frame: at 3.4 in wide it would
             // squeeze the plot to a sliver, so it moves above the plot as in `paper`.
             if legendWidth + 1.2 * em > frame.width / 3 {
@@ -70,9 +70,9 @@ public struct ChartLayout {
             }
         }
         legendPlacement = placement
-        var legendRows = placement == .top
+        var legendRows = placement == .top && !outside
             ? ChartLayout.legendRows(chart.legend, width: frame.width - 2 * pad, em: em, measurer: measurer, style: tickText) : []
-        if placement == .top, chart.legend.contains(where: { $0.compactLabel != nil }) {
+        if placement == .top, !outside, chart.legend.contains(where: { $0.compactLabel != nil }) {
             // Every row above the plot is taken from its height: the shorter wording, if it saves rows.
             var compact = chart.legend
             for i in compact.indices { if let short = compact[i].compactLabel { compact[i].label = short } }
@@ -384,16 +384,30 @@ public struct ChartLayout {
                                          frame: frame, style: style.text(style.titleSize, weight: .bold), measurer: measurer, em: em))
         }
         if !chart.legend.isEmpty {
-            out += legendPlacement == .top ? topLegendItems(textStyle: tickText) : legendItems(textStyle: tickText)
+            if let origin = chart.legendOrigin {
+                out += legendItems(at: origin, textStyle: tickText)
+            } else if legendPlacement == .top {
+                out += topLegendItems(textStyle: tickText)
+            } else {
+                out += legendItems(at: Point(plotRect.maxX + 1.2 * style.fontSize, plotRect.minY), textStyle: tickText)
+            }
         }
         return out
     }
 
-    func legendItems(textStyle: TextStyle) -> [DisplayItem] {
+    /// The size of a legend set as a framed column, one entry per row (right of the plot, or at
+    /// `Chart.legendOrigin`).
+    public static func legendColumnSize(_ legend: [LegendEntry], style: Style, measurer: any TextMeasurer) -> Size {
+        let em = style.fontSize
+        let labelWidth = legend.map { measurer.width(of: $0.label, style: style.text(style.fontSize)) }.max() ?? 0
+        return Size(0.8 * em + symbolWidth(em) + 0.6 * em + labelWidth + 0.8 * em, Double(legend.count) * 1.6 * em + 0.8 * em)
+    }
+
+    func legendItems(at origin: Point, textStyle: TextStyle) -> [DisplayItem] {
         let em = style.fontSize
         let rowHeight = 1.6 * em
-        let box = Rect(x: plotRect.maxX + 1.2 * em, y: plotRect.minY, width: legendWidth,
-                       height: Double(chart.legend.count) * rowHeight + 0.8 * em)
+        let size = Self.legendColumnSize(chart.legend, style: style, measurer: measurer)
+        let box = Rect(x: origin.x, y: origin.y, width: size.width, height: size.height)
         var out = [DisplayItem("legend.frame", .rect(box, fill: style.background,
                                                      stroke: Stroke(color: style.legendFrameColor, width: style.lineWidth * 0.7)))]
         for (i, entry) in chart.legend.enumerated() {

@@ -110,6 +110,11 @@ public struct Chart: Sendable, Equatable {
     /// Vertical bars and lines, drawn under `series` (see Bars.swift).
     public var bars: [BarSeries]
     public var lines: [LineSeries]
+    /// When set, the legend is a framed column with its top-left corner at this point of the
+    /// page, outside the chart's frame (a card puts it under its metadata block, where there is
+    /// room), and the chart keeps no room for it: the plot gets the frame's whole width and height.
+    /// The page that sets it checks the column fits (`ChartLayout.legendColumnSize`).
+    public var legendOrigin: Point? = nil
 
     public init(title: String? = nil, xAxis: Axis, yAxis: Axis, series: [Series],
                 referenceLines: [ReferenceLine] = [], legend: [LegendEntry] = [], markers: [VerticalMarker] = [],

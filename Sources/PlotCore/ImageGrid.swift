@@ -218,12 +218,19 @@ public struct ImageGridLayout {
                                                           vertical: .top, style: style.text(style.titleSize, weight: .bold)))))
             y += titleHeight
         }
-        for (c, title) in grid.columnTitles.enumerated() {
-            let x = left + Double(c) * (cell.width + gap) + cell.width / 2
-            out.append(DisplayItem("column.title", .text(TextItem(title, at: Point(x, y), horizontal: .middle, vertical: .top,
-                                                                 style: style.text(style.labelSize, weight: .bold)))))
+        func columnTitles(at y: Double) {
+            for (c, title) in grid.columnTitles.enumerated() {
+                let x = left + Double(c) * (cell.width + gap) + cell.width / 2
+                out.append(DisplayItem("column.title", .text(TextItem(title, at: Point(x, y), horizontal: .middle, vertical: .top,
+                                                                     style: style.text(style.labelSize, weight: .bold)))))
+            }
         }
-        y += headerHeight
+        // Labels above the rows: the first row's labels come first and the column titles sit
+        // right over the stamps they name, not over the labels.
+        if !labelsAbove {
+            columnTitles(at: y)
+            y += headerHeight
+        }
         let frameStroke = Stroke(color: style.axisColor, width: style.lineWidth * 0.6)
         for (index, row) in grid.rows.enumerated() {
             let rowTop = y
@@ -240,6 +247,10 @@ public struct ImageGridLayout {
                     }
                 }
                 y += labelsHeight(index)
+                if index == 0 {
+                    columnTitles(at: y)
+                    y += headerHeight
+                }
             } else {
                 let labelTop = y + cell.height / 2 - Double(row.labels.count) * 1.3 * em / 2
                 for (i, line) in row.labels.enumerated() {
@@ -287,7 +298,7 @@ public struct ImageGridLayout {
                     }
                 }
             }
-            y = rowTop + rowHeight(index) + gap
+            y = rowTop + rowHeight(index) + gap + (labelsAbove && index == 0 ? headerHeight : 0)
         }
         return out
     }

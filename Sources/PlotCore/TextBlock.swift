@@ -42,7 +42,14 @@ public struct TextBlockLayout {
         return 0.9 * em + max(title, keyWidth + 0.9 * em + valueWidth) + 0.9 * em
     }
 
-    public func items() -> [DisplayItem] {
+    public func items() -> [DisplayItem] { laidOut().items }
+
+    /// How far down the frame the block's text reaches, its bottom padding included: lets a page
+    /// put something under it (a card's legend).
+    public var usedHeight: Double { laidOut().bottom + 0.9 * style.fontSize - frame.minY }
+
+    /// The items and where the last line ends.
+    func laidOut() -> (items: [DisplayItem], bottom: Double) {
         let em = style.fontSize
         let pad = 0.9 * em
         let lineStep = 1.45 * em
@@ -78,7 +85,7 @@ public struct TextBlockLayout {
                 y += 1.35 * noteStyle.size
             }
         }
-        return out
+        return (out, y)
     }
 
     /// Greedy word wrap of each `\n`-separated line; a single word wider than `width` stays whole

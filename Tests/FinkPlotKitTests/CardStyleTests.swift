@@ -28,10 +28,20 @@ import Testing
         #expect(pages.map(\.size.widthPixels) == [1200, 2130, 2130, 1920, 1920])
         #expect(pages.map(\.size.heightPixels) == [900, 1500, 1500, 1080, 1080])
         #expect(pages.map(\.arrangement) == [.stampsBelow, .stampsBelow, .stampsBelow, .metadataColumn, .metadataColumn])
-        // A stamp keeps its physical size at another dpi, in whole device pixels per stamp pixel.
-        #expect(CardPage.of(.screen, dpi: 300).stampScale == 8 && CardPage.of(.screen, dpi: 300).size.widthPixels == 2400)
-        #expect(CardPage.of(.paperWide, dpi: 72).stampScale == 2)
-        #expect(CardPage.of(.talk, dpi: 10).stampScale == 1)
+        #expect(CardPage.of(.screen, dpi: 300).size.widthPixels == 2400 && CardPage.of(.screen, dpi: 300).size.points == pages[0].size.points)
+    }
+
+    /// A stamp keeps its physical size at another dpi, in whole device pixels per stamp pixel.
+    @Test func stampsKeepTheirSizeAtAnotherDPI() async throws {
+        func tiles(_ list: DisplayList) -> [Rect] { list.items.filter { $0.role.hasPrefix("tile.") }.compactMap { $0.primitive.image?.rect } }
+        let (_, at150, _) = try await card(CardLook())
+        let (_, at300, _) = try await card(CardLook(dpi: 300))
+        let a = try #require(tiles(at150).first), b = try #require(tiles(at300).first)
+        #expect(tiles(at150).count == 3 && tiles(at300).count == 3)
+        // Within one stamp pixel of the coarser page: 63 px at 4 or 8 device pixels each.
+        #expect(abs(a.width - b.width) <= a.width / 63 + 1e-9, "\(a.width) pt at 150 dpi, \(b.width) pt at 300 dpi")
+        let device = b.width * 300 / 72 / 63
+        #expect(abs(device - device.rounded()) < 1e-9, "\(device) device pixels per stamp pixel")
     }
 
     /// Every text item lies on the page and no two overlap (across panels too): the fixed card
@@ -83,11 +93,14 @@ import Testing
         for text in Self.texts(list) {
             #expect(text.style.color.luminance > 0.5, "'\(text.string)' is too dark for a dark page")
         }
-        // The metadata sits in a column right of both the lightcurve and the stamps.
+        // The metadata sits in a column right of the lightcurve, and the stamps are right of it or under it.
         let title = try #require(list.items(role: "textblock.title").first?.text)
         let tiles = list.items.filter { $0.role.hasPrefix("tile.") && $0.role != "tile.frame" }
         let rects = tiles.compactMap { $0.primitive.image?.rect }
-        #expect(rects.count == 3 && rects.allSatisfy { $0.maxX < title.position.x })
+        let lastLine = try #require(list.items.filter { $0.role.hasPrefix("textblock.") }.compactMap(\.text).map(\.position.y).max())
+        #expect(rects.count == 3 && rects.allSatisfy { $0.maxX < title.position.x || $0.minY > lastLine })
+        #expect(try #require(figure.panels[0].content.chart).legend.isEmpty == false)
+        #expect(figure.panels[0].frame.maxX <= title.position.x)
 
         // Stamps are data: the same pixels on a dark card as on the default one.
         let (_, screen, _) = try await card(CardLook())
@@ -217,6 +230,100 @@ import Testing
                 }
             }
         }
+    }
+}
+
+/// The card's arrangement rules (CardPage): stamps as large as the page allows and never off it,
+/// the legend under the metadata where it fits, nothing said of a kind with no points.
+@Suite struct CardArrangementTests {
+    func rubinCard(_ look: CardLook) async throws -> (Figure, DisplayList) {
+        let key = try Surveys.key("170028485706776685")
+        let source = LSSTDirectorySource(directory: fixturesDirectory().appendingPathComponent("lsst"), shownAs: "Fixtures/lsst")
+        let data = try #require(try await source.objects([key], needs: .card)[key]).get()
+        let alert = try CutoutFigure.choose(.latest, from: data)[0]
+        let stamps = try await source.stamps(of: AlertKey(survey: .lsst, id: try #require(alert.alertId)), object: key)
+        #expect(stamps.count == 3, "the fixtures hold the latest alert's three stamps")
+        let measurer = try CairoTextMeasurer()
+        let figure = try ObjectCard.figure(data, alert: alert, choice: .latest, stamps: stamps, rendering: try StampRendering(),
+                                           look: look, measurer: measurer)
+        return (figure, figure.displayList(measurer: measurer))
+    }
+
+    func tiles(_ list: DisplayList) -> [Rect] {
+        list.items.filter { $0.role.hasPrefix("tile.") && $0.role != "tile.frame" }.compactMap { $0.primitive.image?.rect }
+    }
+
+    /// Rubin's 30 px stamps are enlarged, but the row never runs off the page (on paper it cut
+    /// the Difference stamp in half), in every preset; their labels wrap before they shrink.
+    @Test(arguments: StylePreset.allCases) func rubinStampsStayOnThePage(preset: StylePreset) async throws {
+        let (figure, list) = try await rubinCard(CardLook(preset: preset))
+        let rects = tiles(list)
+        #expect(rects.count == 3)
+        for r in rects { #expect(r.minX >= 0 && r.maxX <= figure.size.width && r.maxY <= figure.size.height, "\(r) off the page") }
+        let labels = list.items(role: "row.label").compactMap(\.text)
+        let measurer = try CairoTextMeasurer()
+        for label in labels {
+            #expect(label.position.x >= 0 && label.position.x + measurer.width(of: label.string, style: label.style) <= rects[0].minX,
+                    "'\(label.string)' runs into the stamps")
+        }
+        // As large as on a ZTF card: a tile at least a fifth of the page's height.
+        #expect(rects[0].height >= figure.size.height / 5, "\(rects[0].height) pt on a \(figure.size.height) pt page")
+    }
+
+    /// Slides draw the stamps larger than the 3 device pixels per stamp pixel they had (189 px of
+    /// a 1080 px slide), within the stamps' share of the height.
+    @Test(arguments: [StylePreset.talk, .dark]) func slideStampsAreLarge(preset: StylePreset) async throws {
+        let data = try await fixtureObject("ZTF18acefvuh")
+        let alert = try CutoutFigure.choose(.latest, from: data)[0]
+        let stamps = try await fixtureStamps(data, alert: alert)
+        let measurer = try CairoTextMeasurer()
+        let figure = try ObjectCard.figure(data, alert: alert, choice: .latest, stamps: stamps, rendering: try StampRendering(),
+                                           look: CardLook(preset: preset), measurer: measurer)
+        let list = figure.displayList(measurer: measurer)
+        let rects = tiles(list)
+        #expect(rects.count == 3)
+        let devicePixels = try #require(rects.first).height * 2   // 144 dpi: 2 device pixels per point
+        #expect(devicePixels >= 4 * 63, "\(devicePixels) px stamps on a 1080 px slide")
+        let grid = try #require(figure.panels.first { if case .imageGrid = $0.content { true } else { false } })
+        #expect(grid.frame.height <= figure.size.height * ObjectCard.maxStampShare + 1e-9)
+    }
+
+    /// Where the metadata leaves room under it, the legend is a column there and the plot takes
+    /// the lightcurve panel's height (no legend rows above it); the column stays in the metadata's
+    /// column, under its last line, and on the page.
+    @Test func legendGoesUnderTheMetadataWhereItFits() async throws {
+        let data = try await fixtureObject("ZTF19acihgng")
+        let alert = try CutoutFigure.choose(.latest, from: data)[0]
+        let stamps = try await fixtureStamps(data, alert: alert)
+        let measurer = try CairoTextMeasurer()
+        let figure = try ObjectCard.figure(data, alert: alert, choice: .latest, stamps: stamps, rendering: try StampRendering(),
+                                           look: CardLook(), measurer: measurer)
+        let list = figure.displayList(measurer: measurer)
+        let chart = try #require(figure.panels[0].content.chart)
+        let origin = try #require(chart.legendOrigin, "the legend stayed above the plot")
+        let block = figure.panels[1].frame
+        let box = try #require(list.items(role: "legend.frame").first?.primitive.rect?.rect)
+        #expect(box.minX == origin.x && box.minY == origin.y && box.minX >= block.minX && box.maxX <= block.maxX && box.maxY <= block.maxY)
+        let lastText = try #require(list.items.filter { $0.role.hasPrefix("textblock.") }.compactMap(\.text).map(\.position.y).max())
+        #expect(box.minY > lastText)
+        let labels = list.items(role: "legend.label").compactMap(\.text)
+        #expect(labels.count == chart.legend.count && labels.allSatisfy { box.minY < $0.position.y && $0.position.y < box.maxY })
+        // The plot starts a pad from the panel's top: nothing is above it.
+        let layout = ChartLayout(chart: chart, frame: figure.panels[0].frame, style: figure.style, measurer: measurer)
+        #expect(layout.plotRect.minY <= figure.panels[0].frame.minY + 1.0 * figure.style.fontSize)
+        // The same object's card without room (a taller slide type) keeps the legend above the plot.
+        var above = chart
+        above.legendOrigin = nil
+        let top = ChartLayout(chart: above, frame: figure.panels[0].frame, style: figure.style, measurer: measurer)
+        #expect(top.plotRect.height < layout.plotRect.height)
+    }
+
+    /// No "Bad quality 0": a kind without points says nothing the legend does not.
+    @Test func kindsWithoutPointsAreNotListed() async throws {
+        let facts = CardFacts(try await fixtureObject("ZTF19acihgng"))
+        #expect(facts.badQuality == 0, "the fixture has no bad-quality rows")
+        let keys = facts.textBlock.rows.map(\.key)
+        #expect(!keys.contains("Bad quality") && keys.contains("Upper limits") && keys.contains("Detections"))
     }
 }
 

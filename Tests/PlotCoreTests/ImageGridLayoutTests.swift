@@ -51,4 +51,24 @@ import Testing
         let short = layout(["x", "y"])
         #expect(!short.labelsAbove && short.labelColumn > 0 && short.labelColumn <= ImageGridLayout.maxLabelShare * short.size.width)
     }
+
+    /// With labels above the rows, the column titles sit right over the stamps they name, under
+    /// the first row's labels (not over the labels, far from their stamps); the page keeps its height.
+    @Test func columnTitlesSitRightOverTheStampsUnderTheFirstRowsLabels() throws {
+        let above = layout(Self.long)
+        #expect(above.labelsAbove)
+        let items = above.items()
+        let tile = try #require(items.first { $0.role == "tile.a" }?.primitive.image?.rect)
+        let titles = items.filter { $0.role == "column.title" }.compactMap(\.text)
+        let labels = items.filter { $0.role == "row.label" }.compactMap(\.text)
+        let lastLabel = try #require(labels.map(\.position.y).max())
+        #expect(titles.count == 3)
+        for title in titles {
+            #expect(title.position.y > lastLabel, "'\(title.string)' above the row's labels")
+            // Tiles are snapped to whole device pixels (one per point here).
+            #expect(tile.minY - title.position.y <= above.headerHeight + 0.5, "'\(title.string)' not right over its stamp")
+        }
+        let tiles = items.filter { $0.role == "tile.a" }.compactMap { $0.primitive.image?.rect }
+        #expect(abs(above.size.height - (tiles.map(\.maxY).max()! + above.pad)) <= 0.5, "the page ends a pad under the stamps")
+    }
 }

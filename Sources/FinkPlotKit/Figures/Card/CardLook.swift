@@ -11,41 +11,43 @@ import PlotCore
 ///   8–9 pt type; same arrangement as `screen`.
 /// - `talk` and `dark`: a 16:9 slide, 13.33×7.5 in at 144 dpi (1920×1080 px), 14 pt text (titles
 ///   scaled alike; the lightcurve preset's 16 pt would not leave the metadata a column wide enough
-///   beside the stamps' labels). The metadata needs the page's full height there, so it fills a
-///   column on the right and the stamps sit under the lightcurve on the left.
+///   beside the stamps' labels). The metadata gets a column as wide as its rows need.
+///
+/// On every page the stamps take the largest whole scale that fits the page's width and
+/// `ObjectCard.maxStampShare` of its height, and sit under both the lightcurve and the metadata
+/// when the metadata fits above them; a taller metadata block gets the page's full height and the
+/// stamps move left, under the lightcurve. The lightcurve's legend goes under the metadata when
+/// it fits there, else above the plot.
 public struct CardPage: Sendable, Equatable {
     public enum Arrangement: Sendable, Equatable {
-        /// Lightcurve and metadata side by side, the stamps under both.
+        /// The metadata in a column of a fixed share of the width (36 %), beside the lightcurve.
         case stampsBelow
-        /// Lightcurve above the stamps on the left, the metadata in a full-height column on the right.
+        /// The metadata in a column as wide as its rows need (large type on a slide).
         case metadataColumn
     }
 
     public var size: FigureSize
-    /// Output pixels per stamp pixel: a whole number, so stamp pixels stay sharp blocks.
-    public var stampScale: Int
     public var arrangement: Arrangement
     /// Tick, legend and metadata text in points when the card differs from the preset; nil for the preset's.
     public var fontSize: Double?
 
-    public init(size: FigureSize, stampScale: Int, arrangement: Arrangement, fontSize: Double? = nil) {
-        self.size = size; self.stampScale = stampScale; self.arrangement = arrangement; self.fontSize = fontSize
+    public init(size: FigureSize, arrangement: Arrangement, fontSize: Double? = nil) {
+        self.size = size; self.arrangement = arrangement; self.fontSize = fontSize
     }
 
-    /// The preset's card page; `dpi` changes the pixels, not the physical size of the page or of the
-    /// stamps (the scale follows the dpi, rounded to a whole number).
+    /// The preset's card page; `dpi` changes the pixels, not the physical size of the page (nor,
+    /// but for rounding to whole device pixels per stamp pixel, of the stamps).
     public static func of(_ preset: StylePreset, dpi: Double? = nil) -> CardPage {
-        let inches: (width: Double, height: Double), baseDPI: Double, baseScale: Int, arrangement: Arrangement
+        let inches: (width: Double, height: Double), baseDPI: Double, arrangement: Arrangement
         switch preset {
-        case .screen: (inches, baseDPI, baseScale, arrangement) = ((8, 6), 150, 4, .stampsBelow)
-        case .paper, .paperWide: (inches, baseDPI, baseScale, arrangement) = ((7.1, 5), 300, 7, .stampsBelow)
-        case .talk, .dark: (inches, baseDPI, baseScale, arrangement) = ((40.0 / 3, 7.5), 144, 3, .metadataColumn)
+        case .screen: (inches, baseDPI, arrangement) = ((8, 6), 150, .stampsBelow)
+        case .paper, .paperWide: (inches, baseDPI, arrangement) = ((7.1, 5), 300, .stampsBelow)
+        case .talk, .dark: (inches, baseDPI, arrangement) = ((40.0 / 3, 7.5), 144, .metadataColumn)
         }
         let dpi = dpi ?? baseDPI
         let size = FigureSize(widthPixels: Int((inches.width * dpi).rounded()), heightPixels: Int((inches.height * dpi).rounded()),
                               dpi: dpi)
-        return CardPage(size: size, stampScale: max(1, Int((Double(baseScale) * dpi / baseDPI).rounded())),
-                        arrangement: arrangement, fontSize: arrangement == .metadataColumn ? 14 : nil)
+        return CardPage(size: size, arrangement: arrangement, fontSize: arrangement == .metadataColumn ? 14 : nil)
     }
 }
 

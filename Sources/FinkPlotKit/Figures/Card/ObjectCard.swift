@@ -88,7 +88,8 @@ public struct CardFacts: Sendable, Equatable {
         let total = validPerBand.reduce(0) { $0 + $1.count }
         let bands = validPerBand.map { "\($0.band) \($0.count)" }.joined(separator: ", ")
         rows.append(.init("Detections", total > 0 ? "\(total) (\(bands))" : "none"))
-        for (kind, count) in otherKinds {
+        // A kind with no points says nothing the legend does not ("Bad quality 0").
+        for (kind, count) in otherKinds where count > 0 {
             let label = switch kind {
             case .upperLimit: "Upper limits"
             case .badQuality: "Bad quality"
@@ -151,24 +152,39 @@ public enum ObjectCard {
                          measurer: any TextMeasurer) throws -> (figure: Figure, notes: [String], lightcurve: Lightcurve) {
         let objectId = data.key
         var style = look.style
-        // The lightcurve gets the panel's width: its legend goes above it, in rows.
+        // The lightcurve gets the panel's width: its legend goes above it, in rows, unless there
+        // is room for it under the metadata (below).
         style.legendPlacement = .top
         let cardPage = look.page
         let page = cardPage.size.points
-        // Stamps row, sized by the grid itself.
+        let em = style.fontSize
+
+        var block = CardFacts(data).textBlock
+        let missing = CutoutFigure.missingKinds(stamps)
+        if !missing.isEmpty {
+            let names = missing.map { $0.rawValue.lowercased() }
+            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!
+            block.notes.append("No \(list) stamp for this alert in the data.")
+        }
+        let blockWidth = switch cardPage.arrangement {
+        case .stampsBelow: (page.width * 0.36).rounded()
+        // As wide as its rows need, a little spare: the rest is the lightcurve's.
+        case .metadataColumn: (TextBlockLayout(block: block, frame: Rect(x: 0, y: 0, width: page.width, height: page.height),
+                                               style: style, measurer: measurer).naturalWidth + em).rounded(.up)
+        }
+        let left = page.width - blockWidth
+        let blockHeight = TextBlockLayout(block: block, frame: Rect(x: left, y: 0, width: blockWidth, height: page.height),
+                                          style: style, measurer: measurer).usedHeight
+
+        // The stamps as large as the page allows (`stampRow`): under both the lightcurve and the
+        // metadata when the metadata fits above them, else left of a full-height metadata column.
         let cutoutRow = CutoutRow(object: objectId, timeScale: data.timeScale, alert: alert, stamps: stamps)
-        var grid = CutoutFigure.grid(rows: [cutoutRow], rendering: rendering, scale: cardPage.stampScale,
-                                     dpi: cardPage.size.dpi, colorbars: false)
         var labels = CutoutFigure.labels(for: cutoutRow)
         labels[0] = "Stamps: \(describe(choice))"
-        grid.rows[0].labels = labels
-        // The card's page has the width beside the stamps: their labels stay on the left.
-        grid.labelPlacement = .left
-        let gridSize = ImageGridLayout(grid: grid, style: style, measurer: measurer).size
-
+        let maxHeight = (page.height * maxStampShare).rounded(.down)
         var lightcurveOptions = look.lightcurve
-        // The lightcurve panel takes about a third of the page.
-        lightcurveOptions.plotArea = page.width * page.height * 0.3
+        // Markers sized for the panel the lightcurve gets, about 60 % of the page's height.
+        lightcurveOptions.plotArea = left * page.height * 0.6
         let lightcurve = try LightcurveBuilder.build(data, style: style, options: lightcurveOptions)
         var chart = lightcurve.chart
         chart.title = nil   // the metadata block is headed by the objectId
@@ -192,31 +208,39 @@ public enum ObjectCard {
             notes.append("the stamps' alert (\(name) \(alert.alertId.map(String.init) ?? "–")) is not drawn in the lightcurve, so it is not marked")
         }
 
-        var block = CardFacts(data).textBlock
-        let missing = CutoutFigure.missingKinds(stamps)
-        if !missing.isEmpty {
-            let names = missing.map { $0.rawValue.lowercased() }
-            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!
-            block.notes.append("No \(list) stamp for this alert in the data.")
+        // Two arrangements: the stamps under both the lightcurve and the metadata (when the
+        // metadata fits above them), or under the lightcurve only, the metadata in a full-height
+        // column. Either way the legend goes in a column under the metadata when it fits there,
+        // so the plot has the lightcurve panel's whole height. The page takes the arrangement
+        // giving the most plot area times stamp size: a slide with a short metadata block
+        // trades a stamp scale step for a plot half as tall again.
+        struct Arrangement { var chart: Chart; var chartFrame, blockFrame, gridFrame: Rect; var grid: ImageGrid; var score: Double }
+        let legendSize = ChartLayout.legendColumnSize(chart.legend, style: style, measurer: measurer)
+        func arrange(stampsWidth: Double) -> Arrangement? {
+            let (grid, size, cell) = stampRow(cutoutRow, labels: labels, rendering: rendering, page: cardPage, width: stampsWidth,
+                                              height: maxHeight, style: style, measurer: measurer)
+            let under = stampsWidth > left
+            guard !under || blockHeight <= page.height - size.height else { return nil }
+            let gridFrame = under
+                ? Rect(x: ((page.width - size.width) / 2).rounded(), y: page.height - size.height, width: size.width, height: size.height)
+                : Rect(x: 0, y: page.height - size.height, width: size.width, height: size.height)
+            let blockFrame = Rect(x: left, y: 0, width: blockWidth, height: under ? gridFrame.minY : page.height)
+            let chartFrame = Rect(x: 0, y: 0, width: left, height: gridFrame.minY)
+            var placed = chart
+            let legendTop = (blockFrame.minY + blockHeight).rounded(.up)
+            if !chart.legend.isEmpty, legendTop + legendSize.height + 0.9 * em <= blockFrame.maxY,
+               legendSize.width + 1.8 * em <= blockFrame.width {
+                placed.legendOrigin = Point(blockFrame.minX + 0.9 * em, legendTop)
+            }
+            let plot = ChartLayout(chart: placed, frame: chartFrame, style: style, measurer: measurer).plotRect
+            return Arrangement(chart: placed, chartFrame: chartFrame, blockFrame: blockFrame, gridFrame: gridFrame, grid: grid,
+                               score: plot.width * plot.height * cell)
         }
-        let chartFrame: Rect, blockFrame: Rect, gridFrame: Rect
-        switch cardPage.arrangement {
-        case .stampsBelow:
-            gridFrame = Rect(x: ((page.width - gridSize.width) / 2).rounded(), y: page.height - gridSize.height,
-                             width: gridSize.width, height: gridSize.height)
-            let blockWidth = (page.width * 0.36).rounded()
-            chartFrame = Rect(x: 0, y: 0, width: page.width - blockWidth, height: gridFrame.minY)
-            blockFrame = Rect(x: page.width - blockWidth, y: 0, width: blockWidth, height: gridFrame.minY)
-        case .metadataColumn:
-            // The metadata column as wide as its rows need (a little spare), the rest for the
-            // lightcurve; the stamps' width is kept if the rows would need more.
-            let natural = TextBlockLayout(block: block, frame: Rect(x: 0, y: 0, width: page.width, height: page.height),
-                                          style: style, measurer: measurer).naturalWidth
-            let left = max(gridSize.width, (page.width - natural - style.fontSize).rounded(.down))
-            gridFrame = Rect(x: 0, y: page.height - gridSize.height, width: gridSize.width, height: gridSize.height)
-            chartFrame = Rect(x: 0, y: 0, width: left, height: gridFrame.minY)
-            blockFrame = Rect(x: left, y: 0, width: page.width - left, height: page.height)
-        }
+        let candidates = [arrange(stampsWidth: page.width), arrange(stampsWidth: left)].compactMap { $0 }
+        // The second always exists (the stamps under the lightcurve need no room from the metadata).
+        let best = candidates.max { $0.score < $1.score }!
+        let (chartFrame, blockFrame, gridFrame, grid) = (best.chartFrame, best.blockFrame, best.gridFrame, best.grid)
+        chart = best.chart
 
         let figure = Figure(size: page, style: style, panels: [
             Panel(frame: chartFrame, content: .chart(chart)),
@@ -224,6 +248,40 @@ public enum ObjectCard {
             Panel(frame: gridFrame, content: .imageGrid(grid)),
         ])
         return (figure, notes, lightcurve)
+    }
+
+    /// The largest share of a card's height its stamps row may take: the lightcurve keeps the rest.
+    public static let maxStampShare = 0.4
+
+    /// The stamps row, its size and a stamp's side in points, at the largest whole number of device pixels per stamp pixel (sharp blocks)
+    /// that keeps it within `width` × `height` points. A label line too wide for it is split at
+    /// its last comma ("i = 18.19 ± 0.003" / "fainter than reference") before the stamps are made
+    /// smaller; at the smallest scale the row is what it is (a page too small for three stamps).
+    static func stampRow(_ row: CutoutRow, labels: [String], rendering: StampRendering, page: CardPage, width: Double,
+                         height: Double, style: Style, measurer: any TextMeasurer) -> (ImageGrid, Size, cell: Double) {
+        let split = labels.flatMap { line -> [String] in
+            guard let comma = line.range(of: ", ", options: .backwards) else { return [line] }
+            return [String(line[..<comma.lowerBound]), String(line[comma.upperBound...])]
+        }
+        let pixels = row.stamps.values.filter { !$0.isEmpty }.map { max($0.width, $0.height) }.max()
+            ?? Surveys.profile(row.object.survey)?.typicalStampPixels ?? 48
+        let devicePerPoint = page.size.dpi / 72
+        let largest = max(1, Int((height * devicePerPoint / Double(pixels)).rounded(.down)))
+        func make(_ scale: Int, _ lines: [String]) -> (ImageGrid, Size, cell: Double) {
+            var grid = CutoutFigure.grid(rows: [row], rendering: rendering, scale: scale, dpi: page.size.dpi, colorbars: false,
+                                         exactScale: true)
+            grid.rows[0].labels = lines
+            // The card's page has the width beside the stamps: their labels stay on the left.
+            grid.labelPlacement = .left
+            return (grid, ImageGridLayout(grid: grid, style: style, measurer: measurer).size, Double(scale * pixels) / devicePerPoint)
+        }
+        for scale in stride(from: largest, through: 1, by: -1) {
+            for lines in split == labels ? [labels] : [labels, split] {
+                let candidate = make(scale, lines)
+                if candidate.1.width <= width && candidate.1.height <= height { return candidate }
+            }
+        }
+        return make(1, split)
     }
 
     /// The card's bytes and notes for the user: the per-object step a batch runner can call once
