@@ -72,14 +72,19 @@ public struct ChartLayout {
         legendPlacement = placement
         var legendRows = placement == .top && !outside
             ? ChartLayout.legendRows(chart.legend, width: frame.width - 2 * pad, em: em, measurer: measurer, style: tickText) : []
-        if placement == .top, !outside, chart.legend.contains(where: { $0.compactLabel != nil }) {
-            // Every row above the plot is taken from its height: the shorter wording, if it saves rows.
-            var compact = chart.legend
-            for i in compact.indices { if let short = compact[i].compactLabel { compact[i].label = short } }
-            let rows = ChartLayout.legendRows(compact, width: frame.width - 2 * pad, em: em, measurer: measurer, style: tickText)
-            if rows.count < legendRows.count {
-                legendRows = rows
-                chart.legend = compact
+        let levels = chart.legend.map(\.compactLabels.count).max() ?? 0
+        if placement == .top, !outside, levels > 0 {
+            // Every row above the plot is taken from its height: the least shortened wording
+            // that gives the fewest rows.
+            let full = chart.legend
+            for level in 1...levels {
+                var compact = full
+                for i in compact.indices { compact[i].label = full[i].label(level: level) }
+                let rows = ChartLayout.legendRows(compact, width: frame.width - 2 * pad, em: em, measurer: measurer, style: tickText)
+                if rows.count < legendRows.count {
+                    legendRows = rows
+                    chart.legend = compact
+                }
             }
         }
         // Above the plot, from the top: title, legend rows, the secondary axis's title and labels.

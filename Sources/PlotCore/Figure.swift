@@ -87,11 +87,17 @@ public enum LegendSymbol: Sendable, Equatable {
 public struct LegendEntry: Sendable, Equatable {
     public var label: String
     public var symbol: LegendSymbol
-    /// A shorter wording, used when the legend sits above a narrow plot and takes fewer rows so.
-    public var compactLabel: String?
-    public init(_ label: String, symbol: LegendSymbol, compactLabel: String? = nil) {
-        self.label = label; self.symbol = symbol; self.compactLabel = compactLabel
+    /// Ever shorter wordings, used when the legend sits above a narrow plot and takes fewer rows
+    /// so: every entry takes its wording of one level (its last one when it has fewer), so the
+    /// legend reads alike throughout.
+    public var compactLabels: [String]
+    public init(_ label: String, symbol: LegendSymbol, compactLabels: [String] = []) {
+        self.label = label; self.symbol = symbol; self.compactLabels = compactLabels
     }
+    /// The first shorter wording.
+    public var compactLabel: String? { compactLabels.first }
+    /// The wording at `level` (0: `label`).
+    public func label(level: Int) -> String { level == 0 || compactLabels.isEmpty ? label : compactLabels[min(level, compactLabels.count) - 1] }
 }
 
 /// An x–y chart: axes, series drawn in order (later on top), and a legend outside the plot area

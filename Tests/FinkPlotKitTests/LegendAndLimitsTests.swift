@@ -1,3 +1,4 @@
+import CairoRender
 import FinkAPI
 import Foundation
 import PlotCore
@@ -141,6 +142,28 @@ import Testing
         // A wide figure keeps the words.
         let wide = ChartLayout(chart: lc.chart, frame: frame, style: .screen, measurer: measurer)
         #expect(labels(wide.items()).contains("g: 2 detections, 2 limits"))
+    }
+
+    /// A paper column's legend with bands and four kinds of points (ZTF18acefvuh: negative
+    /// alerts, limits, bad quality; ZTF17aaacxxf in band shapes, whose limit entry says
+    /// "open + arrow") takes two rows, not three: band entries then count detections only, the
+    /// limits being counted in their own entry, and every band entry is worded alike.
+    @Test(arguments: [("ZTF18acefvuh", BandPalette.fink), ("ZTF17aaacxxf", .colorblind)])
+    func aPaperLegendWithFourKindsTakesTwoRows(object: String, palette: BandPalette) async throws {
+        let data = try await fixtureObject(object)
+        let style = StylePreset.paper.style
+        let lc = try LightcurveBuilder.build(data, style: style, options: LightcurveOptions(palette: palette))
+        let measurer = try CairoTextMeasurer()
+        let page = StylePreset.paper.size().points
+        let layout = ChartLayout(chart: lc.chart, frame: Rect(x: 0, y: 0, width: page.width, height: page.height), style: style,
+                                 measurer: measurer)
+        #expect(layout.legendPlacement == .top)
+        let items = layout.items()
+        let rows = Set(items.filter { $0.role == "legend.label" }.compactMap(\.text).map { ($0.position.y * 10).rounded() })
+        #expect(rows.count == 2, "\(rows.count) legend rows: \(labels(items))")
+        let bands = labels(items).filter { $0.hasPrefix("g:") || $0.hasPrefix("r:") }
+        #expect(bands.count == 2 && bands.allSatisfy { $0.hasSuffix(" det.") }, "\(bands)")
+        #expect(labels(items).contains { $0.hasPrefix("fainter than ref. (") })
     }
 
     @Test func badQualityKeepsThreeToOneContrastOnDarkPages() throws {

@@ -307,13 +307,15 @@ public enum LightcurveBuilder {
         var legend = bands.map { _, band in
             let look = appearance(.detection, band: band, style: style)
             return LegendEntry(bandLabel(band.name, counts[band.name] ?? [:]), symbol: .marker(look.marker, errorBar: look.bar),
-                               compactLabel: bandLabel(band.name, counts[band.name] ?? [:], compact: true))
+                               compactLabels: [bandLabel(band.name, counts[band.name] ?? [:], compact: true),
+                                               bandLabel(band.name, counts[band.name] ?? [:], compact: true, detectionsOnly: true)])
         }
         let neutralBand = BandStyle(name: "", color: dark ? Color(hex: "#B5B5B5") : neutral, order: 0)
         let negativeTotal = negatives.values.reduce(0, +)
         if negativeTotal > 0 {
             let look = appearance(.detection, band: neutralBand, style: style, negative: true)
-            legend.append(LegendEntry("fainter than reference (\(negativeTotal))", symbol: .marker(look.marker, errorBar: look.bar)))
+            legend.append(LegendEntry("fainter than reference (\(negativeTotal))", symbol: .marker(look.marker, errorBar: look.bar),
+                                      compactLabels: ["fainter than ref. (\(negativeTotal))"]))
         }
         // Detections are defined by the band entries; the other kinds get one neutral entry each.
         for (kind, name) in [(PointKind.forced, "forced photometry"), (.upperLimit, flux ? "|flux| below 5σ" : "upper limit"),
@@ -325,7 +327,9 @@ public enum LightcurveBuilder {
             // shown: the entry says what marks the kind (open, with an arrow), not which shape.
             let how = !shapesPerBand || kind == .badQuality || (kind == .upperLimit && flux) ? ""
                 : kind == .forced ? ": open" : ": open + arrow"
-            legend.append(LegendEntry("\(name)\(how) (\(n))", symbol: .marker(look.marker, errorBar: look.bar, barCap: look.cap, downArrow: look.arrow)))
+            let short = kind == .forced ? "forced phot." : name
+            legend.append(LegendEntry("\(name)\(how) (\(n))", symbol: .marker(look.marker, errorBar: look.bar, barCap: look.cap, downArrow: look.arrow),
+                                      compactLabels: ["\(short)\(how) (\(n))"]))
         }
 
         var referenceLines: [ReferenceLine] = []
@@ -437,13 +441,17 @@ public enum LightcurveBuilder {
     }
 
     /// "g: 11 detections, 3 limits"; "i: no detections, 60 limits"; "r: 45 detections, 55 forced".
-    /// `compact`: "g: 11 det., 3 lim." for a legend above a narrow plot.
-    static func bandLabel(_ band: String, _ counts: [PointKind: Int], compact: Bool = false) -> String {
+    /// `compact`: "g: 11 det., 3 lim." for a legend above a narrow plot; `detectionsOnly`: "g: 11 det.",
+    /// the shortest, when the legend's limit entry counts the limits of every band.
+    static func bandLabel(_ band: String, _ counts: [PointKind: Int], compact: Bool = false, detectionsOnly: Bool = false) -> String {
         func n(_ k: PointKind) -> Int { counts[k] ?? 0 }
         func plural(_ n: Int, _ word: String, _ short: String) -> String { compact ? "\(n) \(short)" : "\(n) \(word)\(n == 1 ? "" : "s")" }
         var parts = [n(.detection) > 0 ? plural(n(.detection), "detection", "det.") : (compact ? "no det." : "no detections")]
-        if n(.forced) > 0 { parts.append("\(n(.forced)) forced") }
-        if n(.upperLimit) > 0 { parts.append(plural(n(.upperLimit), "limit", "lim.")) }
+        // "no det." alone would hide that the band is drawn at all: its limits stay.
+        if !detectionsOnly || n(.detection) == 0 {
+            if n(.forced) > 0 { parts.append("\(n(.forced)) forced") }
+            if n(.upperLimit) > 0 { parts.append(plural(n(.upperLimit), "limit", "lim.")) }
+        }
         // Bad-quality points are counted in their own entry: band labels stay one short line.
         return "\(band): " + parts.joined(separator: ", ")
     }
