@@ -32,6 +32,10 @@ public struct ChartLayout {
     public let legendPlacement: LegendPlacement
     /// Entries per row of a legend placed above the plot (empty for a legend on the right).
     let legendRows: [[Int]]
+    /// The title's lines (one, or two when it is too wide for the frame) and their height with
+    /// the space under them (0 without a title).
+    let titleLines: [String]
+    let titleHeight: Double
     /// Ticks of `chart.secondaryX`, in its own units.
     public let secondaryTicks: TickSet?
 
@@ -91,7 +95,13 @@ public struct ChartLayout {
         let topLegendHeight = legendRows.isEmpty ? 0 : Double(legendRows.count) * 1.5 * em + 0.4 * em
         let secondaryHeight = chart.secondaryX == nil ? 0
             : TextMetrics.lineHeight(style.labelSize) + 0.6 * em + TextMetrics.lineHeight(style.fontSize) + 0.5 * em
-        let top = plotRows?.lowerBound ?? frame.minY + pad + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0)
+        // A title too wide for a narrow panel (three side by side on a slide) goes on two lines
+        // at the figure's title size, so the titles of one row keep one size.
+        let titleLines = chart.title.map {
+            ChartLayout.titleLines($0, room: frame.width - 1.8 * em, style: style.text(style.titleSize, weight: .bold), measurer: measurer)
+        } ?? []
+        let titleHeight = titleLines.isEmpty ? 0 : Double(titleLines.count) * TextMetrics.lineHeight(style.titleSize) + 0.9 * em
+        let top = plotRows?.lowerBound ?? frame.minY + pad + titleHeight
             + topLegendHeight + secondaryHeight
         // An unlabelled x axis (a panel above another sharing its axis) needs only a margin.
         let bottom = plotRows?.upperBound ?? (chart.xAxis.showsLabels
@@ -170,6 +180,8 @@ public struct ChartLayout {
         let plotRect = Rect(x: left, y: top, width: max(10, right - left), height: plotHeight)
 
         self.chart = chart
+        self.titleLines = titleLines
+        self.titleHeight = titleHeight
         self.plotRect = plotRect
         self.xTicks = xTicks
         self.yTicks = yTicks
@@ -189,6 +201,20 @@ public struct ChartLayout {
 
     /// A title centred under (or over) the plot, moved sideways to stay inside the frame when the
     /// plot is off-centre (a wide label column), and set smaller when wider than the frame.
+    /// `text` on one line when it fits `room`, else on two, split at the space that makes the
+    /// longer line shortest (a text without spaces stays one line, for `centredTitle` to shrink).
+    static func titleLines(_ text: String, room: Double, style: TextStyle, measurer: any TextMeasurer) -> [String] {
+        guard measurer.width(of: text, style: style) > room else { return [text] }
+        let words = text.split(separator: " ").map(String.init)
+        guard words.count > 1 else { return [text] }
+        let splits = (1..<words.count).map { k in
+            [words[..<k].joined(separator: " "), words[k...].joined(separator: " ")]
+        }
+        return splits.min { a, b in
+            a.map { measurer.width(of: $0, style: style) }.max()! < b.map { measurer.width(of: $0, style: style) }.max()!
+        }!
+    }
+
     static func centredTitle(_ role: String, _ text: String, centre: Double, y: Double, vertical: VerticalAnchor,
                              frame: Rect, style: TextStyle, measurer: any TextMeasurer, em: Double) -> DisplayItem {
         var style = style
@@ -383,9 +409,10 @@ public struct ChartLayout {
                 secondary.title, at: Point(plotRect.midX, plotRect.minY - 0.5 * em - TextMetrics.lineHeight(style.fontSize) - 0.6 * em),
                 horizontal: .middle, vertical: .bottom, style: labelText))))
         }
-        if let title = chart.title {
-            // Panels side by side are narrow: a long title is moved in and set smaller, never cut.
-            out.append(Self.centredTitle("title", title, centre: plotRect.midX, y: frame.minY + 0.9 * em, vertical: .top,
+        for (i, line) in titleLines.enumerated() {
+            // Moved in, and set smaller only if one word is wider than the frame: never cut.
+            out.append(Self.centredTitle("title", line, centre: plotRect.midX,
+                                         y: frame.minY + 0.9 * em + Double(i) * TextMetrics.lineHeight(style.titleSize), vertical: .top,
                                          frame: frame, style: style.text(style.titleSize, weight: .bold), measurer: measurer, em: em))
         }
         if !chart.legend.isEmpty {
@@ -540,7 +567,7 @@ extension ChartLayout {
         // Under the title, where the plot's top was measured from; a plot aligned lower with its
         // row's neighbours leaves the gap between legend and plot.
         let firstRowTop = min(plotRect.minY - secondaryHeight - Double(legendRows.count) * rowHeight - 0.4 * em,
-                              frame.minY + pad + (chart.title != nil ? TextMetrics.lineHeight(style.titleSize) + 0.9 * em : 0))
+                              frame.minY + pad + titleHeight)
         var out: [DisplayItem] = []
         for (r, row) in legendRows.enumerated() {
             let widths = row.map { ChartLayout.entryWidth(chart.legend[$0], em: em, measurer: measurer, style: textStyle) }

@@ -87,13 +87,17 @@ import Testing
             #expect(Set(frames.map { ($0.minY * 100).rounded() }).count == 1 && Set(frames.map { ($0.maxY * 100).rounded() }).count == 1,
                     "\(preset): plots level: \(frames)")
             #expect(zip(frames, frames.dropFirst()).allSatisfy { $0.maxX < $1.minX }, "side by side")
-            // Panel titles are set smaller where a third of the slide is too narrow, never cut.
+            // Panel titles too wide for a third of the slide go on two lines, never cut, and the
+            // three keep one size, the style's (they were set smaller, each its own size).
+            #expect(Set(texts(list, "title").map(\.style.size)) == [preset.style.titleSize])
+            #expect(texts(list, "title").count > 3, "a long title on two lines")
             for title in texts(list, "title") {
                 let width = measurer.width(of: title.string, style: title.style)
                 #expect(title.position.x - width / 2 >= 0 && title.position.x + width / 2 <= figure.size.width, "\(title.string)")
             }
-            let titles = texts(list, "title")
-            for (a, b) in zip(titles, titles.dropFirst()) {
+            // Neighbours on one line keep apart (a title's second line sits under its first).
+            let titles = texts(list, "title").sorted { ($0.position.y, $0.position.x) < ($1.position.y, $1.position.x) }
+            for (a, b) in zip(titles, titles.dropFirst()) where abs(a.position.y - b.position.y) < 0.5 {
                 let wa = measurer.width(of: a.string, style: a.style), wb = measurer.width(of: b.string, style: b.style)
                 #expect(a.position.x + wa / 2 <= b.position.x - wb / 2, "'\(a.string)' runs into '\(b.string)'")
             }
