@@ -36,6 +36,8 @@ public struct ChartLayout {
     /// the space under them (0 without a title).
     let titleLines: [String]
     let titleHeight: Double
+    /// The legend's size as a framed column, when it is one (right of the plot, or outside).
+    let legendColumn: Size?
     /// Ticks of `chart.secondaryX`, in its own units.
     public let secondaryTicks: TickSet?
 
@@ -64,8 +66,11 @@ public struct ChartLayout {
         var legendWidth = 0.0
         var placement = style.legendPlacement
         let outside = chart.legendOrigin != nil
-        if !chart.legend.isEmpty && placement == .right && !outside {
-            legendWidth = ChartLayout.legendColumnSize(chart.legend, style: style, measurer: measurer).width
+        // Measured once: the column's size places the plot (on the right) and draws the box.
+        let legendColumn = !chart.legend.isEmpty && (placement == .right || outside)
+            ? ChartLayout.legendColumnSize(chart.legend, style: style, measurer: measurer) : nil
+        if let legendColumn, placement == .right && !outside {
+            legendWidth = legendColumn.width
             // A right-hand legend may take at most a third of the frame: at 3.4 in wide it would
             // squeeze the plot to a sliver, so it moves above the plot as in `paper`.
             if legendWidth + 1.2 * em > frame.width / 3 {
@@ -180,6 +185,7 @@ public struct ChartLayout {
         let plotRect = Rect(x: left, y: top, width: max(10, right - left), height: plotHeight)
 
         self.chart = chart
+        self.legendColumn = legendColumn
         self.titleLines = titleLines
         self.titleHeight = titleHeight
         self.plotRect = plotRect
@@ -199,8 +205,6 @@ public struct ChartLayout {
 
     static func symbolWidth(_ em: Double) -> Double { 1.8 * em }
 
-    /// A title centred under (or over) the plot, moved sideways to stay inside the frame when the
-    /// plot is off-centre (a wide label column), and set smaller when wider than the frame.
     /// `text` on one line when it fits `room`, else on two, split at the space that makes the
     /// longer line shortest (a text without spaces stays one line, for `centredTitle` to shrink).
     static func titleLines(_ text: String, room: Double, style: TextStyle, measurer: any TextMeasurer) -> [String] {
@@ -215,6 +219,8 @@ public struct ChartLayout {
         }!
     }
 
+    /// A title centred under (or over) the plot, moved sideways to stay inside the frame when the
+    /// plot is off-centre (a wide label column), and set smaller when wider than the frame.
     static func centredTitle(_ role: String, _ text: String, centre: Double, y: Double, vertical: VerticalAnchor,
                              frame: Rect, style: TextStyle, measurer: any TextMeasurer, em: Double) -> DisplayItem {
         var style = style
@@ -438,7 +444,7 @@ public struct ChartLayout {
     func legendItems(at origin: Point, textStyle: TextStyle) -> [DisplayItem] {
         let em = style.fontSize
         let rowHeight = 1.6 * em
-        let size = Self.legendColumnSize(chart.legend, style: style, measurer: measurer)
+        let size = legendColumn ?? Self.legendColumnSize(chart.legend, style: style, measurer: measurer)
         let box = Rect(x: origin.x, y: origin.y, width: size.width, height: size.height)
         var out = [DisplayItem("legend.frame", .rect(box, fill: style.background,
                                                      stroke: Stroke(color: style.legendFrameColor, width: style.lineWidth * 0.7)))]

@@ -94,8 +94,6 @@ public struct LegendEntry: Sendable, Equatable {
     public init(_ label: String, symbol: LegendSymbol, compactLabels: [String] = []) {
         self.label = label; self.symbol = symbol; self.compactLabels = compactLabels
     }
-    /// The first shorter wording.
-    public var compactLabel: String? { compactLabels.first }
     /// The wording at `level` (0: `label`).
     public func label(level: Int) -> String { level == 0 || compactLabels.isEmpty ? label : compactLabels[min(level, compactLabels.count) - 1] }
 }

@@ -179,8 +179,14 @@ public enum ObjectCard {
         // The stamps as large as the page allows (`stampRow`): under both the lightcurve and the
         // metadata when the metadata fits above them, else left of a full-height metadata column.
         let cutoutRow = CutoutRow(object: objectId, timeScale: data.timeScale, alert: alert, stamps: stamps)
-        var labels = CutoutFigure.labels(for: cutoutRow)
-        labels[0] = "Stamps: \(describe(choice))"
+        // The stamps drawn once, at one device pixel per stamp pixel; `stampRow` scales the grid.
+        var baseGrid = CutoutFigure.grid(rows: [cutoutRow], rendering: rendering, scale: 1, dpi: cardPage.size.dpi,
+                                         colorbars: false, exactScale: true)
+        baseGrid.rows[0].labels[0] = "Stamps: \(describe(choice))"
+        // The card's page has the width beside the stamps: their labels stay on the left.
+        baseGrid.labelPlacement = .left
+        let stampPixels = stamps.values.filter { !$0.isEmpty }.map { max($0.width, $0.height) }.max()
+            ?? Surveys.profile(objectId.survey)?.typicalStampPixels ?? 48
         let maxHeight = (page.height * maxStampShare).rounded(.down)
         var lightcurveOptions = look.lightcurve
         // Markers sized for the panel the lightcurve gets, about 60 % of the page's height.
@@ -217,8 +223,8 @@ public enum ObjectCard {
         struct Arrangement { var chart: Chart; var chartFrame, blockFrame, gridFrame: Rect; var grid: ImageGrid; var score: Double }
         let legendSize = ChartLayout.legendColumnSize(chart.legend, style: style, measurer: measurer)
         func arrange(stampsWidth: Double) -> Arrangement? {
-            let (grid, size, cell) = stampRow(cutoutRow, labels: labels, rendering: rendering, page: cardPage, width: stampsWidth,
-                                              height: maxHeight, style: style, measurer: measurer)
+            let (grid, size, cell) = stampRow(baseGrid, pixels: stampPixels, width: stampsWidth, height: maxHeight,
+                                              dpi: cardPage.size.dpi, style: style, measurer: measurer)
             let under = stampsWidth > left
             guard !under || blockHeight <= page.height - size.height else { return nil }
             let gridFrame = under
@@ -257,22 +263,20 @@ public enum ObjectCard {
     /// that keeps it within `width` × `height` points. A label line too wide for it is split at
     /// its last comma ("i = 18.19 ± 0.003" / "fainter than reference") before the stamps are made
     /// smaller; at the smallest scale the row is what it is (a page too small for three stamps).
-    static func stampRow(_ row: CutoutRow, labels: [String], rendering: StampRendering, page: CardPage, width: Double,
-                         height: Double, style: Style, measurer: any TextMeasurer) -> (ImageGrid, Size, cell: Double) {
+    static func stampRow(_ base: ImageGrid, pixels: Int, width: Double, height: Double, dpi: Double, style: Style,
+                         measurer: any TextMeasurer) -> (ImageGrid, Size, cell: Double) {
+        let labels = base.rows[0].labels
         let split = labels.flatMap { line -> [String] in
             guard let comma = line.range(of: ", ", options: .backwards) else { return [line] }
             return [String(line[..<comma.lowerBound]), String(line[comma.upperBound...])]
         }
-        let pixels = row.stamps.values.filter { !$0.isEmpty }.map { max($0.width, $0.height) }.max()
-            ?? Surveys.profile(row.object.survey)?.typicalStampPixels ?? 48
-        let devicePerPoint = page.size.dpi / 72
+        let devicePerPoint = dpi / 72
         let largest = max(1, Int((height * devicePerPoint / Double(pixels)).rounded(.down)))
+        // Only the pixel size and the labels change: the stamps are normalised and coloured once.
         func make(_ scale: Int, _ lines: [String]) -> (ImageGrid, Size, cell: Double) {
-            var grid = CutoutFigure.grid(rows: [row], rendering: rendering, scale: scale, dpi: page.size.dpi, colorbars: false,
-                                         exactScale: true)
+            var grid = base
+            grid.pixelSize = Double(scale) / devicePerPoint
             grid.rows[0].labels = lines
-            // The card's page has the width beside the stamps: their labels stay on the left.
-            grid.labelPlacement = .left
             return (grid, ImageGridLayout(grid: grid, style: style, measurer: measurer).size, Double(scale * pixels) / devicePerPoint)
         }
         for scale in stride(from: largest, through: 1, by: -1) {
